@@ -1,0 +1,12 @@
+# One interface target that carries the project's warning and sanitizer
+# flags; every titlecert target links it instead of setting global flags.
+add_library(titlecert_flags INTERFACE)
+target_compile_options(titlecert_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  $<$<BOOL:${TITLECERT_WERROR}>:-Werror>)
+
+if(TITLECERT_SANITIZE)
+  target_compile_options(titlecert_flags INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(titlecert_flags INTERFACE -fsanitize=address,undefined)
+endif()

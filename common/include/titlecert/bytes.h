@@ -1,0 +1,29 @@
+// Byte buffers and views, and hex helpers (binary values are lowercase hex
+// everywhere in titlecert's outputs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace titlecert {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+
+inline ByteView asBytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+inline std::string_view asText(ByteView b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+inline Bytes toBytes(std::string_view s) { auto v = asBytes(s); return Bytes(v.begin(), v.end()); }
+
+std::string toHex(ByteView bytes);
+// Accepts upper or lower case; nullopt on odd length or a non-hex character.
+std::optional<Bytes> fromHex(std::string_view hex);
+
+}  // namespace titlecert

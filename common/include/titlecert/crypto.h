@@ -1,0 +1,125 @@
+// Signatures over OpenSSL 3 EVP for the three algorithms of ZC1.md §2, key
+// generation, PEM load/save (private keys encrypted at rest), kid derivation.
+//
+// Thread safety: PublicKey and PrivateKey are immutable after creation; their
+// const methods may be called from several threads at once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "titlecert/bytes.h"
+#include "titlecert/result.h"
+
+struct evp_pkey_st;  // EVP_PKEY, kept out of this header
+
+namespace titlecert::crypto {
+
+// COSE algorithm identifiers (ZC1.md §2). Nothing else is ever accepted.
+enum class Alg : std::int64_t {
+  EdDSA = -8,      // Ed25519, 64-byte signature
+  ES256 = -7,      // ECDSA P-256 + SHA-256, 64-byte r||s
+  SM2_SM3 = -65600 // SM2 curve + SM3, ID "1234567812345678", 64-byte r||s
+};
+
+inline constexpr std::size_t kSignatureSize = 64;
+inline constexpr std::size_t kKidSize = 8;
+using Kid = std::array<std::uint8_t, kKidSize>;
+
+// The SM2 distinguishing ID every titlecert signature uses (ZC1.md §2).
+inline constexpr std::string_view kSm2DefaultId = "1234567812345678";
+
+// COSE value -> Alg; false for anything not in ZC1.md §2.
+bool algFromCose(std::int64_t value, Alg& out);
+// "EdDSA", "ES256", "SM2-SM3"; and back (exact names only).
+std::string_view algName(Alg alg);
+bool algFromName(std::string_view name, Alg& out);
+
+struct PkeyDeleter { void operator()(evp_pkey_st* p) const; };
+using PkeyPtr = std::unique_ptr<evp_pkey_st, PkeyDeleter>;
+
+class PublicKey {
+ public:
+  // PEM "PUBLIC KEY" (SubjectPublicKeyInfo). The key's type decides its Alg:
+  // Ed25519 -> EdDSA, EC P-256 -> ES256, EC SM2 curve -> SM2_SM3; any other
+  // key (other curves, RSA, Ed448) is Code::BAD_KEY.
+  static Result<PublicKey> fromPem(std::string_view pem);
+  static Result<PublicKey> fromSpkiDer(ByteView der);
+  // Raw public key: Ed25519 32 bytes; EC uncompressed point (65 bytes,
+  // 0x04||x||y) on the curve of alg.
+  static Result<PublicKey> fromRaw(Alg alg, ByteView raw);
+
+  Alg alg() const { return alg_; }
+  // DER SubjectPublicKeyInfo as OpenSSL 3 writes it (named curve,
+  // uncompressed point) — the input of the kid.
+  const Bytes& spkiDer() const { return spki_; }
+  std::string pem() const;
+  // First 8 bytes of SHA-256(spkiDer()) (ZC1.md §2).
+  const Kid& kid() const { return kid_; }
+
+  // OK, or BAD_SIGNATURE (wrong size, not verifying). The signature must be
+  // exactly 64 bytes (r||s for ECDSA/SM2). Never reports why a signature
+  // failed beyond that.
+  Status verify(ByteView message, ByteView signature) const;
+  // SM2 only: verification with another distinguishing ID (test vectors).
+  Status verifySm2WithId(ByteView message, ByteView signature, std::string_view id) const;
+  // ECDSA/SM2: verification of an ASN.1 DER signature (test vectors); strict
+  // DER is required (any non-canonical encoding is BAD_SIGNATURE).
+  Status verifyDer(ByteView message, ByteView derSignature) const;
+
+  evp_pkey_st* raw() const { return key_.get(); }
+
+ private:
+  PublicKey() = default;
+  std::shared_ptr<evp_pkey_st> key_;
+  Alg alg_ = Alg::EdDSA;
+  Bytes spki_;
+  Kid kid_{};
+};
+
+class PrivateKey {
+ public:
+  static Result<PrivateKey> generate(Alg alg);
+  // PKCS#8 PEM, encrypted ("ENCRYPTED PRIVATE KEY") or not ("PRIVATE KEY").
+  // An encrypted key with a wrong or missing passphrase is BAD_PASSPHRASE.
+  static Result<PrivateKey> fromPem(std::string_view pem, std::optional<std::string_view> passphrase = std::nullopt);
+  // Encrypted PKCS#8 PEM (PBES2: scrypt + AES-256-CBC). An empty
+  // passphrase is INVALID_ARGUMENT: keys are never written in the clear
+  // through this call.
+  Result<std::string> toEncryptedPem(std::string_view passphrase) const;
+  // Unencrypted PKCS#8 PEM, for tests and test fixtures only.
+  std::string toPlainPemForTests() const;
+
+  Alg alg() const { return publicKey_->alg(); }
+  const PublicKey& publicKey() const { return *publicKey_; }
+  // 64-byte signature (raw Ed25519, or r||s for ES256/SM2 with the fixed ID).
+  Result<Bytes> sign(ByteView message) const;
+
+  evp_pkey_st* raw() const { return key_.get(); }
+
+ private:
+  PrivateKey() = default;
+  std::shared_ptr<evp_pkey_st> key_;
+  std::shared_ptr<const PublicKey> publicKey_;
+};
+
+// Conversions between fixed-width r||s (32+32 bytes) and ASN.1 DER.
+Result<Bytes> rawToDer(ByteView rs);
+// Strict DER parse (canonical INTEGERs, no trailing bytes); r and s must
+// each fit 32 bytes. Anything else is BAD_SIGNATURE.
+Result<Bytes> derToRaw(ByteView der);
+
+Bytes sha256(ByteView data);
+Bytes sm3(ByteView data);
+
+// scrypt (RFC 7914) through OpenSSL's EVP_KDF.
+Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r, std::uint32_t p, std::size_t length);
+
+// Cryptographically secure random bytes.
+Result<Bytes> randomBytes(std::size_t n);
+
+}  // namespace titlecert::crypto

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian 12 package titlecert needs to build,
+# test, fuzz and benchmark. Run as root (CONTRACT.md, "Setting up").
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev            # libFuzzer + sanitizers
+  libssl-dev                          # OpenSSL 3: SM2/SM3, Ed25519, P-256, scrypt
+  nlohmann-json3-dev                  # JSON for manifests, catalogue, CLI output
+  libqrencode-dev                     # QR rendering (issuer, demo)
+  libzxing-dev                        # QR reading (verifier)
+  libpng-dev libjpeg-dev              # image loading for ZXing-cpp 1.4
+  libsqlite3-dev                      # issuer storage
+  libpoco-dev                         # issuer HTTP service
+  libgtest-dev libgmock-dev           # tests
+  libbenchmark-dev                    # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all packages present"
+fi
