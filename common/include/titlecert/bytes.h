@@ -26,4 +26,9 @@ std::string toHex(ByteView bytes);
 // Accepts upper or lower case; nullopt on odd length or a non-hex character.
 std::optional<Bytes> fromHex(std::string_view hex);
 
+// Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
+bool isValidUtf8(std::string_view text);
+// Every byte in 0x20..0x7e.
+bool isPrintableAscii(std::string_view text);
+
 }  // namespace titlecert
