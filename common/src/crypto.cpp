@@ -1,1 +1,655 @@
-// implemented in a following commit
+// Signatures, keys and hashes over OpenSSL 3 EVP (ZC1.md §2, §4).
+//
+// Every key that enters titlecert is rebuilt into one canonical form (EC keys
+// from their uncompressed point and named curve, SM2 keys under OpenSSL's
+// "SM2" key manager), so that the SPKI DER, and with it the kid, do not
+// depend on how the key was written, and so that an SM2 key always signs
+// with SM2 rather than with ECDSA over the same curve.
+//
+// Errors are values; nothing here throws. Key material never reaches a log or
+// an Error detail.
+#include "titlecert/crypto.h"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/obj_mac.h>
+#include <openssl/objects.h>
+#include <openssl/params.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+namespace titlecert::crypto {
+
+void PkeyDeleter::operator()(evp_pkey_st* p) const { EVP_PKEY_free(p); }
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Owning handles: every OpenSSL object lives in a unique_ptr so that each
+// early return frees it.
+
+template <auto FreeFn>
+struct Free {
+  template <class T>
+  void operator()(T* p) const noexcept { FreeFn(p); }
+};
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<&EVP_MD_CTX_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<&EVP_PKEY_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, Free<&BIO_free_all>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Free<&ECDSA_SIG_free>>;
+using BnPtr = std::unique_ptr<BIGNUM, Free<&BN_free>>;
+using SecretBnPtr = std::unique_ptr<BIGNUM, Free<&BN_clear_free>>;
+using KdfPtr = std::unique_ptr<EVP_KDF, Free<&EVP_KDF_free>>;
+using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Free<&EVP_KDF_CTX_free>>;
+using P8InfoPtr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Free<&PKCS8_PRIV_KEY_INFO_free>>;
+using X509SigPtr = std::unique_ptr<X509_SIG, Free<&X509_SIG_free>>;
+using AlgorPtr = std::unique_ptr<X509_ALGOR, Free<&X509_ALGOR_free>>;
+
+// OPENSSL_free is a macro; these give it an address.
+void opensslFree(char* p) noexcept { OPENSSL_free(p); }
+void opensslFreeBytes(unsigned char* p) noexcept { OPENSSL_free(p); }
+using OsslCharPtr = std::unique_ptr<char, Free<&opensslFree>>;
+using OsslBytePtr = std::unique_ptr<unsigned char, Free<&opensslFreeBytes>>;
+
+constexpr std::size_t kFieldSize = 32;            // P-256 and SM2 coordinates, r, s
+constexpr std::size_t kEd25519KeySize = 32;
+constexpr std::size_t kUncompressedPointSize = 65; // 0x04 || x || y
+
+// Encrypted PEM at rest: scrypt N=2^14, r=8, p=1 stays below OpenSSL's
+// default 32 MiB scrypt memory limit when the key is read back (2^15 does
+// not), and matches `openssl pkcs8 -scrypt`.
+constexpr std::uint64_t kPemScryptN = 16384;
+constexpr std::uint64_t kPemScryptR = 8;
+constexpr std::uint64_t kPemScryptP = 1;
+constexpr int kPemSaltSize = 16;
+
+// A non-null pointer for empty views: some OpenSSL paths reject NULL data
+// even with a zero length.
+const unsigned char* dataOf(ByteView v) {
+  static const unsigned char kEmpty = 0;
+  return v.empty() ? &kEmpty : v.data();
+}
+
+// Failed checks leave reasons on OpenSSL's thread-local error queue; clear
+// them so they don't surface in an unrelated later report.
+Error fail(Code code, std::string detail) {
+  ERR_clear_error();
+  return makeError(code, std::move(detail));
+}
+
+Status badSignature() {
+  ERR_clear_error();
+  return makeError(Code::BAD_SIGNATURE, "signature does not verify");
+}
+
+Bytes digest(const EVP_MD* md, ByteView data) {
+  Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+  unsigned int len = 0;
+  if (EVP_Digest(dataOf(data), data.size(), out.data(), &len, md, nullptr) != 1) {
+    ERR_clear_error();
+    return {};
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string bioText(BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  if (len <= 0 || data == nullptr) return {};
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+// ---------------------------------------------------------------------------
+// Key classification. The key's type alone decides the algorithm, so that a
+// COSE alg can never select a different algorithm for a given key.
+
+std::optional<std::string> utf8Param(const EVP_PKEY* key, const char* name) {
+  char buf[80] = {};
+  std::size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(key, name, buf, sizeof buf, &len) != 1) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  return std::string(buf, len);
+}
+
+// The curve's NID, from the group name OpenSSL reports ("prime256v1", "SM2").
+int curveNid(const EVP_PKEY* key) {
+  auto group = utf8Param(key, OSSL_PKEY_PARAM_GROUP_NAME);
+  if (!group) return NID_undef;
+  int nid = OBJ_txt2nid(group->c_str());
+  if (nid == NID_undef) nid = EC_curve_nist2nid(group->c_str());
+  ERR_clear_error();
+  return nid;
+}
+
+Result<Alg> algOfKey(const EVP_PKEY* key) {
+  if (key == nullptr) return fail(Code::BAD_KEY, "no key");
+  if (EVP_PKEY_is_a(key, "ED25519")) return Alg::EdDSA;
+  // OpenSSL 3.0 holds an SM2-curve key either under the "SM2" key manager
+  // (generated as SM2, or decoded from PEM/DER) or under "EC" (generated as
+  // EC with group SM2); both count as SM2. Any other key manager is refused.
+  if (!EVP_PKEY_is_a(key, "EC") && !EVP_PKEY_is_a(key, "SM2"))
+    return fail(Code::BAD_KEY, "unsupported key type");
+  // ZC1.md §2 names curves; a key with explicit curve parameters is refused
+  // even if they equal a named curve's, as its SPKI would differ.
+  auto encoding = utf8Param(key, OSSL_PKEY_PARAM_EC_ENCODING);
+  if (encoding && *encoding != OSSL_PKEY_EC_ENCODING_GROUP)
+    return fail(Code::BAD_KEY, "EC key with explicit curve parameters");
+  switch (curveNid(key)) {
+    case NID_X9_62_prime256v1:
+      if (EVP_PKEY_is_a(key, "SM2")) break;
+      return Alg::ES256;
+    case NID_sm2:
+      return Alg::SM2_SM3;
+    default:
+      break;
+  }
+  return fail(Code::BAD_KEY, "unsupported EC curve");
+}
+
+const char* keyManagerOf(Alg alg) {
+  switch (alg) {
+    case Alg::EdDSA: return "ED25519";
+    case Alg::ES256: return "EC";
+    case Alg::SM2_SM3: return "SM2";
+  }
+  return "";
+}
+
+const char* groupOf(Alg alg) { return alg == Alg::SM2_SM3 ? "SM2" : "prime256v1"; }
+
+// ---------------------------------------------------------------------------
+// Canonical key construction.
+
+// The raw public key: Ed25519 32 bytes, EC 0x04 || x || y. Taken from the
+// coordinates rather than the encoded point so that a key that came in
+// compressed comes out uncompressed.
+Result<Bytes> rawPublicOf(const EVP_PKEY* key, Alg alg) {
+  if (alg == Alg::EdDSA) {
+    Bytes raw(kEd25519KeySize);
+    std::size_t len = raw.size();
+    if (EVP_PKEY_get_raw_public_key(key, raw.data(), &len) != 1 || len != kEd25519KeySize)
+      return fail(Code::BAD_KEY, "Ed25519 public key unavailable");
+    return raw;
+  }
+  BIGNUM* x = nullptr;
+  BIGNUM* y = nullptr;
+  int okX = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x);
+  int okY = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y);
+  BnPtr xp(x), yp(y);
+  if (okX != 1 || okY != 1) return fail(Code::BAD_KEY, "EC public point unavailable");
+  Bytes raw(kUncompressedPointSize);
+  raw[0] = 0x04;
+  if (BN_bn2binpad(x, raw.data() + 1, kFieldSize) != static_cast<int>(kFieldSize) ||
+      BN_bn2binpad(y, raw.data() + 1 + kFieldSize, kFieldSize) != static_cast<int>(kFieldSize))
+    return fail(Code::BAD_KEY, "EC coordinate too large");
+  return raw;
+}
+
+// Builds an EC or SM2 key from its named group, uncompressed point and,
+// for a private key, its scalar (32 big-endian bytes).
+Result<PkeyPtr> ecFromData(Alg alg, ByteView point, const std::uint8_t* priv) {
+  // OSSL_PARAM wants the scalar as a native-endian unsigned integer.
+  unsigned char scalar[kFieldSize];
+  OSSL_PARAM params[4];
+  std::size_t n = 0;
+  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+                                                 const_cast<char*>(groupOf(alg)), 0);
+  params[n++] = OSSL_PARAM_construct_octet_string(
+      OSSL_PKEY_PARAM_PUB_KEY, const_cast<unsigned char*>(point.data()), point.size());
+  SecretBnPtr bn;
+  if (priv != nullptr) {
+    bn.reset(BN_secure_new());
+    if (!bn || !BN_bin2bn(priv, kFieldSize, bn.get()) ||
+        BN_bn2nativepad(bn.get(), scalar, sizeof scalar) != static_cast<int>(sizeof scalar))
+      return fail(Code::BAD_KEY, "EC private scalar invalid");
+    params[n++] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, scalar, sizeof scalar);
+  }
+  params[n] = OSSL_PARAM_construct_end();
+
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keyManagerOf(alg), nullptr));
+  EVP_PKEY* out = nullptr;
+  int selection = priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
+  bool ok = ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+            EVP_PKEY_fromdata(ctx.get(), &out, selection, params) == 1;
+  OPENSSL_cleanse(scalar, sizeof scalar);
+  PkeyPtr key(out);
+  if (!ok) return fail(Code::BAD_KEY, "EC key not on its curve");
+  return key;
+}
+
+// The point must be on the curve, not infinity, and of the group's order;
+// fromdata alone does not promise all three.
+Status checkPublic(EVP_PKEY* key) {
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1)
+    return fail(Code::BAD_KEY, "EC public key fails validation");
+  return {};
+}
+
+// A private key rebuilt from its scalar (EC) or seed (Ed25519): a copy that
+// the caller's handle can no longer change, and, for an EC key on the SM2
+// curve, an SM2 key. (OpenSSL 3.0 has no way to retag an EC key as SM2 in
+// place — EVP_PKEY_set_alias_type is gone — so the key is rebuilt.)
+Result<PkeyPtr> canonicalPrivate(const EVP_PKEY* key, Alg alg) {
+  if (alg == Alg::EdDSA) {
+    unsigned char seed[kEd25519KeySize];
+    std::size_t len = sizeof seed;
+    PkeyPtr out;
+    if (EVP_PKEY_get_raw_private_key(key, seed, &len) == 1 && len == sizeof seed)
+      out.reset(EVP_PKEY_new_raw_private_key_ex(nullptr, "ED25519", nullptr, seed, len));
+    OPENSSL_cleanse(seed, sizeof seed);
+    if (!out) return fail(Code::BAD_KEY, "not a private key");
+    return out;
+  }
+  BIGNUM* d = nullptr;
+  if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1)
+    return fail(Code::BAD_KEY, "not a private key");
+  SecretBnPtr dp(d);
+  TC_ASSIGN(Bytes point, rawPublicOf(key, alg));
+  unsigned char scalar[kFieldSize];
+  if (BN_bn2binpad(d, scalar, sizeof scalar) != static_cast<int>(sizeof scalar)) {
+    OPENSSL_cleanse(scalar, sizeof scalar);
+    return fail(Code::BAD_KEY, "EC private scalar too large");
+  }
+  auto out = ecFromData(alg, point, scalar);
+  OPENSSL_cleanse(scalar, sizeof scalar);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Signing and verification.
+
+// A digest-sign/verify context for the key. For SM2 the distinguishing ID
+// must be set on a PKEY_CTX handed to the MD_CTX before Init: OpenSSL 3
+// otherwise hashes Z over an empty ID, which other SM2 implementations
+// reject. The PKEY_CTX stays owned by us (the MD_CTX only borrows it), so it
+// is declared first and outlives the MD_CTX.
+struct SigContext {
+  PkeyCtxPtr pctx;
+  MdCtxPtr mctx;
+};
+
+Result<SigContext> newSigContext(EVP_PKEY* key, Alg alg, std::string_view sm2Id, bool forSigning) {
+  SigContext c;
+  c.mctx.reset(EVP_MD_CTX_new());
+  if (!c.mctx) return fail(Code::CRYPTO_ERROR, "out of memory");
+  const EVP_MD* md = nullptr;
+  if (alg == Alg::SM2_SM3) {
+    c.pctx.reset(EVP_PKEY_CTX_new(key, nullptr));
+    if (!c.pctx || sm2Id.size() > INT_MAX ||
+        EVP_PKEY_CTX_set1_id(c.pctx.get(), sm2Id.data(), static_cast<int>(sm2Id.size())) <= 0)
+      return fail(Code::CRYPTO_ERROR, "cannot set the SM2 distinguishing ID");
+    EVP_MD_CTX_set_pkey_ctx(c.mctx.get(), c.pctx.get());
+    md = EVP_sm3();
+  } else if (alg == Alg::ES256) {
+    md = EVP_sha256();
+  }  // Ed25519 (PureEdDSA) takes no digest.
+  int rc = forSigning ? EVP_DigestSignInit(c.mctx.get(), nullptr, md, nullptr, key)
+                      : EVP_DigestVerifyInit(c.mctx.get(), nullptr, md, nullptr, key);
+  if (rc != 1) return fail(Code::CRYPTO_ERROR, "cannot initialise the signature");
+  return c;
+}
+
+// Verifies a signature in OpenSSL's format: raw for Ed25519, DER otherwise.
+Status verifyNative(EVP_PKEY* key, Alg alg, ByteView message, ByteView sig, std::string_view sm2Id) {
+  auto ctx = newSigContext(key, alg, sm2Id, false);
+  if (!ctx.ok()) return badSignature();
+  if (EVP_DigestVerify(ctx->mctx.get(), dataOf(sig), sig.size(), dataOf(message), message.size()) != 1)
+    return badSignature();
+  return {};
+}
+
+Status verifyRaw(EVP_PKEY* key, Alg alg, ByteView message, ByteView signature, std::string_view sm2Id) {
+  if (signature.size() != kSignatureSize) return badSignature();
+  if (alg == Alg::EdDSA) return verifyNative(key, alg, message, signature, sm2Id);
+  auto der = rawToDer(signature);
+  if (!der.ok()) return badSignature();
+  return verifyNative(key, alg, message, *der, sm2Id);
+}
+
+// ---------------------------------------------------------------------------
+// PEM.
+
+// One PEM block: its label and its DER body. The body may be an unencrypted
+// private key, so it is wiped when the block goes away.
+struct PemBlock {
+  std::string label;
+  Bytes der;
+  PemBlock(std::string l, Bytes d) : label(std::move(l)), der(std::move(d)) {}
+  PemBlock(PemBlock&&) = default;
+  PemBlock& operator=(PemBlock&&) = default;
+  ~PemBlock() { OPENSSL_cleanse(der.data(), der.size()); }
+};
+
+std::optional<PemBlock> readPem(std::string_view pem) {
+  if (pem.size() > INT_MAX) return std::nullopt;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  if (!bio || PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  OsslCharPtr n(name), h(header);
+  OsslBytePtr d(data);
+  std::optional<PemBlock> block(std::in_place, name, Bytes(data, data + len));
+  OPENSSL_cleanse(data, static_cast<std::size_t>(len));
+  return block;
+}
+
+// Encodes with a PEM writer into a string; a secure-heap BIO for private
+// material so the buffer is wiped when freed.
+template <class Write>
+std::string writePem(bool secret, Write&& write) {
+  BioPtr bio(BIO_new(secret ? BIO_s_secmem() : BIO_s_mem()));
+  if (!bio || !write(bio.get())) {
+    ERR_clear_error();
+    return {};
+  }
+  return bioText(bio.get());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Algorithm identifiers.
+
+bool algFromCose(std::int64_t value, Alg& out) {
+  switch (value) {
+    case static_cast<std::int64_t>(Alg::EdDSA): out = Alg::EdDSA; return true;
+    case static_cast<std::int64_t>(Alg::ES256): out = Alg::ES256; return true;
+    case static_cast<std::int64_t>(Alg::SM2_SM3): out = Alg::SM2_SM3; return true;
+    default: return false;
+  }
+}
+
+std::string_view algName(Alg alg) {
+  switch (alg) {
+    case Alg::EdDSA: return "EdDSA";
+    case Alg::ES256: return "ES256";
+    case Alg::SM2_SM3: return "SM2-SM3";
+  }
+  return "";
+}
+
+bool algFromName(std::string_view name, Alg& out) {
+  for (Alg a : {Alg::EdDSA, Alg::ES256, Alg::SM2_SM3}) {
+    if (algName(a) == name) {
+      out = a;
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// PublicKey.
+
+Result<PublicKey> PublicKey::fromRaw(Alg alg, ByteView raw) {
+  PkeyPtr key;
+  if (alg == Alg::EdDSA) {
+    if (raw.size() != kEd25519KeySize) return fail(Code::BAD_KEY, "Ed25519 key must be 32 bytes");
+    key.reset(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, raw.data(), raw.size()));
+    if (!key) return fail(Code::BAD_KEY, "invalid Ed25519 key");
+  } else if (alg == Alg::ES256 || alg == Alg::SM2_SM3) {
+    if (raw.size() != kUncompressedPointSize || raw[0] != 0x04)
+      return fail(Code::BAD_KEY, "EC key must be an uncompressed point");
+    TC_ASSIGN(key, ecFromData(alg, raw, nullptr));
+    TC_TRY(checkPublic(key.get()));
+  } else {
+    return fail(Code::BAD_KEY, "unknown algorithm");
+  }
+
+  PublicKey pk;
+  pk.alg_ = alg;
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key.get(), &der);
+  if (len <= 0) return fail(Code::BAD_KEY, "cannot encode the public key");
+  OsslBytePtr derOwner(der);
+  pk.spki_.assign(der, der + len);
+  Bytes hash = sha256(pk.spki_);
+  if (hash.size() < kKidSize) return fail(Code::CRYPTO_ERROR, "SHA-256 unavailable");
+  std::copy_n(hash.begin(), kKidSize, pk.kid_.begin());
+  pk.key_ = std::shared_ptr<evp_pkey_st>(key.release(), PkeyDeleter{});
+  return pk;
+}
+
+Result<PublicKey> PublicKey::fromEvpPkey(const evp_pkey_st* key) {
+  TC_ASSIGN(Alg alg, algOfKey(key));
+  TC_ASSIGN(Bytes raw, rawPublicOf(key, alg));
+  return fromRaw(alg, raw);
+}
+
+Result<PublicKey> PublicKey::fromSpkiDer(ByteView der) {
+  if (der.size() > LONG_MAX) return fail(Code::BAD_KEY, "key too large");
+  const unsigned char* p = der.data();
+  PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!key) return fail(Code::BAD_KEY, "not a SubjectPublicKeyInfo");
+  if (p != der.data() + der.size()) return fail(Code::BAD_KEY, "trailing bytes after the key");
+  return fromEvpPkey(key.get());
+}
+
+Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
+  auto block = readPem(pem);
+  if (!block || block->label != "PUBLIC KEY") return fail(Code::BAD_KEY, "not a PEM PUBLIC KEY");
+  return fromSpkiDer(block->der);
+}
+
+std::string PublicKey::pem() const {
+  return writePem(false, [&](BIO* b) { return PEM_write_bio_PUBKEY(b, key_.get()) == 1; });
+}
+
+Status PublicKey::verify(ByteView message, ByteView signature) const {
+  return verifyRaw(key_.get(), alg_, message, signature, kSm2DefaultId);
+}
+
+Status PublicKey::verifySm2WithId(ByteView message, ByteView signature, std::string_view id) const {
+  if (alg_ != Alg::SM2_SM3) return makeError(Code::INVALID_ARGUMENT, "not an SM2 key");
+  return verifyRaw(key_.get(), alg_, message, signature, id);
+}
+
+Status PublicKey::verifyDer(ByteView message, ByteView derSignature) const {
+  if (alg_ == Alg::EdDSA) return makeError(Code::INVALID_ARGUMENT, "Ed25519 signatures are not DER");
+  // The DER is parsed strictly here rather than handed to OpenSSL as is, so
+  // that exactly one encoding of (r, s) is accepted whatever OpenSSL's own
+  // checks are in a given version.
+  auto raw = derToRaw(derSignature);
+  if (!raw.ok()) return badSignature();
+  return verifyRaw(key_.get(), alg_, message, *raw, kSm2DefaultId);
+}
+
+// ---------------------------------------------------------------------------
+// PrivateKey.
+
+Result<PrivateKey> PrivateKey::fromEvpPkey(const evp_pkey_st* key) {
+  TC_ASSIGN(Alg alg, algOfKey(key));
+  TC_ASSIGN(PkeyPtr priv, canonicalPrivate(key, alg));
+  TC_ASSIGN(Bytes raw, rawPublicOf(priv.get(), alg));
+  TC_ASSIGN(PublicKey pub, PublicKey::fromRaw(alg, raw));
+  PrivateKey out;
+  out.key_ = std::shared_ptr<evp_pkey_st>(priv.release(), PkeyDeleter{});
+  out.publicKey_ = std::make_shared<const PublicKey>(std::move(pub));
+  return out;
+}
+
+Result<PrivateKey> PrivateKey::generate(Alg alg) {
+  const char* manager = keyManagerOf(alg);
+  if (*manager == '\0') return fail(Code::INVALID_ARGUMENT, "unknown algorithm");
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, manager, nullptr));
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) return fail(Code::CRYPTO_ERROR, "keygen unavailable");
+  if (alg != Alg::EdDSA && EVP_PKEY_CTX_set_group_name(ctx.get(), groupOf(alg)) != 1)
+    return fail(Code::CRYPTO_ERROR, "curve unavailable");
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_generate(ctx.get(), &raw) != 1) return fail(Code::CRYPTO_ERROR, "keygen failed");
+  PkeyPtr key(raw);
+  return fromEvpPkey(key.get());
+}
+
+Result<PrivateKey> PrivateKey::fromPem(std::string_view pem, std::optional<std::string_view> passphrase) {
+  auto block = readPem(pem);
+  if (!block) return fail(Code::BAD_KEY, "not a PEM private key");
+  const unsigned char* p = block->der.data();
+  const long len = static_cast<long>(block->der.size());
+  P8InfoPtr info;
+  if (block->label == "ENCRYPTED PRIVATE KEY") {
+    X509SigPtr enc(d2i_X509_SIG(nullptr, &p, len));
+    if (!enc) return fail(Code::BAD_KEY, "malformed encrypted private key");
+    if (!passphrase) return fail(Code::BAD_PASSPHRASE, "the key is encrypted: passphrase needed");
+    if (passphrase->size() > INT_MAX) return fail(Code::BAD_PASSPHRASE, "passphrase too long");
+    // A wrong passphrase shows as bad padding or an undecodable result;
+    // either way PKCS8_decrypt_ex returns NULL.
+    info.reset(PKCS8_decrypt_ex(enc.get(), passphrase->data(), static_cast<int>(passphrase->size()),
+                                nullptr, nullptr));
+    if (!info) return fail(Code::BAD_PASSPHRASE, "wrong passphrase");
+  } else if (block->label == "PRIVATE KEY") {
+    info.reset(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, len));
+    if (!info) return fail(Code::BAD_KEY, "malformed private key");
+  } else {
+    return fail(Code::BAD_KEY, "not a PKCS#8 private key");
+  }
+  PkeyPtr key(EVP_PKCS82PKEY_ex(info.get(), nullptr, nullptr));
+  if (!key) return fail(Code::BAD_KEY, "unsupported private key");
+  return fromEvpPkey(key.get());
+}
+
+Result<std::string> PrivateKey::toEncryptedPem(std::string_view passphrase) const {
+  if (passphrase.empty()) return fail(Code::INVALID_ARGUMENT, "empty passphrase");
+  if (passphrase.size() > INT_MAX) return fail(Code::INVALID_ARGUMENT, "passphrase too long");
+  P8InfoPtr info(EVP_PKEY2PKCS8(key_.get()));
+  // PBES2 with scrypt and AES-256-CBC; a NULL salt and IV ask OpenSSL for
+  // random ones.
+  AlgorPtr pbe(PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, kPemSaltSize, nullptr,
+                                     kPemScryptN, kPemScryptR, kPemScryptP));
+  if (!info || !pbe) return fail(Code::CRYPTO_ERROR, "cannot prepare PKCS#8 encryption");
+  X509SigPtr enc(PKCS8_set0_pbe_ex(passphrase.data(), static_cast<int>(passphrase.size()),
+                                   info.get(), pbe.get(), nullptr, nullptr));
+  if (!enc) return fail(Code::CRYPTO_ERROR, "PKCS#8 encryption failed");
+  pbe.release();  // now owned by enc
+  std::string pem = writePem(false, [&](BIO* b) { return PEM_write_bio_PKCS8(b, enc.get()) == 1; });
+  if (pem.empty()) return fail(Code::CRYPTO_ERROR, "cannot write PEM");
+  return pem;
+}
+
+std::string PrivateKey::toPlainPemForTests() const {
+  return writePem(true, [&](BIO* b) {
+    return PEM_write_bio_PrivateKey(b, key_.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  });
+}
+
+Result<Bytes> PrivateKey::sign(ByteView message) const {
+  const Alg alg = publicKey_->alg();
+  TC_ASSIGN(SigContext ctx, newSigContext(key_.get(), alg, kSm2DefaultId, true));
+  std::size_t len = 0;
+  if (EVP_DigestSign(ctx.mctx.get(), nullptr, &len, dataOf(message), message.size()) != 1)
+    return fail(Code::CRYPTO_ERROR, "signing failed");
+  Bytes sig(len);
+  if (EVP_DigestSign(ctx.mctx.get(), sig.data(), &len, dataOf(message), message.size()) != 1)
+    return fail(Code::CRYPTO_ERROR, "signing failed");
+  sig.resize(len);
+  if (alg == Alg::EdDSA) {
+    if (sig.size() != kSignatureSize) return fail(Code::CRYPTO_ERROR, "unexpected signature size");
+    return sig;
+  }
+  auto raw = derToRaw(sig);
+  if (!raw.ok()) return fail(Code::CRYPTO_ERROR, "unexpected signature encoding");
+  return raw;
+}
+
+// ---------------------------------------------------------------------------
+// Signature encodings.
+
+Result<Bytes> rawToDer(ByteView rs) {
+  if (rs.size() != kSignatureSize) return fail(Code::BAD_SIGNATURE, "r||s must be 64 bytes");
+  BnPtr r(BN_bin2bn(rs.data(), kFieldSize, nullptr));
+  BnPtr s(BN_bin2bn(rs.data() + kFieldSize, kFieldSize, nullptr));
+  EcdsaSigPtr sig(ECDSA_SIG_new());
+  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
+    return fail(Code::CRYPTO_ERROR, "out of memory");
+  r.release();  // owned by sig now
+  s.release();
+  unsigned char* der = nullptr;
+  int len = i2d_ECDSA_SIG(sig.get(), &der);
+  if (len <= 0) return fail(Code::CRYPTO_ERROR, "cannot encode the signature");
+  OsslBytePtr owner(der);
+  return Bytes(der, der + len);
+}
+
+Result<Bytes> derToRaw(ByteView der) {
+  if (der.empty() || der.size() > LONG_MAX) return fail(Code::BAD_SIGNATURE, "empty signature");
+  const unsigned char* p = der.data();
+  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  if (!sig) return fail(Code::BAD_SIGNATURE, "not an ECDSA signature");
+  if (p != der.data() + der.size()) return fail(Code::BAD_SIGNATURE, "trailing bytes");
+  // The decoder tolerates some BER (long-form lengths, padded INTEGERs);
+  // DER is exactly what re-encoding yields, so compare byte for byte.
+  unsigned char* again = nullptr;
+  int len = i2d_ECDSA_SIG(sig.get(), &again);
+  OsslBytePtr owner(again);
+  if (len <= 0 || static_cast<std::size_t>(len) != der.size() ||
+      std::memcmp(again, der.data(), der.size()) != 0)
+    return fail(Code::BAD_SIGNATURE, "not strict DER");
+  const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
+  if (BN_is_negative(r) || BN_is_negative(s)) return fail(Code::BAD_SIGNATURE, "negative integer");
+  Bytes out(kSignatureSize);
+  if (BN_bn2binpad(r, out.data(), kFieldSize) != static_cast<int>(kFieldSize) ||
+      BN_bn2binpad(s, out.data() + kFieldSize, kFieldSize) != static_cast<int>(kFieldSize))
+    return fail(Code::BAD_SIGNATURE, "integer wider than 32 bytes");
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Hashes, KDF, randomness.
+
+Bytes sha256(ByteView data) { return digest(EVP_sha256(), data); }
+Bytes sm3(ByteView data) { return digest(EVP_sm3(), data); }
+
+Result<Bytes> scrypt(ByteView password, ByteView salt, std::uint64_t n, std::uint32_t r, std::uint32_t p,
+                     std::size_t length) {
+  if (length == 0 || n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0)
+    return fail(Code::INVALID_ARGUMENT, "invalid scrypt parameters");
+  KdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_SCRYPT, nullptr));
+  KdfCtxPtr ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr);
+  if (!ctx) return fail(Code::CRYPTO_ERROR, "scrypt unavailable");
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
+                                        const_cast<unsigned char*>(dataOf(password)), password.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<unsigned char*>(dataOf(salt)),
+                                        salt.size()),
+      OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+      OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
+      OSSL_PARAM_construct_end(),
+  };
+  Bytes out(length);
+  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
+    return fail(Code::CRYPTO_ERROR, "scrypt failed (parameters beyond the memory limit?)");
+  return out;
+}
+
+Result<Bytes> randomBytes(std::size_t n) {
+  if (n > INT_MAX) return fail(Code::INVALID_ARGUMENT, "too many random bytes");
+  Bytes out(n);
+  if (n > 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1)
+    return fail(Code::CRYPTO_ERROR, "random generator failed");
+  return out;
+}
+
+}  // namespace titlecert::crypto

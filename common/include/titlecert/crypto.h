@@ -52,6 +52,10 @@ class PublicKey {
   // Raw public key: Ed25519 32 bytes; EC uncompressed point (65 bytes,
   // 0x04||x||y) on the curve of alg.
   static Result<PublicKey> fromRaw(Alg alg, ByteView raw);
+  // A key already held as an OpenSSL EVP_PKEY (public or private; only its
+  // public half is used). The caller keeps ownership: the key is copied into
+  // the canonical form above. Same type rules as fromPem.
+  static Result<PublicKey> fromEvpPkey(const evp_pkey_st* key);
 
   Alg alg() const { return alg_; }
   // DER SubjectPublicKeyInfo as OpenSSL 3 writes it (named curve,
@@ -93,6 +97,10 @@ class PrivateKey {
   Result<std::string> toEncryptedPem(std::string_view passphrase) const;
   // Unencrypted PKCS#8 PEM, for tests and test fixtures only.
   std::string toPlainPemForTests() const;
+  // A private key already held as an OpenSSL EVP_PKEY (e.g. from an HSM
+  // bridge or a test). The caller keeps ownership: the key is copied. An EC
+  // key on the SM2 curve is turned into an SM2 key so that it signs with SM2.
+  static Result<PrivateKey> fromEvpPkey(const evp_pkey_st* key);
 
   Alg alg() const { return publicKey_->alg(); }
   const PublicKey& publicKey() const { return *publicKey_; }
