@@ -1,0 +1,74 @@
+// The one file that includes ZXing-cpp (1.4, Debian 12). ZX_USE_UTF8 is
+// defined for this file only (verifier/CMakeLists.txt), so Result::text()
+// is the UTF-8 std::string rather than a std::wstring.
+#include "titlecert/scan.h"
+
+#include <ZXing/BarcodeFormat.h>
+#include <ZXing/DecodeHints.h>
+#include <ZXing/ImageView.h>
+#include <ZXing/ReadBarcode.h>
+#include <ZXing/Result.h>
+
+#include <algorithm>
+
+#ifndef ZX_USE_UTF8
+#error "scan.cpp needs ZX_USE_UTF8 so that ZXing::Result::text() is UTF-8"
+#endif
+
+namespace titlecert::scan {
+
+namespace {
+
+bool toZxingFormat(int channels, ZXing::ImageFormat& format) {
+  switch (channels) {
+    case 1: format = ZXing::ImageFormat::Lum; return true;
+    case 3: format = ZXing::ImageFormat::RGB; return true;
+    case 4: format = ZXing::ImageFormat::RGBX; return true;
+    default: return false;
+  }
+}
+
+// ZXing reads data(x, y) without bounds checks, so a view that lies about
+// its shape would read out of bounds: refuse it here. The loader's limits
+// also apply, since ZXing allocates working copies of the image.
+bool isUsable(const ImageView& v, int rowStride) {
+  return v.data != nullptr && v.width > 0 && v.height > 0 && v.width <= kMaxImageSide &&
+         v.height <= kMaxImageSide && static_cast<long long>(v.width) * v.height <= kMaxImagePixels &&
+         rowStride >= v.width * v.channels;
+}
+
+ZXing::DecodeHints toHints(const ScanOptions& options) {
+  ZXing::DecodeHints hints;
+  hints.setFormats(ZXing::BarcodeFormat::QRCode)
+      .setTryHarder(options.tryHarder)
+      .setTryRotate(options.tryRotate)
+      .setMaxNumberOfSymbols(static_cast<std::uint8_t>(std::clamp(options.maxCodes, 1, 255)));
+  return hints;
+}
+
+std::vector<std::string> readTexts(const ImageView& view, const ScanOptions& options) {
+  ZXing::ImageFormat format{};
+  const int rowStride = view.rowStride != 0 ? view.rowStride : view.width * view.channels;
+  if (!toZxingFormat(view.channels, format) || !isUsable(view, rowStride)) return {};
+  const ZXing::ImageView zxView(view.data, view.width, view.height, format, rowStride);
+  std::vector<std::string> texts;
+  for (const ZXing::Result& r : ZXing::ReadBarcodes(zxView, toHints(options))) {
+    // isValid() is false for symbols found but not decoded (checksum or
+    // format errors); those carry no trustworthy text.
+    if (r.isValid() && r.format() == ZXing::BarcodeFormat::QRCode) texts.push_back(r.text());
+  }
+  return texts;
+}
+
+}  // namespace
+
+std::vector<std::string> readQrTexts(const ImageView& view, const ScanOptions& options) noexcept {
+  // ZXing may throw (std::bad_alloc at least); a scan that fails finds nothing.
+  try {
+    return readTexts(view, options);
+  } catch (...) {
+    return {};
+  }
+}
+
+}  // namespace titlecert::scan
