@@ -1,0 +1,125 @@
+// The trust bundle (CONTRACT.md, "The trust bundle"): a COSE_Sign1 by a root
+// key over a deterministic CBOR map holding the version, issued-at and
+// next-update times, the trusted issuer keys with their scope, the catalogue,
+// the recognition policy and the revocation status lists. The CBOR layout is
+// in docs/format.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "titlecert/catalogue.h"
+#include "titlecert/cbor.h"
+#include "titlecert/crypto.h"
+#include "titlecert/result.h"
+#include "titlecert/zc1.h"
+
+namespace titlecert::bundle {
+
+// Hard limits on what a verifier accepts (bundles come from files and
+// networks). The catalogue dominates the size.
+inline constexpr std::size_t kMaxBundleBytes = 4 << 20;
+inline constexpr std::size_t kMaxIssuers = 4096;
+inline constexpr std::size_t kMaxStatusListBytes = 1 << 20;  // 8 Mi credentials per issuer
+
+// What an issuer entry may sign. A list that is nullopt means "*".
+struct Scope {
+  bool titles = false;
+  bool qualifications = false;
+  std::optional<std::vector<std::uint64_t>> series;
+  std::optional<std::vector<std::uint64_t>> specialties;
+  std::uint64_t maxLevel = 5;
+  std::optional<std::vector<std::uint64_t>> qualificationCodes;
+
+  bool allows(const zc1::Credential& c) const;
+};
+
+struct IssuerEntry {
+  std::string iss;
+  catalogue::Names name;
+  std::string region;  // administrative division code, e.g. "650100"
+  crypto::PublicKey key;
+  std::int64_t validFrom = 0;  // epoch seconds, inclusive
+  std::int64_t validTo = 0;    // exclusive
+  Scope scope;
+};
+
+// Revocation for one iss: bit i (byte i/8, bit i%8 counted from the least
+// significant) set means status index i is revoked. `notes` keeps the
+// certificate numbers for people; the bits are what a verifier reads.
+struct StatusList {
+  std::string iss;
+  Bytes bits;
+  struct Note {
+    std::uint64_t statusIndex = 0;
+    std::string certNo;
+  };
+  std::vector<Note> notes;
+
+  bool isRevoked(std::uint64_t statusIndex) const;
+  void revoke(std::uint64_t statusIndex, std::string certNo);
+};
+
+// Accepted regions: the home region and every accept pattern (a whole code,
+// or a prefix ending in '*').
+struct Recognition {
+  std::string homeRegion;
+  std::vector<std::string> acceptRegions;
+
+  // The policy entry that accepts region ("home:650100", "65*"), or nullopt.
+  std::optional<std::string> acceptingEntry(std::string_view region) const;
+};
+
+struct Contents {
+  std::uint64_t version = 0;
+  std::int64_t issuedAt = 0;
+  std::int64_t nextUpdate = 0;
+  std::vector<IssuerEntry> issuers;
+  catalogue::Catalogue catalogue;
+  Recognition recognition;
+  std::vector<StatusList> revocation;
+
+  const StatusList* statusListFor(std::string_view iss) const;
+};
+
+// Deterministic CBOR form, and back (BAD_BUNDLE naming the field).
+cbor::Value toCbor(const Contents& c);
+Result<Contents> fromCbor(const cbor::Value& value);
+
+// Signs the contents with the root key: a tagged COSE_Sign1 (ZC1.md §2
+// header layout).
+Result<Bytes> sign(const Contents& c, const crypto::PrivateKey& root);
+
+// A bundle whose root signature checked. Only open() makes one.
+class Verified {
+ public:
+  const Contents& contents() const { return contents_; }
+  const crypto::Kid& rootKid() const { return rootKid_; }
+  crypto::Alg rootAlg() const { return rootAlg_; }
+
+ private:
+  friend Result<Verified> open(ByteView, const crypto::PublicKey&);
+  Contents contents_;
+  crypto::Kid rootKid_{};
+  crypto::Alg rootAlg_ = crypto::Alg::EdDSA;
+};
+
+// Checks the COSE_Sign1 against the pinned root key (kid and alg must match
+// the root; no other key is tried), then decodes. Every failure is
+// BAD_BUNDLE with a detail.
+Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root);
+
+// Decodes a bundle WITHOUT checking its signature (for `bundle inspect`
+// without --root): nothing read this way may be trusted. signerKid receives
+// the kid in the protected header.
+Result<Contents> decodeUnverified(ByteView bundleBytes, crypto::Kid& signerKid);
+
+// Reads a manifest (CONTRACT.md, "MANIFEST.json"); relative paths are taken
+// from baseDir. `"catalogue": "default"` loads catalogue::loadDefault().
+// BAD_MANIFEST with a detail naming the field.
+Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir);
+
+}  // namespace titlecert::bundle

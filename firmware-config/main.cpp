@@ -1,0 +1,228 @@
+// titlecert-config — what a terminal is configured with (CONTRACT.md):
+//
+//   titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE
+//                                 [--passphrase-file FILE]
+//   titlecert-config bundle inspect FILE [--root FILE] [--json]
+//   titlecert-config catalogue show [--catalogue FILE] [--json]
+//
+// Exit status: 0 done, 1 the input was refused (bad manifest, bad bundle),
+// 2 usage error.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "titlecert/bundle.h"
+#include "titlecert/catalogue.h"
+#include "titlecert/dates.h"
+#include "titlecert/files.h"
+#include "titlecert/passphrase.h"
+
+using namespace titlecert;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitRefused = 1, kExitUsage = 2;
+
+const char* kUsage =
+    "usage: titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
+    "       titlecert-config bundle inspect FILE [--root FILE] [--json]\n"
+    "       titlecert-config catalogue show [--catalogue FILE] [--json]\n";
+
+struct UsageError {
+  std::string message;
+};
+
+// --name value options and bare flags after the two command words.
+struct Options {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> positional;
+  bool json = false;
+
+  std::string get(const std::string& name) const {
+    auto it = values.find(name);
+    return it == values.end() ? std::string() : it->second;
+  }
+  std::string require(const std::string& name) const {
+    auto v = get(name);
+    if (v.empty()) throw UsageError{"--" + name + " is required"};
+    return v;
+  }
+};
+
+Options parseOptions(int argc, char** argv, int first, std::initializer_list<const char*> valueNames) {
+  Options o;
+  for (int i = first; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--json") {
+      o.json = true;
+      continue;
+    }
+    bool known = false;
+    for (const char* n : valueNames) {
+      if (arg == std::string("--") + n) {
+        if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
+        o.values[n] = argv[++i];
+        known = true;
+      }
+    }
+    if (known) continue;
+    if (arg.rfind("--", 0) == 0) throw UsageError{"unknown option " + arg};
+    o.positional.push_back(arg);
+  }
+  return o;
+}
+
+int refuse(const Error& e) {
+  std::cerr << "titlecert-config: " << codeName(e.code) << ": " << e.detail << "\n";
+  return kExitRefused;
+}
+
+Result<crypto::PrivateKey> loadRootKey(const Options& o) {
+  TC_ASSIGN(auto pem, files::read(o.require("root-key")));
+  TC_ASSIGN(auto passphrase, readPassphrase(o.get("passphrase-file")));
+  if (passphrase) return crypto::PrivateKey::fromPem(pem, *passphrase);
+  return crypto::PrivateKey::fromPem(pem);
+}
+
+int bundleBuild(const Options& o) {
+  const std::string manifestPath = o.require("manifest");
+  const std::string out = o.require("out");
+  auto manifest = files::read(manifestPath);
+  if (!manifest) return refuse(manifest.error());
+  auto contents = bundle::fromManifest(*manifest, std::filesystem::path(manifestPath).parent_path().string());
+  if (!contents) return refuse(contents.error());
+  auto root = loadRootKey(o);
+  if (!root) return refuse(root.error());
+  auto signedBundle = bundle::sign(*contents, *root);
+  if (!signedBundle) return refuse(signedBundle.error());
+  if (auto s = files::writeAtomically(out, *signedBundle); !s) return refuse(s.error());
+  std::cout << "bundle version " << contents->version << ": " << contents->issuers.size() << " issuer key(s), catalogue v"
+            << contents->catalogue.version << ", " << signedBundle->size() << " bytes, signed by root kid "
+            << toHex(root->publicKey().kid()) << " -> " << out << "\n";
+  return kExitOk;
+}
+
+Json codes(const std::optional<std::vector<std::uint64_t>>& list) {
+  if (!list) return "*";
+  return Json(*list);
+}
+
+Json scopeJson(const bundle::Scope& s) {
+  Json types = Json::array();
+  if (s.titles) types.push_back("title");
+  if (s.qualifications) types.push_back("qualification");
+  return {{"types", types},
+          {"series", codes(s.series)},
+          {"specialties", codes(s.specialties)},
+          {"max_level", s.maxLevel},
+          {"qualifications", codes(s.qualificationCodes)}};
+}
+
+Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool verified) {
+  Json issuers = Json::array();
+  for (const auto& e : c.issuers)
+    issuers.push_back({{"iss", e.iss},
+                       {"name", {{"zh", e.name.zh}, {"en", e.name.en}}},
+                       {"kid", toHex(e.key.kid())},
+                       {"alg", std::string(crypto::algName(e.key.alg()))},
+                       {"public_key_pem", e.key.pem()},
+                       {"region", e.region},
+                       {"valid_from", dates::formatRfc3339(e.validFrom)},
+                       {"valid_to", dates::formatRfc3339(e.validTo)},
+                       {"scope", scopeJson(e.scope)}});
+  Json revoked = Json::array();
+  for (const auto& list : c.revocation)
+    for (const auto& n : list.notes) revoked.push_back({{"iss", list.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
+  return {{"version", c.version},
+          {"issued_at", dates::formatRfc3339(c.issuedAt)},
+          {"next_update", dates::formatRfc3339(c.nextUpdate)},
+          {"catalogue_version", c.catalogue.version},
+          {"root_kid", toHex(rootKid)},
+          {"signature_verified", verified},
+          {"issuers", issuers},
+          {"recognition", {{"home_region", c.recognition.homeRegion}, {"accept_regions", c.recognition.acceptRegions}}},
+          {"revoked", revoked}};
+}
+
+void printInspect(const Json& j) {
+  std::cout << "bundle version " << j["version"] << (j["signature_verified"].get<bool>() ? " (root signature verified)" : " (NOT verified: no --root given)") << "\n"
+            << "  issued at   " << j["issued_at"].get<std::string>() << "\n"
+            << "  next update " << j["next_update"].get<std::string>() << "\n"
+            << "  root kid    " << j["root_kid"].get<std::string>() << "\n"
+            << "  catalogue   v" << j["catalogue_version"] << "\n";
+  for (const auto& e : j["issuers"])
+    std::cout << "  issuer " << e["iss"].get<std::string>() << " kid " << e["kid"].get<std::string>() << " " << e["alg"].get<std::string>()
+              << " region " << e["region"].get<std::string>() << " valid " << e["valid_from"].get<std::string>() << " .. "
+              << e["valid_to"].get<std::string>() << " scope " << e["scope"].dump() << "\n";
+  for (const auto& r : j["revoked"])
+    std::cout << "  revoked " << r["iss"].get<std::string>() << " #" << r["status_index"] << " " << r["cert_no"].get<std::string>() << "\n";
+}
+
+int bundleInspect(const Options& o) {
+  if (o.positional.size() != 1) throw UsageError{"bundle inspect takes one FILE"};
+  auto bytes = files::read(o.positional[0]);
+  if (!bytes) return refuse(bytes.error());
+  Json j;
+  if (const auto rootPath = o.get("root"); !rootPath.empty()) {
+    auto pem = files::read(rootPath);
+    if (!pem) return refuse(pem.error());
+    auto root = crypto::PublicKey::fromPem(*pem);
+    if (!root) return refuse(root.error());
+    auto verified = bundle::open(asBytes(*bytes), *root);
+    if (!verified) return refuse(verified.error());
+    j = inspectJson(verified->contents(), verified->rootKid(), true);
+  } else {
+    crypto::Kid kid{};
+    auto contents = bundle::decodeUnverified(asBytes(*bytes), kid);
+    if (!contents) return refuse(contents.error());
+    j = inspectJson(*contents, kid, false);
+  }
+  if (o.json) std::cout << j.dump(2) << "\n";
+  else printInspect(j);
+  return kExitOk;
+}
+
+int catalogueShow(const Options& o) {
+  const std::string path = o.get("catalogue");
+  auto cat = path.empty() ? catalogue::loadDefault() : catalogue::loadFile(path);
+  if (!cat) return refuse(cat.error());
+  if (o.json) {
+    std::cout << catalogue::toJson(*cat) << "\n";
+    return kExitOk;
+  }
+  std::cout << "catalogue version " << cat->version << ": " << cat->series.size() << " series, " << cat->qualifications.size()
+            << " qualifications, " << cat->equivalences.size() << " equivalence rows\n";
+  for (const auto& s : cat->series) {
+    std::cout << s.code << "  " << s.names.zh << " / " << s.names.en << "\n";
+    for (const auto& sp : s.specialties) std::cout << "    " << sp.code << "  " << sp.names.zh << " / " << sp.names.en << "\n";
+  }
+  return kExitOk;
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 3) throw UsageError{""};
+  const std::string group = argv[1], verb = argv[2];
+  if (group == "bundle" && verb == "build") return bundleBuild(parseOptions(argc, argv, 3, {"manifest", "root-key", "out", "passphrase-file"}));
+  if (group == "bundle" && verb == "inspect") return bundleInspect(parseOptions(argc, argv, 3, {"root"}));
+  if (group == "catalogue" && verb == "show") return catalogueShow(parseOptions(argc, argv, 3, {"catalogue"}));
+  throw UsageError{"unknown command " + group + " " + verb};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const UsageError& e) {
+    if (!e.message.empty()) std::cerr << "titlecert-config: " << e.message << "\n";
+    std::cerr << kUsage;
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "titlecert-config: internal error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
