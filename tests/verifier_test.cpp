@@ -1,0 +1,340 @@
+// The verifier over a signed bundle: a tamper table with at least one input
+// per result code, bundle-level refusals, warnings, holder binding,
+// equivalence and recognition, display names, and thread sharing.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/world.h"
+#include "titlecert/base45.h"
+#include "titlecert/cose.h"
+#include "titlecert/verifier.h"
+
+using namespace titlecert;
+using namespace titlecert::testing;
+using verifier::Verifier;
+
+namespace {
+
+const Verifier& sharedVerifier() {
+  static const Verifier v = *Verifier::create(world().signedBundle(), world().root.publicKey());
+  return v;
+}
+
+zc1::Credential titleWith(const std::function<void(zc1::Credential&, zc1::TitleBody&)>& edit,
+                          const std::string& iss = kHomeIss) {
+  auto c = sampleTitle(iss);
+  auto t = *c.title();
+  edit(c, t);
+  c.body = t;
+  return c;
+}
+
+std::string forged(const std::string& text) {
+  auto cose = *base45::decode(std::string_view(text).substr(4));
+  cose[cose.size() - 5] ^= 0x40;  // inside the signature
+  return "ZC1:" + base45::encode(cose);
+}
+
+std::string raisedLevelKeepingSignature(const std::string& text) {
+  // Re-encode the claims with level 5 but keep the old signature.
+  auto cose = *base45::decode(std::string_view(text).substr(4));
+  auto msg = *cose::parseSign1(cose);
+  auto claims = *cbor::decode(*msg.payload);
+  cbor::Map top;
+  for (const auto& [k, v] : claims.asMap()) {
+    if (k == cbor::Value::integer(zc1::key::kZc)) {
+      cbor::Map zc;
+      for (const auto& [zk, zv] : v.asMap()) zc.emplace_back(zk, zk == cbor::Value::uint(12) ? cbor::Value::uint(5) : zv);
+      top.emplace_back(k, cbor::Value::map(std::move(zc)));
+    } else {
+      top.emplace_back(k, v);
+    }
+  }
+  cbor::Writer w;
+  w.tag(18);
+  w.arrayHeader(4);
+  w.bytes(msg.protectedBytes);
+  w.mapHeader(0);
+  w.bytes(cbor::encode(cbor::Value::map(std::move(top))));
+  w.bytes(msg.signature);
+  return "ZC1:" + base45::encode(w.data());
+}
+
+struct Row {
+  const char* name;
+  Code expected;
+  std::function<std::string()> make;
+  std::optional<std::string> id = std::nullopt;
+};
+
+}  // namespace
+
+TEST(VerifierTamper, EveryResultCodeHasAnInputThatProducesExactlyIt) {
+  const auto& w = world();
+  const auto& v = sharedVerifier();
+  const std::vector<Row> rows = {
+      {"valid SM2 title", Code::OK, [&] { return issueText(sampleTitle(), w.home); }},
+      {"valid Ed25519 title", Code::OK, [&] { return issueText(sampleTitle(), w.homeEd); }},
+      {"valid ES256 qualification", Code::OK, [&] { return issueText(sampleQualification(), w.homeEs); }},
+      {"wrong prefix", Code::NOT_ZC1, [&] { return "HC1:" + issueText(sampleTitle(), w.homeEd).substr(4); }},
+      {"not Base45", Code::BAD_ENCODING, [] { return std::string("ZC1:hello"); }},
+      {"truncated", Code::BAD_CBOR, [&] {
+         auto cose = *base45::decode(std::string_view(issueText(sampleTitle(), w.homeEd)).substr(4));
+         cose.resize(cose.size() - 20);
+         return "ZC1:" + base45::encode(cose);
+       }},
+      {"oversize input", Code::BAD_CBOR, [] { return "ZC1:" + std::string(9000, 'A'); }},
+      {"outer tag 61", Code::BAD_COSE, [&] {
+         auto cose = *base45::decode(std::string_view(issueText(sampleTitle(), w.homeEd)).substr(4));
+         cose[0] = 0xd8;  // 18 -> 24(...): re-tag as 61 with a one-byte tag head
+         cose.insert(cose.begin() + 1, 61);
+         return "ZC1:" + base45::encode(cose);
+       }},
+      {"forged signature", Code::BAD_SIGNATURE, [&] { return forged(issueText(sampleTitle(), w.home)); }},
+      {"altered claim (level raised)", Code::BAD_SIGNATURE, [&] { return raisedLevelKeepingSignature(issueText(sampleTitle(), w.homeEd)); }},
+      {"key not in bundle", Code::UNKNOWN_KID, [&] { return issueText(sampleTitle(), *crypto::PrivateKey::generate(crypto::Alg::EdDSA)); }},
+      {"trusted key under another iss", Code::UNKNOWN_KID, [&] { return issueText(sampleTitle(kGuangdongIss), w.homeEd); }},
+      {"unknown series", Code::BAD_CLAIMS, [&] { return issueText(titleWith([](auto&, auto& t) { t.series = 999; }), w.homeEd); }},
+      {"specialty of another series", Code::BAD_CLAIMS, [&] { return issueText(titleWith([](auto&, auto& t) { t.series = 1; }), w.homeEd); }},
+      {"unknown committee", Code::BAD_CLAIMS, [&] { return issueText(titleWith([](auto&, auto& t) { t.committee = 1; }), w.homeEd); }},
+      {"unknown qualification", Code::BAD_CLAIMS, [&] {
+         auto c = sampleQualification();
+         std::get<zc1::QualificationBody>(c.body).qualification = 999;
+         return issueText(c, w.homeEd);
+       }},
+      {"unknown key 50 in zc", Code::UNSUPPORTED_VERSION, [&] {
+         auto c = sampleTitle();
+         auto claims = *cbor::decode(*zc1::encodeClaims(c));
+         cbor::Map top;
+         for (const auto& [k, val] : claims.asMap()) {
+           if (k == cbor::Value::integer(zc1::key::kZc)) {
+             auto zc = val.asMap();
+             zc.emplace_back(cbor::Value::uint(50), cbor::Value::uint(1));
+             top.emplace_back(k, cbor::Value::map(zc));
+           } else {
+             top.emplace_back(k, val);
+           }
+         }
+         return "ZC1:" + base45::encode(*cose::sign(w.homeEd, cbor::encode(cbor::Value::map(top))));
+       }},
+      {"iat before the key's window", Code::KEY_NOT_VALID, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.iat = kKeyValidFrom - 1; }), w.homeEd);
+       }},
+      {"enterprise signs another specialty", Code::OUT_OF_SCOPE, [&] {
+         return issueText(titleWith([](auto&, auto& t) { t.specialty = 502; t.level = 3; }, kEnterpriseIss), w.enterprise);
+       }},
+      {"enterprise signs above its level", Code::OUT_OF_SCOPE, [&] { return issueText(sampleTitle(kEnterpriseIss), w.enterprise); }},
+      {"enterprise signs a qualification", Code::OUT_OF_SCOPE, [&] { return issueText(sampleQualification(kEnterpriseIss), w.enterprise); }},
+      {"enterprise within scope", Code::OK, [&] {
+         return issueText(titleWith([](auto&, auto& t) { t.level = 3; }, kEnterpriseIss), w.enterprise);
+       }},
+      {"not yet valid", Code::NOT_YET_VALID, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.nbf = static_cast<std::uint64_t>(kNow + 1); }), w.homeEd);
+       }},
+      {"nbf equal to now is valid", Code::OK, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.nbf = static_cast<std::uint64_t>(kNow); }), w.homeEd);
+       }},
+      {"expired (now == exp)", Code::EXPIRED, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.exp = static_cast<std::uint64_t>(kNow); }), w.homeEd);
+       }},
+      {"revoked (status index 13)", Code::REVOKED, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.statusIndex = 13; }), w.homeEd);
+       }},
+      {"neighbour of the revoked index", Code::OK, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.statusIndex = 12; }), w.homeEd);
+       }},
+      {"region not accepted", Code::NOT_RECOGNIZED, [&] { return issueText(sampleTitle(kAbroadIss), w.abroad); }},
+      {"accepted other region", Code::OK, [&] { return issueText(sampleTitle(kGuangdongIss), w.guangdong); }},
+      {"holder mismatch", Code::HOLDER_MISMATCH, [&] { return issueText(sampleTitle(), w.homeEd); },
+       std::string("CN:11010519491231002X")},
+      {"holder match", Code::OK, [&] { return issueText(sampleTitle(), w.homeEd); }, kHolderId},
+  };
+  std::set<Code> seen;
+  for (const auto& row : rows) {
+    verifier::VerifyOptions opts;
+    opts.idNumber = row.id;
+    const auto o = v.verify(row.make(), kNow, opts);
+    EXPECT_EQ(codeName(o.code), codeName(row.expected)) << row.name << ": " << o.detail;
+    if (row.expected != Code::OK) {
+      EXPECT_FALSE(o.valid()) << row.name;  // zero false accepts
+    }
+    seen.insert(o.code);
+  }
+  std::cout << "[table] verifier tamper rows: " << rows.size() << "\n";
+  for (Code c : {Code::NOT_ZC1, Code::BAD_ENCODING, Code::BAD_CBOR, Code::BAD_COSE, Code::UNKNOWN_KID, Code::BAD_SIGNATURE,
+                 Code::BAD_CLAIMS, Code::UNSUPPORTED_VERSION, Code::KEY_NOT_VALID, Code::OUT_OF_SCOPE, Code::NOT_YET_VALID,
+                 Code::EXPIRED, Code::REVOKED, Code::NOT_RECOGNIZED, Code::HOLDER_MISMATCH})
+    EXPECT_TRUE(seen.count(c)) << codeName(c) << " never produced";
+}
+
+TEST(VerifierTamper, AlgorithmSwapIsUnsupportedAlg) {
+  // An ES256 header over the Ed25519 issuer key's kid (zc1_test covers
+  // the same at the ZC1 layer; here through the bundle's keys).
+  const auto& w = world();
+  auto claims = *zc1::encodeClaims(sampleTitle());
+  cbor::Writer h;
+  h.mapHeader(2);
+  h.uint(1);
+  h.integer(-7);
+  h.uint(4);
+  h.bytes(w.homeEd.publicKey().kid());
+  const Bytes protectedBytes = h.take();
+  cbor::Writer m;
+  m.tag(18);
+  m.arrayHeader(4);
+  m.bytes(protectedBytes);
+  m.mapHeader(0);
+  m.bytes(claims);
+  m.bytes(*w.homeEd.sign(cose::sigStructure(protectedBytes, {}, claims)));
+  EXPECT_EQ(sharedVerifier().verify("ZC1:" + base45::encode(m.data()), kNow).code, Code::UNSUPPORTED_ALG);
+}
+
+TEST(VerifierBundle, SignedByAnotherRootIsRefused) {
+  auto other = *crypto::PrivateKey::generate(crypto::Alg::EdDSA);
+  auto bytes = *bundle::sign(world().contents, other);
+  auto v = Verifier::create(bytes, world().root.publicKey());
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.code(), Code::BAD_BUNDLE);
+}
+
+TEST(VerifierBundle, TamperedBundleIsRefused) {
+  auto bytes = world().signedBundle();
+  bytes[bytes.size() / 2] ^= 1;
+  EXPECT_EQ(Verifier::create(bytes, world().root.publicKey()).code(), Code::BAD_BUNDLE);
+}
+
+TEST(VerifierBundle, LowerVersionThanSeenIsRollback) {
+  EXPECT_EQ(Verifier::create(world().signedBundle(), world().root.publicKey(), 8).code(), Code::BUNDLE_ROLLBACK);
+  EXPECT_TRUE(Verifier::create(world().signedBundle(), world().root.publicKey(), 7).ok());
+}
+
+TEST(VerifierBundle, RoundTripKeepsContents) {
+  auto v = Verifier::create(world().signedBundle(), world().root.publicKey());
+  ASSERT_TRUE(v.ok()) << v.error().detail;
+  const auto& c = v->contents();
+  EXPECT_EQ(c.version, 7u);
+  EXPECT_EQ(c.issuers.size(), world().contents.issuers.size());
+  EXPECT_EQ(c.issuers[3].scope.specialties, std::optional<std::vector<std::uint64_t>>(std::vector<std::uint64_t>{501}));
+  EXPECT_TRUE(c.statusListFor(kHomeIss)->isRevoked(13));
+  EXPECT_EQ(c.catalogue.series.size(), 27u);
+}
+
+TEST(VerifierWarnings, StaleBundleWarnsButStillVerifies) {
+  const auto o = sharedVerifier().verify(issueText(sampleTitle(), world().homeEd), kBundleNextUpdate + 1);
+  EXPECT_EQ(o.code, Code::OK);
+  EXPECT_EQ(o.warnings, std::vector<Code>{Code::BUNDLE_STALE});
+}
+
+TEST(VerifierWarnings, ClockBehindUsesTheBundleTime) {
+  // A certificate with nbf just after the bundle was issued: a clock that
+  // claims an earlier time is raised to the bundle's issued-at.
+  auto c = sampleTitle();
+  c.nbf = static_cast<std::uint64_t>(kBundleIssuedAt);
+  const auto o = sharedVerifier().verify(issueText(c, world().homeEd), kBundleIssuedAt - 86400 * 365);
+  EXPECT_EQ(o.code, Code::OK);
+  EXPECT_EQ(o.warnings, std::vector<Code>{Code::CLOCK_BEHIND});
+  EXPECT_EQ(o.effectiveNow, kBundleIssuedAt);
+}
+
+TEST(VerifierHolder, NoIdMeansNullAndBadIdIsInvalidArgument) {
+  const auto text = issueText(sampleTitle(), world().homeEd);
+  EXPECT_FALSE(sharedVerifier().verify(text, kNow).holderMatch.has_value());
+  verifier::VerifyOptions bad;
+  bad.idNumber = "CN:123";
+  EXPECT_EQ(sharedVerifier().verify(text, kNow, bad).code, Code::INVALID_ARGUMENT);
+}
+
+TEST(VerifierDisplay, JsonCarriesContractFieldsWithNames) {
+  const auto& v = sharedVerifier();
+  verifier::VerifyOptions opts;
+  opts.idNumber = kHolderId;
+  const auto o = v.verify(issueText(sampleTitle(), world().home), kNow, opts);
+  const auto j = nlohmann::json::parse(v.toJson(o, "text"));
+  EXPECT_EQ(j["input"], "text");
+  EXPECT_EQ(j["valid"], true);
+  EXPECT_EQ(j["code"], "OK");
+  EXPECT_EQ(j["type"], "title");
+  EXPECT_EQ(j["iss"], kHomeIss);
+  EXPECT_EQ(j["cert_no"], "650100-2026-000001");
+  EXPECT_EQ(j["holder_name"], "张三");
+  EXPECT_EQ(j["holder_match"], true);
+  EXPECT_EQ(j["series"]["code"], 5);
+  EXPECT_EQ(j["specialty"]["zh"], "化工（含制药）");
+  EXPECT_EQ(j["level"]["code"], 4);
+  EXPECT_EQ(j["route"]["id"], "review");
+  EXPECT_EQ(j["title_name"]["zh"], "高级工程师");
+  EXPECT_EQ(j["title_name"]["en"], "Senior Engineer");
+  EXPECT_EQ(j["grant_date"], "2026-11-20");
+  EXPECT_TRUE(j["recognition"].is_null());
+  EXPECT_TRUE(j["warnings"].empty());
+  const std::string human = v.toHuman(o, verifier::Lang::Zh);
+  for (const char* part : {"张三", "高级工程师", "工程", "化工（含制药）", "乌鲁木齐高新区人力资源和社会保障局", "2026-11-20"})
+    EXPECT_NE(human.find(part), std::string::npos) << part << "\n" << human;
+}
+
+TEST(VerifierDisplay, FailedSignatureShowsNoFields) {
+  const auto& v = sharedVerifier();
+  const auto o = v.verify(forged(issueText(sampleTitle(), world().homeEd)), kNow);
+  const auto j = nlohmann::json::parse(v.toJson(o, "3", verifier::Lang::En));
+  EXPECT_EQ(j["code"], "BAD_SIGNATURE");
+  EXPECT_TRUE(j["holder_name"].is_null());
+  EXPECT_TRUE(j["cert_no"].is_null());
+  EXPECT_NE(v.toHuman(o, verifier::Lang::En).find("invalid signature"), std::string::npos);
+}
+
+TEST(VerifierEquivalence, SkillLevelYieldsItsCatalogueRowsOnly) {
+  const auto& v = sharedVerifier();
+  const auto o = v.verify(issueText(sampleQualification(), world().homeEd), kNow);
+  ASSERT_EQ(o.code, Code::OK) << o.detail;
+  ASSERT_FALSE(o.equivalences.empty());
+  for (const auto& e : o.equivalences) {
+    ASSERT_NE(e.row, nullptr);
+    EXPECT_EQ(e.row->qualification, 201u);
+    EXPECT_EQ(e.row->level, 3u);
+  }
+  const auto j = nlohmann::json::parse(v.toJson(o, "text"));
+  EXPECT_EQ(j["equivalences"][0]["kind"], "eligible_to_apply");
+  EXPECT_EQ(j["equivalences"][0]["level"], 2);
+  EXPECT_EQ(j["equivalences"][0]["from_date"], "2025-06-30");  // 高级工 + 2 years
+  EXPECT_EQ(j["equivalences"][0]["catalogue_row"], "bridge.electrician.senior_worker.assistant");
+
+  auto none = sampleQualification();
+  std::get<zc1::QualificationBody>(none.body).level = 5;  // 初级工: no row in the catalogue
+  const auto o2 = v.verify(issueText(none, world().homeEd), kNow);
+  EXPECT_EQ(o2.code, Code::OK);
+  EXPECT_TRUE(o2.equivalences.empty());
+}
+
+TEST(VerifierRecognition, OtherRegionSaysWhichEntryAccepts) {
+  const auto& v = sharedVerifier();
+  const auto o = v.verify(issueText(sampleTitle(kGuangdongIss), world().guangdong), kNow);
+  ASSERT_TRUE(o.recognition.has_value());
+  EXPECT_TRUE(o.recognition->accepted);
+  EXPECT_EQ(o.recognition->policyEntry, "44*");
+  const auto bad = v.verify(issueText(sampleTitle(kAbroadIss), world().abroad), kNow);
+  EXPECT_EQ(bad.code, Code::NOT_RECOGNIZED);
+  ASSERT_TRUE(bad.credential.has_value());  // authentic: the fields are shown
+  const auto j = nlohmann::json::parse(v.toJson(bad, "text"));
+  EXPECT_EQ(j["recognition"]["accepted"], false);
+  EXPECT_EQ(j["recognition"]["region"], "990000");
+  EXPECT_EQ(j["holder_name"], "张三");
+}
+
+TEST(VerifierThreads, OneVerifierSharedByEightThreads) {
+  const auto& v = sharedVerifier();
+  const auto good = issueText(sampleTitle(), world().homeEd);
+  const auto bad = forged(good);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (v.verify(good, kNow).code != Code::OK) ++wrong;
+        if (v.verify(bad, kNow).code != Code::BAD_SIGNATURE) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}

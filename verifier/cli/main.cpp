@@ -1,0 +1,194 @@
+// titlecert-verify — the offline verifier's command line (CONTRACT.md).
+//
+//   titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]
+//                    [--id TYPE:VALUE] [--json] [--lang zh|en]
+//                    (--text PAYLOAD | IMAGE... | -)
+//
+// Exit status: 0 every input valid; 1 at least one invalid; 2 usage error, or
+// a bundle that is unreadable, badly signed or rolled back.
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "titlecert/dates.h"
+#include "titlecert/files.h"
+#include "titlecert/idh.h"
+#include "titlecert/scan.h"
+#include "titlecert/verifier.h"
+
+using namespace titlecert;
+using verifier::Lang;
+
+namespace {
+
+constexpr int kExitValid = 0, kExitInvalid = 1, kExitUsage = 2;
+
+const char* kUsage =
+    "usage: titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]\n"
+    "                        [--id TYPE:VALUE] [--json] [--lang zh|en] (--text PAYLOAD | IMAGE... | -)\n";
+
+struct Args {
+  std::string bundle, root, state, now, id, text;
+  bool haveText = false, json = false, batch = false;
+  Lang lang = Lang::Zh;
+  std::vector<std::string> images;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+std::string valueOf(int& i, int argc, char** argv) {
+  if (i + 1 >= argc) throw UsageError{std::string(argv[i]) + " needs a value"};
+  return argv[++i];
+}
+
+Args parseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--bundle") a.bundle = valueOf(i, argc, argv);
+    else if (arg == "--root") a.root = valueOf(i, argc, argv);
+    else if (arg == "--state") a.state = valueOf(i, argc, argv);
+    else if (arg == "--now") a.now = valueOf(i, argc, argv);
+    else if (arg == "--id") a.id = valueOf(i, argc, argv);
+    else if (arg == "--text") a.text = valueOf(i, argc, argv), a.haveText = true;
+    else if (arg == "--json") a.json = true;
+    else if (arg == "--lang") {
+      const std::string l = valueOf(i, argc, argv);
+      if (l != "zh" && l != "en") throw UsageError{"--lang takes zh or en"};
+      a.lang = l == "en" ? Lang::En : Lang::Zh;
+    } else if (arg == "-") a.batch = true;
+    else if (arg == "-h" || arg == "--help") throw UsageError{""};
+    else if (!arg.empty() && arg[0] == '-') throw UsageError{"unknown option " + arg};
+    else a.images.push_back(arg);
+  }
+  if (a.bundle.empty() || a.root.empty()) throw UsageError{"--bundle and --root are required"};
+  const int sources = (a.haveText ? 1 : 0) + (a.batch ? 1 : 0) + (a.images.empty() ? 0 : 1);
+  if (sources != 1) throw UsageError{"give exactly one of --text PAYLOAD, IMAGE..., or -"};
+  return a;
+}
+
+// The one place the verifier reads the clock: the command line's edge.
+Result<std::int64_t> resolveNow(const std::string& text) {
+  if (text.empty()) return static_cast<std::int64_t>(std::time(nullptr));
+  return dates::parseRfc3339(text);
+}
+
+struct Loaded {
+  verifier::Verifier verifier;
+  bool rollbackChecked;
+};
+
+Result<Loaded> loadVerifier(const Args& a) {
+  TC_ASSIGN(auto rootPem, files::read(a.root));
+  TC_ASSIGN(auto root, crypto::PublicKey::fromPem(rootPem));
+  TC_ASSIGN(auto bundleBytes, files::read(a.bundle));
+  std::uint64_t highest = 0;
+  if (!a.state.empty()) {
+    TC_ASSIGN(highest, verifier::readHighestVersion(a.state));
+  }
+  TC_ASSIGN(auto v, verifier::Verifier::create(asBytes(bundleBytes), root, highest));
+  if (!a.state.empty() && v.contents().version > highest)
+    TC_TRY(verifier::writeHighestVersion(a.state, v.contents().version));
+  return Loaded{std::move(v), !a.state.empty()};
+}
+
+class Printer {
+ public:
+  Printer(const verifier::Verifier& v, const Args& a) : v_(v), json_(a.json || a.batch), lang_(a.lang) {}
+
+  void print(const verifier::Outcome& o, const std::string& input) {
+    if (!o.valid()) anyInvalid_ = true;
+    if (json_) {
+      std::cout << v_.toJson(o, input, lang_) << "\n";
+    } else {
+      std::cout << (input == "text" ? std::string() : input + ":\n") << v_.toHuman(o, lang_);
+    }
+  }
+  bool anyInvalid() const { return anyInvalid_; }
+
+ private:
+  const verifier::Verifier& v_;
+  bool json_;
+  Lang lang_;
+  bool anyInvalid_ = false;
+};
+
+// Reads one line of standard input, keeping at most `limit` bytes of it (a
+// longer line is still consumed, and reported as too long by verify()).
+bool readBoundedLine(std::istream& in, std::string& line, std::size_t limit) {
+  line.clear();
+  char ch = 0;
+  bool any = false;
+  while (in.get(ch)) {
+    any = true;
+    if (ch == '\n') break;
+    if (line.size() <= limit) line.push_back(ch);
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF
+  return any;
+}
+
+int verifyImages(const Args& a, const verifier::Verifier& v, std::int64_t now, const verifier::VerifyOptions& opts,
+                 Printer& out) {
+  int status = kExitValid;
+  for (const auto& path : a.images) {
+    auto image = scan::loadImageFile(path);
+    if (!image) {
+      std::cerr << "titlecert-verify: " << path << ": " << image.error().detail << "\n";
+      status = kExitUsage;
+      continue;
+    }
+    const auto texts = scan::readQrTexts(scan::viewOf(*image));
+    if (texts.empty()) out.print(v.noCodeFound(now), path);
+    for (const auto& t : texts) out.print(v.verify(t, now, opts), path);
+  }
+  return status;
+}
+
+int run(const Args& a) {
+  auto now = resolveNow(a.now);
+  if (!now) throw UsageError{"--now: " + now.error().detail};
+  verifier::VerifyOptions opts;
+  if (!a.id.empty()) {
+    if (auto id = idh::normalize(a.id); !id) throw UsageError{"--id: " + id.error().detail};
+    opts.idNumber = a.id;
+  }
+  auto loaded = loadVerifier(a);
+  if (!loaded) {
+    std::cerr << "titlecert-verify: " << codeName(loaded.code()) << ": " << loaded.error().detail << "\n";
+    return kExitUsage;
+  }
+  const auto& v = loaded->verifier;
+  if (!loaded->rollbackChecked && !a.json && !a.batch)
+    std::cout << (a.lang == Lang::Zh ? "（未指定 --state：未做信任列表防回滚检查）\n"
+                                     : "(no --state given: no bundle rollback check was made)\n");
+  Printer out(v, a);
+  int status = kExitValid;
+  if (a.haveText) out.print(v.verify(a.text, *now, opts), "text");
+  if (a.batch) {
+    std::string line;
+    for (std::size_t n = 1; readBoundedLine(std::cin, line, verifier::kMaxInputLength); ++n)
+      out.print(v.verify(line, *now, opts), std::to_string(n));
+  }
+  if (!a.images.empty()) status = verifyImages(a, v, *now, opts, out);
+  if (status == kExitUsage) return status;
+  return out.anyInvalid() ? kExitInvalid : kExitValid;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(parseArgs(argc, argv));
+  } catch (const UsageError& e) {
+    if (!e.message.empty()) std::cerr << "titlecert-verify: " << e.message << "\n";
+    std::cerr << kUsage;
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "titlecert-verify: internal error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
