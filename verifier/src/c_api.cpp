@@ -130,7 +130,7 @@ tc_code tc_verify_image(const tc_verifier* verifier, const uint8_t* pixels, int 
   if (!out) return TC_INVALID_ARGUMENT;
   *out = nullptr;
   const bool shapeOk = width > 0 && height > 0 && (channels == 1 || channels == 3 || channels == 4) &&
-                       rowStride >= width * channels && static_cast<long long>(width) * height <= (40LL << 20);
+                       rowStride >= width * channels && static_cast<long long>(width) * height <= titlecert::scan::kMaxImagePixels;
   if (!verifier || !pixels || !shapeOk) return TC_INVALID_ARGUMENT;
   return guarded([&] {
     const titlecert::scan::ImageView view{pixels, width, height, channels, rowStride};
