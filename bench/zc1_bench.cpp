@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "support/world.h"
 #include "titlecert/base45.h"
 #include "titlecert/cbor.h"
 #include "titlecert/cose.h"
@@ -18,23 +19,13 @@ using crypto::Alg;
 
 namespace {
 
+// The shared sample title with a longer (Uyghur-style) name and an approval
+// number: a typical certificate.
 zc1::Credential typicalTitle() {
-  zc1::Credential c;
-  c.iss = "CN-65-GXQ";
-  c.iat = 1795000000;
-  c.certNo = "650100-2026-000123";
+  auto c = titlecert::testing::sampleTitle();
   c.holderName = "阿依古丽·买买提";
-  c.idh.fill(0x5a);
-  c.catalogueVersion = 1;
   c.statusIndex = 123;
-  zc1::TitleBody t;
-  t.series = 5;
-  t.specialty = 501;
-  t.level = 4;
-  t.route = 1;
-  t.grantDate = 20777;
-  t.approvalNo = "新高人社职〔2026〕12号";
-  c.body = t;
+  std::get<zc1::TitleBody>(c.body).approvalNo = "新高人社职〔2026〕12号";
   return c;
 }
 

@@ -4,6 +4,8 @@
 // "1234567812345678" on every sign and verify, never OpenSSL's empty default.
 #include <gtest/gtest.h>
 
+#include "support/corpus.h"
+
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -48,23 +50,9 @@ using Md = std::unique_ptr<EVP_MD, Free<&EVP_MD_free>>;
 const Bytes kSm2CurveOid = {0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d};  // 1.2.156.10197.1.301
 const Bytes kEcPublicKeyOid = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};    // id-ecPublicKey
 
-json loadVectors() {
-  std::ifstream in(std::string(TITLECERT_SHARED_DIR) + "/testdata/sm2-sm3/sm2_sm3_vectors.json");
-  if (!in) {
-    ADD_FAILURE() << "cannot open sm2_sm3_vectors.json";
-    return json::object();
-  }
-  return json::parse(in);
-}
+json loadVectors() { return titlecert::testing::loadCorpus("sm2-sm3/sm2_sm3_vectors.json"); }
 
-Bytes hex(const json& value) {
-  auto bytes = titlecert::fromHex(value.get<std::string>());
-  if (!bytes) {
-    ADD_FAILURE() << "bad hex in test data: " << value;
-    return {};
-  }
-  return *bytes;
-}
+Bytes hex(const json& value) { return titlecert::testing::corpusHex(value); }
 Bytes unhex(std::string_view h) { return titlecert::fromHex(h).value(); }
 
 bool contains(const Bytes& haystack, const Bytes& needle) {

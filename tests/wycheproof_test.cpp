@@ -8,6 +8,8 @@
 // a future snapshot that adds some fails here visibly rather than silently.
 #include <gtest/gtest.h>
 
+#include "support/corpus.h"
+
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -24,23 +26,9 @@ using titlecert::Bytes;
 using titlecert::ByteView;
 using namespace titlecert::crypto;
 
-json loadVectors(const std::string& file) {
-  std::ifstream in(std::string(TITLECERT_SHARED_DIR) + "/testdata/wycheproof/testvectors_v1/" + file);
-  if (!in) {
-    ADD_FAILURE() << "cannot open " << file;
-    return json::object();
-  }
-  return json::parse(in);
-}
+json loadVectors(const std::string& file) { return titlecert::testing::loadCorpus("wycheproof/testvectors_v1/" + file); }
 
-Bytes hex(const json& value) {
-  auto bytes = titlecert::fromHex(value.get<std::string>());
-  if (!bytes) {
-    ADD_FAILURE() << "bad hex in test data: " << value;
-    return {};
-  }
-  return *bytes;
-}
+Bytes hex(const json& value) { return titlecert::testing::corpusHex(value); }
 
 struct Tally {
   std::size_t checked = 0, valid = 0, invalid = 0, acceptable = 0;

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "support/world.h"
 #include "titlecert/base45.h"
 #include "titlecert/cbor.h"
 #include "titlecert/cose.h"
@@ -18,22 +19,12 @@ namespace {
 
 constexpr std::uint64_t kIat = 1795000000;  // 2026-11-18, fixed: tests never read the clock
 
+// The shared sample title (support/world.h) with a four-character name and
+// no optional fields, as in ZC1.md §7.
 zc1::Credential titleCredential() {
-  zc1::Credential c;
-  c.iss = "CN-65-GXQ";
-  c.iat = kIat;
-  c.certNo = "650100-2026-000001";
+  zc1::Credential c = titlecert::testing::sampleTitle();
   c.holderName = "张三丰华";
-  c.idh.fill(0x11);
-  c.catalogueVersion = 1;
-  c.statusIndex = 0;
-  zc1::TitleBody t;
-  t.series = 5;
-  t.specialty = 501;
-  t.level = 4;
-  t.route = 1;
-  t.grantDate = 20777;
-  c.body = t;
+  c.iat = kIat;
   return c;
 }
 
