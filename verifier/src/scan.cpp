@@ -46,17 +46,47 @@ ZXing::DecodeHints toHints(const ScanOptions& options) {
   return hints;
 }
 
+std::vector<std::string> decode(const ZXing::ImageView& zxView, const ZXing::DecodeHints& hints) {
+  std::vector<std::string> texts;
+  for (const ZXing::Result& r : ZXing::ReadBarcodes(zxView, hints)) {
+    // isValid() is false for symbols found but not decoded (checksum or
+    // format errors); those carry no trustworthy text.
+    if (r.isValid() && r.format() == ZXing::BarcodeFormat::QRCode) texts.push_back(r.text());
+  }
+  return texts;
+}
+
+// Light-on-dark codes (a phone screen in dark mode): ZXing 1.4 has no
+// try-invert option, so an inverted gray copy is made here (colour pixels
+// weighted as BT.601 luma).
+std::vector<std::uint8_t> invertedGray(const ImageView& view, int rowStride) {
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(view.width) * view.height);
+  for (int y = 0; y < view.height; ++y) {
+    const std::uint8_t* row = view.data + static_cast<std::size_t>(y) * rowStride;
+    for (int x = 0; x < view.width; ++x) {
+      const std::uint8_t* p = row + static_cast<std::size_t>(x) * view.channels;
+      const int luma = view.channels == 1 ? p[0] : (77 * p[0] + 150 * p[1] + 29 * p[2]) >> 8;
+      out[static_cast<std::size_t>(y) * view.width + x] = static_cast<std::uint8_t>(255 - luma);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> readTexts(const ImageView& view, const ScanOptions& options) {
   ZXing::ImageFormat format{};
   const int rowStride = view.rowStride != 0 ? view.rowStride : view.width * view.channels;
   if (!toZxingFormat(view.channels, format) || !isUsable(view, rowStride)) return {};
   const ZXing::ImageView zxView(view.data, view.width, view.height, format, rowStride);
-  std::vector<std::string> texts;
-  for (const ZXing::Result& r : ZXing::ReadBarcodes(zxView, toHints(options))) {
-    // isValid() is false for symbols found but not decoded (checksum or
-    // format errors); those carry no trustworthy text.
-    if (r.isValid() && r.format() == ZXing::BarcodeFormat::QRCode) texts.push_back(r.text());
-  }
+  auto hints = toHints(options);
+  auto texts = decode(zxView, hints);
+  if (!texts.empty() || !options.tryHarder) return texts;
+  // Nothing found: a second binarizer copes with uneven light where the
+  // local one fails; the retries cost time only on images without a code.
+  texts = decode(zxView, hints.setBinarizer(ZXing::Binarizer::GlobalHistogram));
+  if (!texts.empty()) return texts;
+  const auto inverted = invertedGray(view, rowStride);
+  const ZXing::ImageView invView(inverted.data(), view.width, view.height, ZXing::ImageFormat::Lum);
+  texts = decode(invView, hints.setBinarizer(ZXing::Binarizer::LocalAverage));
   return texts;
 }
 
