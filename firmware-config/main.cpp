@@ -4,6 +4,7 @@
 //                                 [--passphrase-file FILE]
 //   titlecert-config bundle inspect FILE [--root FILE] [--json]
 //   titlecert-config catalogue show [--catalogue FILE] [--json]
+//   titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]
 //
 // Exit status: 0 done, 1 the input was refused (bad manifest, bad bundle),
 // 2 usage error.
@@ -16,6 +17,7 @@
 
 #include "titlecert/bundle.h"
 #include "titlecert/catalogue.h"
+#include "titlecert/catalogue_evolution.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/passphrase.h"
@@ -30,7 +32,8 @@ constexpr int kExitOk = 0, kExitRefused = 1, kExitUsage = 2;
 const char* kUsage =
     "usage: titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
     "       titlecert-config bundle inspect FILE [--root FILE] [--json]\n"
-    "       titlecert-config catalogue show [--catalogue FILE] [--json]\n";
+    "       titlecert-config catalogue show [--catalogue FILE] [--json]\n"
+    "       titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]\n";
 
 struct UsageError {
   std::string message;
@@ -203,12 +206,29 @@ int catalogueShow(const Options& o) {
   return kExitOk;
 }
 
+// Before publishing a new catalogue: no code of the previous one may
+// disappear or change meaning (codes are never reused).
+int catalogueCheck(const Options& o) {
+  auto previous = catalogue::loadFile(o.require("previous"));
+  if (!previous) return refuse(previous.error());
+  const std::string path = o.get("catalogue");
+  auto next = path.empty() ? catalogue::loadDefault() : catalogue::loadFile(path);
+  if (!next) return refuse(next.error());
+  std::vector<std::string> notes;
+  if (auto s = catalogue::checkSuccessor(*previous, *next, &notes); !s) return refuse(s.error());
+  for (const auto& n : notes) std::cout << "note: " << n << "\n";
+  std::cout << "catalogue version " << next->version << " succeeds version " << previous->version
+            << ": no code was removed or reused\n";
+  return kExitOk;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 3) throw UsageError{""};
   const std::string group = argv[1], verb = argv[2];
   if (group == "bundle" && verb == "build") return bundleBuild(parseOptions(argc, argv, 3, {"manifest", "root-key", "out", "passphrase-file"}));
   if (group == "bundle" && verb == "inspect") return bundleInspect(parseOptions(argc, argv, 3, {"root"}));
   if (group == "catalogue" && verb == "show") return catalogueShow(parseOptions(argc, argv, 3, {"catalogue"}));
+  if (group == "catalogue" && verb == "check") return catalogueCheck(parseOptions(argc, argv, 3, {"previous", "catalogue"}));
   throw UsageError{"unknown command " + group + " " + verb};
 }
 

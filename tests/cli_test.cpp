@@ -200,3 +200,9 @@ TEST(ConfigCli, BuildFromManifestAndNameTheBadField) {
   EXPECT_NE(err.find("issuers[0].valid_to"), std::string::npos) << err;
   fs::remove_all(dir);
 }
+
+TEST(ConfigCli, CatalogueCheckRefusesAnUnchangedVersion) {
+  const std::string shipped = std::string(TITLECERT_SOURCE_DIR) + "/data/catalogue/default.json";
+  auto r = run(kConfig + " catalogue check --previous " + q(shipped) + " --catalogue " + q(shipped));
+  EXPECT_EQ(r.exit, 1);
+}
