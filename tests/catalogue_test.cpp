@@ -4,6 +4,7 @@
 // credential code check of ZC1.md §6.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -724,6 +725,165 @@ TEST(CatalogueCbor, ShapeErrorsAreBadCatalogue) {
     EXPECT_EQ(r.code(), Code::BAD_CATALOGUE) << c.name;
     EXPECT_NE(r.error().detail.find(c.path), std::string::npos)
         << c.name << ": detail \"" << r.error().detail << "\" does not name " << c.path;
+  }
+}
+
+// ---- Policy rules (issue 5; the evaluator's tests are in eligibility_test.cpp) ---------------
+
+// The minimal catalogue with two rules that use every kind of condition.
+json withRichRules() {
+  json j = minimal();
+  json missing = names("缺少", "missing");
+  j["rules"] = json::array({
+      row({{"id", "t.rich"},
+           {"route", "skill_bridging"},
+           {"target", {{"series", {5}}, {"specialties", {501, 502}}, {"levels", {2, 3}}, {"except_specialties", {502}}}},
+           {"all",
+            {{{"education_at_least", "dazhuan"}, {"full_time", true}, {"technical_school_class_counts", true},
+              {"years_of_technical_work", 2}, {"counted_from", {"graduation", "technical_work_since"}},
+              {"missing", missing}, {"missing_years", names("年限", "years")}, {"notes", "ignored"}},
+             {{"skill_level_at_most", 3}, {"years_of_technical_work", 0}, {"counted_from", {"skill_level"}}, {"missing", missing}},
+             {{"holds_title_level", 2}, {"same_series", true}, {"counts_qualifications", true},
+              {"years_of_technical_work", 4}, {"counted_from", {"title", "technical_work_since"}}, {"missing", missing}},
+             {{"qualification_correspondence", true}, {"missing", missing}},
+             {{"skill_equivalence", true}, {"counted_from", {"skill_level", "technical_work_since"}}, {"missing", missing}},
+             // facts in a different order than the canonical one: read back sorted
+             {{"employer.kind", {"private", "collective"}}, {"hr_staff", true}, {"employer.industry", "it"},
+              {"no_title_yet", false}, {"missing", missing}},
+             {{"continuing_education_hours_at_least", 90},
+              {"unless", {{"employer.kind", "private"}, {"first_application", true}}},
+              {"missing", missing}}}},
+           {"measures", {2, 6}},
+           {"version", 3},
+           {"zh", "规则"},
+           {"en", "a rule"}}),
+      row({{"id", "t.manual"},
+           {"route", "exam"},
+           {"target", {{"series", "*"}, {"specialties", "*"}, {"levels", "*"}, {"except_series", {1}}}},
+           {"all", {{{"manual_decision", true}, {"missing", missing}}}},
+           {"measures", {5}},
+           {"version", 1},
+           {"zh", "人工"},
+           {"en", "manual"}}),
+  });
+  return j;
+}
+
+TEST(CatalogueRules, DefaultHasTheRuleTable) {
+  const Catalogue& c = defaultCatalogue();
+  EXPECT_EQ(c.rules.size(), 35u);
+  const catalogue::Rule* r = c.findRule("init.bachelor.assistant");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->route, "initial_determination");
+  ASSERT_TRUE(r->target.levels);
+  EXPECT_EQ(*r->target.levels, (std::vector<std::uint64_t>{2}));
+  EXPECT_FALSE(r->target.series);  // "*"
+  EXPECT_EQ(r->measures, (std::vector<std::uint64_t>{5}));
+  ASSERT_FALSE(r->all.empty());
+  EXPECT_EQ(r->all[0].educationAtLeast, "bachelor");
+  EXPECT_TRUE(r->all[0].fullTime);
+  EXPECT_EQ(r->all[0].yearsOfTechnicalWork, 1u);
+  ASSERT_TRUE(r->all[0].missingYears);
+  EXPECT_EQ(r->all[0].missingYears->en, "1 year of technical work");
+  EXPECT_EQ(c.findRule("no.such.rule"), nullptr);
+  for (const catalogue::Route& route : c.routes)
+    EXPECT_TRUE(std::any_of(c.rules.begin(), c.rules.end(), [&](const catalogue::Rule& x) { return x.route == route.id; }))
+        << route.id;
+}
+
+TEST(CatalogueRules, EveryConditionKindRoundTrips) {
+  auto c = parse(withRichRules());
+  ASSERT_TRUE(c.ok()) << c.error().detail;
+  ASSERT_EQ(c->rules.size(), 2u);
+  const catalogue::Rule& r = c->rules[0];
+  EXPECT_EQ(r.target.exceptSpecialties, (std::vector<std::uint64_t>{502}));
+  ASSERT_EQ(r.all.size(), 7u);
+  // Facts are kept in the canonical order (kBoolFacts, then kTextFacts).
+  const auto& facts = r.all[5].facts;
+  ASSERT_EQ(facts.size(), 4u);
+  EXPECT_EQ(facts[0].fact, "hr_staff");
+  EXPECT_EQ(facts[1].fact, "no_title_yet");
+  EXPECT_EQ(facts[1].flag, false);
+  EXPECT_EQ(facts[2].fact, "employer.kind");
+  EXPECT_EQ(facts[2].anyOf, (std::vector<std::string>{"private", "collective"}));
+  EXPECT_EQ(facts[3].anyOf, (std::vector<std::string>{"it"}));
+  EXPECT_EQ(r.all[6].unless.front().fact, "first_application");
+  EXPECT_TRUE(c->rules[1].all[0].manualDecision);
+
+  // JSON: exact.
+  const std::string text = catalogue::toJson(*c);
+  auto back = catalogue::fromJson(text);
+  ASSERT_TRUE(back.ok()) << back.error().detail;
+  EXPECT_TRUE(*back == *c);
+  EXPECT_EQ(catalogue::toJson(*back), text);
+  // CBOR: exact, deterministic, and within the bundle's nesting (depth 7 here).
+  const cbor::Value v = catalogue::toCbor(*c);
+  const Bytes bytes = cbor::encode(v);
+  auto decoded = cbor::decode(bytes, bigStrict());
+  ASSERT_TRUE(decoded.ok()) << decoded.error().detail;
+  auto fromBytes = catalogue::fromCbor(*decoded);
+  ASSERT_TRUE(fromBytes.ok()) << fromBytes.error().detail;
+  Catalogue expected = *c;
+  expected.sources.clear();
+  EXPECT_TRUE(*fromBytes == expected);
+  EXPECT_EQ(cbor::encode(catalogue::toCbor(*fromBytes)), bytes);
+  // Shallow: the rules table nests 5 deep (rules, rule, all, condition,
+  // counted_from/unless/missing), so 6 inside the catalogue, under the 7 of
+  // the series' titles.
+  const Bytes rules = cbor::encode(*v.find("rules"));
+  auto o = bigStrict();
+  o.maxDepth = 5;
+  EXPECT_TRUE(cbor::decode(rules, o).ok());
+  o.maxDepth = 4;
+  EXPECT_FALSE(cbor::decode(rules, o).ok());
+}
+
+TEST(CatalogueRules, NoRulesTableMeansNoRulesAndNoKey) {
+  const Catalogue m = minimalCatalogue();
+  EXPECT_TRUE(m.rules.empty());
+  EXPECT_EQ(catalogue::toCbor(m).find("rules"), nullptr);
+  EXPECT_FALSE(json::parse(catalogue::toJson(m)).contains("rules"));
+}
+
+TEST(CatalogueRules, CborShapeErrors) {
+  using cbor::Value;
+  auto c = parse(withRichRules());
+  ASSERT_TRUE(c.ok()) << c.error().detail;
+  const Value good = catalogue::toCbor(*c);
+  auto withFirstCondition = [&](const std::function<Value(const Value&)>& f) {
+    cbor::Array rules = good.find("rules")->asArray();
+    cbor::Array all = rules[0].find("all")->asArray();
+    all[0] = f(all[0]);
+    rules[0] = replaceKey(rules[0], "all", Value::array(std::move(all)));
+    return replaceKey(good, "rules", Value::array(std::move(rules)));
+  };
+  struct Case {
+    const char* name;
+    Value value;
+    const char* path;
+  };
+  const Case cases[] = {
+      {"unknown condition", withFirstCondition([](const Value& k) {
+         cbor::Map m = k.asMap();
+         m.emplace_back(Value::text("zzz"), Value::boolean(true));
+         return Value::map(std::move(m));
+       }),
+       "rules[0].all[0].zzz: unknown condition"},
+      {"flag as a number", withFirstCondition([](const Value& k) { return replaceKey(k, "full_time", Value::uint(1)); }),
+       "rules[0].all[0].full_time: not a boolean"},
+      {"integer key in a condition", withFirstCondition([](const Value& k) {
+         cbor::Map m = k.asMap();
+         m.emplace_back(Value::uint(1), Value::boolean(true));
+         return Value::map(std::move(m));
+       }),
+       "rules[0].all[0]: a map key is not text"},
+      {"rules not an array", replaceKey(good, "rules", Value::uint(0)), "rules: not an array"},
+  };
+  for (const Case& k : cases) {
+    auto r = catalogue::fromCbor(k.value);
+    ASSERT_FALSE(r.ok()) << k.name;
+    EXPECT_EQ(r.code(), Code::BAD_CATALOGUE) << k.name;
+    EXPECT_NE(r.error().detail.find(k.path), std::string::npos) << k.name << ": " << r.error().detail;
   }
 }
 

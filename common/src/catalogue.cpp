@@ -43,6 +43,10 @@ constexpr std::size_t kMaxQualificationLevels = 64;
 constexpr std::size_t kMaxSourceIds = 64;       // per row
 constexpr std::size_t kMaxMapEntries = 256;     // keys of one CBOR row map
 constexpr std::uint64_t kMaxYears = 100;
+constexpr std::size_t kMaxConditions = 32;      // per rule
+constexpr std::size_t kMaxTargetCodes = 256;    // per target list
+constexpr std::uint64_t kMaxMeasure = 15;       // the zone's measures 1..15
+constexpr std::uint64_t kMaxHours = 10000;      // continuing-education hours
 
 // ZC1.md §3.1, normative; index = route code.
 constexpr std::array<std::string_view, 11> kRouteIds = {
@@ -111,8 +115,16 @@ class JsonNode {
   std::uint64_t asUint() const { return j_->get<std::uint64_t>(); }
   bool isText() const { return j_->is_string(); }
   const std::string& asText() const { return j_->get_ref<const std::string&>(); }
+  bool isBool() const { return j_->is_boolean(); }
+  bool asBool() const { return j_->get<bool>(); }
   std::size_t size() const { return j_->size(); }
   JsonNode item(std::size_t i) const { return JsonNode((*j_)[i]); }
+  // An object's keys, in file order.
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : j_->items()) out.push_back(k);
+    return out;
+  }
   std::optional<JsonNode> find(std::string_view key) const {
     auto it = j_->find(std::string(key));
     if (it == j_->end()) return std::nullopt;
@@ -135,7 +147,15 @@ class CborNode {
   std::uint64_t asUint() const { return v_->raw(); }
   bool isText() const { return v_->isText(); }
   const std::string& asText() const { return v_->asText(); }
+  bool isBool() const { return v_->isBool(); }
+  bool asBool() const { return v_->asBool(); }
   std::size_t size() const { return v_->isArray() ? v_->asArray().size() : v_->asMap().size(); }
+  // A map's keys (checkRowMap made sure they are text, each once).
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : v_->asMap()) out.push_back(k.asText());
+    return out;
+  }
   CborNode item(std::size_t i) const { return CborNode(v_->asArray()[i]); }
   std::optional<CborNode> find(std::string_view key) const {
     const cbor::Value* m = v_->find(key);
@@ -176,6 +196,7 @@ class Obj {
 
   const std::string& path() const { return path_; }
   std::string at(std::string_view key) const { return member(path_, key); }
+  std::vector<std::string> keys() const { return n_.keys(); }
 
   // Absent and null are both "not given".
   std::optional<N> opt(std::string_view key) const {
@@ -452,6 +473,207 @@ Status readEducation(const Obj<N>& row, EducationEquivalence& out) {
   return row.provenance(out.provenance);
 }
 
+// ---- Rules (docs/policy.md) -------------------------------------------------
+
+template <std::size_t N>
+std::size_t indexIn(const std::array<std::string_view, N>& set, std::string_view s) {
+  return static_cast<std::size_t>(std::find(set.begin(), set.end(), s) - set.begin());
+}
+
+// Facts sorted in the order of kBoolFacts then kTextFacts, so that the JSON
+// form (file order) and the CBOR form (sorted keys) read to equal rows.
+std::size_t factRank(std::string_view fact) {
+  const std::size_t b = indexIn(kBoolFacts, fact);
+  return b < kBoolFacts.size() ? b : kBoolFacts.size() + indexIn(kTextFacts, fact);
+}
+bool isFact(std::string_view key) { return oneOf(kBoolFacts, key) || oneOf(kTextFacts, key); }
+
+template <class N>
+Status readFlag(const N& v, const std::string& path, bool& out) {
+  if (!v.isBool()) return bad(path, "not a boolean");
+  out = v.asBool();
+  return Status::Ok();
+}
+
+template <class N>
+Status readFact(const N& v, const std::string& path, const std::string& key, FactTest& out) {
+  out.fact = key;
+  if (oneOf(kBoolFacts, key)) {
+    bool b = false;
+    TC_TRY(readFlag(v, path, b));
+    out.flag = b;
+    return Status::Ok();
+  }
+  // A text fact: one string, or a non-empty list of strings.
+  if (v.isText()) {
+    std::string t;
+    TC_TRY(Obj<N>::readText(v, path, t));
+    out.anyOf.push_back(std::move(t));
+    return Status::Ok();
+  }
+  if (!v.isArray()) return bad(path, "not a string or a list of strings");
+  TC_ASSIGN(N list, Obj<N>::checkArray(v, path, 32));
+  if (list.size() == 0) return bad(path, "empty list");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string t;
+    TC_TRY(Obj<N>::readText(list.item(i), indexed(path, i), t));
+    out.anyOf.push_back(std::move(t));
+  }
+  return Status::Ok();
+}
+
+void sortFacts(std::vector<FactTest>& facts) {
+  std::stable_sort(facts.begin(), facts.end(),
+                   [](const FactTest& a, const FactTest& b) { return factRank(a.fact) < factRank(b.fact); });
+}
+
+template <class N>
+Status readNamesAt(const N& v, const std::string& path, Names& out) {
+  TC_ASSIGN(Obj<N> o, object(v, path));
+  return o.names(out);
+}
+
+// "*" or a list of codes.
+template <class N>
+Status readCodesOrAny(const Obj<N>& row, std::string_view key, std::optional<std::vector<std::uint64_t>>& out) {
+  out.reset();
+  TC_ASSIGN(N v, row.required(key));
+  if (v.isText()) {
+    if (v.asText() != "*") return bad(row.at(key), "not \"*\" or a list of codes");
+    return Status::Ok();
+  }
+  TC_ASSIGN(N list, Obj<N>::checkArray(v, row.at(key), kMaxTargetCodes));
+  std::vector<std::uint64_t> codes;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::uint64_t c = 0;
+    TC_TRY(Obj<N>::readUint(list.item(i), indexed(row.at(key), i), c));
+    codes.push_back(c);
+  }
+  if (codes.empty()) return bad(row.at(key), "empty list (use \"*\" for any)");
+  out = std::move(codes);
+  return Status::Ok();
+}
+
+template <class N>
+Status readCodes(const Obj<N>& row, std::string_view key, std::size_t maxItems, std::vector<std::uint64_t>& out) {
+  out.clear();
+  auto v = row.opt(key);
+  if (!v) return Status::Ok();
+  TC_ASSIGN(N list, Obj<N>::checkArray(*v, row.at(key), maxItems));
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::uint64_t c = 0;
+    TC_TRY(Obj<N>::readUint(list.item(i), indexed(row.at(key), i), c));
+    out.push_back(c);
+  }
+  return Status::Ok();
+}
+
+template <class N>
+Status readRuleTarget(const N& v, const std::string& path, RuleTarget& out) {
+  TC_ASSIGN(Obj<N> o, object(v, path));
+  TC_TRY(readCodesOrAny(o, "series", out.series));
+  TC_TRY(readCodesOrAny(o, "specialties", out.specialties));
+  TC_TRY(readCodesOrAny(o, "levels", out.levels));
+  TC_TRY(readCodes(o, "except_series", kMaxTargetCodes, out.exceptSeries));
+  return readCodes(o, "except_specialties", kMaxTargetCodes, out.exceptSpecialties);
+}
+
+// A condition: every key must be known, since a condition a reader skipped
+// would make the rule more permissive than the bureau wrote it.
+template <class N>
+Status readCondition(const Obj<N>& row, Condition& out) {
+  bool haveMissing = false;
+  for (const std::string& key : row.keys()) {
+    const std::string p = row.at(key);
+    TC_ASSIGN(N v, row.required(key));
+    if (key == "education_at_least") {
+      std::string t;
+      TC_TRY(Obj<N>::readText(v, p, t));
+      out.educationAtLeast = std::move(t);
+    } else if (key == "full_time") {
+      TC_TRY(readFlag(v, p, out.fullTime));
+    } else if (key == "technical_school_class_counts") {
+      TC_TRY(readFlag(v, p, out.technicalSchoolClassCounts));
+    } else if (key == "skill_level_at_most") {
+      std::uint64_t u = 0;
+      TC_TRY(Obj<N>::readUint(v, p, u));
+      out.skillLevelAtMost = u;
+    } else if (key == "holds_title_level") {
+      std::uint64_t u = 0;
+      TC_TRY(Obj<N>::readUint(v, p, u));
+      out.holdsTitleLevel = u;
+    } else if (key == "same_series") {
+      TC_TRY(readFlag(v, p, out.sameSeries));
+    } else if (key == "counts_qualifications") {
+      TC_TRY(readFlag(v, p, out.countsQualifications));
+    } else if (key == "qualification_correspondence") {
+      TC_TRY(readFlag(v, p, out.qualificationCorrespondence));
+    } else if (key == "skill_equivalence") {
+      TC_TRY(readFlag(v, p, out.skillEquivalence));
+    } else if (key == "manual_decision") {
+      TC_TRY(readFlag(v, p, out.manualDecision));
+    } else if (key == "years_of_technical_work") {
+      std::uint64_t u = 0;
+      TC_TRY(Obj<N>::readUint(v, p, u));
+      out.yearsOfTechnicalWork = u;
+    } else if (key == "counted_from") {
+      TC_ASSIGN(N list, Obj<N>::checkArray(v, p, 8));
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        std::string t;
+        TC_TRY(Obj<N>::readText(list.item(i), indexed(p, i), t));
+        out.countedFrom.push_back(std::move(t));
+      }
+    } else if (key == "continuing_education_hours_at_least") {
+      std::uint64_t u = 0;
+      TC_TRY(Obj<N>::readUint(v, p, u));
+      out.continuingEducationHoursAtLeast = u;
+    } else if (key == "unless") {
+      TC_ASSIGN(Obj<N> u, object(v, p));
+      for (const std::string& fk : u.keys()) {
+        if (!isFact(fk)) return bad(u.at(fk), "not a fact a rule may test");
+        TC_ASSIGN(N fv, u.required(fk));
+        FactTest f;
+        TC_TRY(readFact(fv, u.at(fk), fk, f));
+        out.unless.push_back(std::move(f));
+      }
+      if (out.unless.empty()) return bad(p, "empty");
+      sortFacts(out.unless);
+    } else if (key == "missing") {
+      TC_TRY(readNamesAt(v, p, out.missing));
+      haveMissing = true;
+    } else if (key == "missing_years") {
+      Names n;
+      TC_TRY(readNamesAt(v, p, n));
+      out.missingYears = std::move(n);
+    } else if (key == "notes") {
+      // for people; not carried
+    } else if (isFact(key)) {
+      FactTest f;
+      TC_TRY(readFact(v, p, key, f));
+      out.facts.push_back(std::move(f));
+    } else {
+      return bad(p, "unknown condition");
+    }
+  }
+  if (!haveMissing) return bad(row.at("missing"), "missing");
+  sortFacts(out.facts);
+  return Status::Ok();
+}
+
+template <class N>
+Status readRule(const Obj<N>& row, Rule& out) {
+  TC_TRY(row.text("id", out.id));
+  TC_TRY(row.text("route", out.route));
+  TC_ASSIGN(N target, row.required("target"));
+  TC_TRY(readRuleTarget(target, row.at("target"), out.target));
+  TC_TRY(readTable(row, "all", kMaxConditions, out.all,
+                   [](const Obj<N>& r, Condition& x) { return readCondition(r, x); }));
+  TC_TRY(readCodes(row, "measures", kMaxMeasure, out.measures));
+  TC_TRY(row.uint("version", out.version));
+  TC_TRY(row.names(out.explanation));
+  return row.provenance(out.provenance);
+}
+
 Status readSources(const JsonNode& n, const std::string& path, std::vector<Source>& out) {
   if (!n.isMap()) return bad(path, "not an object");
   if (n.size() > kMaxRows) return bad(path, "more than " + std::to_string(kMaxRows) + " sources");
@@ -481,6 +703,85 @@ Status readSources(const JsonNode& n, const std::string& path, std::vector<Sourc
 }
 
 // ---- Cross-row checks --------------------------------------------------------
+
+constexpr std::array<std::string_view, 5> kAnchors = {"graduation", "skill_level", "title", "qualification",
+                                                     "technical_work_since"};
+
+Status validateRuleTarget(const Catalogue& c, const RuleTarget& t, const std::string& path) {
+  auto seriesOk = [&](const std::vector<std::uint64_t>& list, const std::string& p) -> Status {
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (!c.findSeries(list[i])) return bad(indexed(p, i), "series " + std::to_string(list[i]) + " not in the catalogue");
+    return Status::Ok();
+  };
+  auto specialtiesOk = [&](const std::vector<std::uint64_t>& list, const std::string& p) -> Status {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::uint64_t code = list[i];
+      if (!c.findSpecialty(code / 100, code))
+        return bad(indexed(p, i), "specialty " + std::to_string(code) + " not in the catalogue");
+      if (t.series && std::find(t.series->begin(), t.series->end(), code / 100) == t.series->end())
+        return bad(indexed(p, i), "specialty " + std::to_string(code) + " is not in the target's series");
+    }
+    return Status::Ok();
+  };
+  if (t.series) TC_TRY(seriesOk(*t.series, member(path, "series")));
+  TC_TRY(seriesOk(t.exceptSeries, member(path, "except_series")));
+  if (t.specialties) TC_TRY(specialtiesOk(*t.specialties, member(path, "specialties")));
+  TC_TRY(specialtiesOk(t.exceptSpecialties, member(path, "except_specialties")));
+  if (t.levels)
+    for (std::size_t i = 0; i < t.levels->size(); ++i)
+      if ((*t.levels)[i] < 1 || (*t.levels)[i] > 5)
+        return bad(indexed(member(path, "levels"), i), std::to_string((*t.levels)[i]) + " is not a title level 1..5");
+  return Status::Ok();
+}
+
+// What one condition may combine (docs/policy.md, "The rule language").
+Status validateCondition(const Condition& k, const std::string& path) {
+  const int selectors = int{k.educationAtLeast.has_value()} + int{k.skillLevelAtMost.has_value()} +
+                        int{k.holdsTitleLevel.has_value()} + int{k.qualificationCorrespondence} +
+                        int{k.skillEquivalence};
+  if (selectors > 1)
+    return bad(path, "more than one of education_at_least, skill_level_at_most, holds_title_level, "
+                     "qualification_correspondence, skill_equivalence");
+  if (k.educationAtLeast && !oneOf(kEducationLevels, *k.educationAtLeast))
+    return bad(member(path, "education_at_least"), "\"" + *k.educationAtLeast + "\" is not an education level");
+  if ((k.fullTime || k.technicalSchoolClassCounts) && !k.educationAtLeast)
+    return bad(member(path, k.fullTime ? "full_time" : "technical_school_class_counts"), "needs education_at_least");
+  if (k.skillLevelAtMost && (*k.skillLevelAtMost < 1 || *k.skillLevelAtMost > 5))
+    return bad(member(path, "skill_level_at_most"), std::to_string(*k.skillLevelAtMost) + " is not a skill level 1..5");
+  if (k.holdsTitleLevel && (*k.holdsTitleLevel < 1 || *k.holdsTitleLevel > 5))
+    return bad(member(path, "holds_title_level"), std::to_string(*k.holdsTitleLevel) + " is not a title level 1..5");
+  if ((k.sameSeries || k.countsQualifications) && !k.holdsTitleLevel)
+    return bad(member(path, k.sameSeries ? "same_series" : "counts_qualifications"), "needs holds_title_level");
+  if (k.yearsOfTechnicalWork && *k.yearsOfTechnicalWork > kMaxYears)
+    return bad(member(path, "years_of_technical_work"), "more than " + std::to_string(kMaxYears));
+  if (k.skillEquivalence && k.yearsOfTechnicalWork)
+    return bad(member(path, "years_of_technical_work"), "not with skill_equivalence (the rows give the years)");
+  const bool counts = k.yearsOfTechnicalWork.has_value() || k.skillEquivalence;
+  if (counts && k.countedFrom.empty()) return bad(member(path, "counted_from"), "missing (needed with the years)");
+  if (!counts && !k.countedFrom.empty())
+    return bad(member(path, "counted_from"), "given without years_of_technical_work or skill_equivalence");
+  std::set<std::string_view> anchors;
+  for (std::size_t i = 0; i < k.countedFrom.size(); ++i) {
+    const std::string& a = k.countedFrom[i];
+    const std::string ap = indexed(member(path, "counted_from"), i);
+    if (!oneOf(kAnchors, a))
+      return bad(ap, "\"" + a + "\" is not graduation, skill_level, title, qualification or technical_work_since");
+    if (!anchors.insert(a).second) return bad(ap, "duplicate \"" + a + "\"");
+    const bool fits = a == "technical_work_since" || (a == "graduation" && k.educationAtLeast) ||
+                      (a == "skill_level" && (k.skillLevelAtMost || k.skillEquivalence)) ||
+                      (a == "title" && k.holdsTitleLevel) || (a == "qualification" && k.qualificationCorrespondence);
+    if (!fits) return bad(ap, "\"" + a + "\" is not the date of this condition's selector");
+  }
+  if (k.missingYears && !counts) return bad(member(path, "missing_years"), "given without years");
+  if (!k.unless.empty() && !k.continuingEducationHoursAtLeast)
+    return bad(member(path, "unless"), "needs continuing_education_hours_at_least");
+  if (k.continuingEducationHoursAtLeast && *k.continuingEducationHoursAtLeast > kMaxHours)
+    return bad(member(path, "continuing_education_hours_at_least"), "more than " + std::to_string(kMaxHours));
+  const bool testsSomething = selectors > 0 || counts || !k.facts.empty() || k.continuingEducationHoursAtLeast;
+  if (k.manualDecision && testsSomething) return bad(member(path, "manual_decision"), "must stand alone");
+  if (!k.manualDecision && !testsSomething) return bad(path, "tests nothing");
+  return Status::Ok();
+}
 
 Status validate(const Catalogue& c, bool checkSources) {
   if (c.version == 0) return bad("version", "must be at least 1");
@@ -661,6 +962,35 @@ Status validate(const Catalogue& c, bool checkSources) {
       TC_TRY(provenance(e.provenance, ep));
     }
   }
+
+  // Rules.
+  {
+    std::set<std::string_view> rowIds;
+    for (const Equivalence& e : c.equivalences) rowIds.insert(e.id);
+    for (const EducationEquivalence& e : c.educationEquivalences) rowIds.insert(e.id);
+    std::set<std::string_view> ids;
+    for (std::size_t i = 0; i < c.rules.size(); ++i) {
+      const Rule& r = c.rules[i];
+      const std::string rp = indexed("rules", i);
+      if (!isRowId(r.id)) return bad(member(rp, "id"), "\"" + r.id + "\" is not dotted segments of [a-z0-9_-]");
+      if (!ids.insert(r.id).second) return bad(member(rp, "id"), "duplicate \"" + r.id + "\"");
+      if (rowIds.count(r.id))
+        return bad(member(rp, "id"), "\"" + r.id + "\" is already the id of an equivalence or education row");
+      if (!c.findRouteById(r.route)) return bad(member(rp, "route"), "\"" + r.route + "\" is not a route of the catalogue");
+      TC_TRY(validateRuleTarget(c, r.target, member(rp, "target")));
+      if (r.all.empty()) return bad(member(rp, "all"), "no conditions");
+      for (std::size_t j = 0; j < r.all.size(); ++j)
+        TC_TRY(validateCondition(r.all[j], indexed(member(rp, "all"), j)));
+      if (r.measures.empty()) return bad(member(rp, "measures"), "missing or empty (the zone's measures 1..15)");
+      for (std::size_t j = 0; j < r.measures.size(); ++j)
+        if (r.measures[j] < 1 || r.measures[j] > kMaxMeasure)
+          return bad(indexed(member(rp, "measures"), j), std::to_string(r.measures[j]) + " is not a measure 1..15");
+      if (r.version < 1 || r.version > c.version)
+        return bad(member(rp, "version"), std::to_string(r.version) + " is not 1.." + std::to_string(c.version) +
+                                              " (the catalogue's version)");
+      TC_TRY(provenance(r.provenance, rp));
+    }
+  }
   return Status::Ok();
 }
 
@@ -688,6 +1018,8 @@ Result<Catalogue> readCatalogue(const N& root) {
                    [](const Obj<N>& r, Equivalence& x) { return readEquivalence(r, x); }));
   TC_TRY(readTable(o, "education_equivalence", kMaxRows, c.educationEquivalences,
                    [](const Obj<N>& r, EducationEquivalence& x) { return readEducation(r, x); }));
+  if (o.opt("rules"))
+    TC_TRY(readTable(o, "rules", kMaxRows, c.rules, [](const Obj<N>& r, Rule& x) { return readRule(r, x); }));
   if constexpr (N::kIsJson) {
     TC_ASSIGN(N sources, o.required("sources"));
     TC_TRY(readSources(sources, "sources", c.sources));
@@ -813,6 +1145,139 @@ Value cborCodes(const std::vector<std::uint64_t>& codes) {
   return Value::array(std::move(a));
 }
 
+// Rules: the same keys in both forms; booleans that are false, empty lists
+// and absent options are left out (the reader's defaults).
+template <class Put, class Text, class Uint, class Bool, class Arr>
+void writeCondition(const Condition& k, Put put, Text text, Uint uint, Bool boolean, Arr textList) {
+  if (k.educationAtLeast) put("education_at_least", text(*k.educationAtLeast));
+  if (k.fullTime) put("full_time", boolean(true));
+  if (k.technicalSchoolClassCounts) put("technical_school_class_counts", boolean(true));
+  if (k.skillLevelAtMost) put("skill_level_at_most", uint(*k.skillLevelAtMost));
+  if (k.holdsTitleLevel) put("holds_title_level", uint(*k.holdsTitleLevel));
+  if (k.sameSeries) put("same_series", boolean(true));
+  if (k.countsQualifications) put("counts_qualifications", boolean(true));
+  if (k.qualificationCorrespondence) put("qualification_correspondence", boolean(true));
+  if (k.skillEquivalence) put("skill_equivalence", boolean(true));
+  if (k.manualDecision) put("manual_decision", boolean(true));
+  if (k.yearsOfTechnicalWork) put("years_of_technical_work", uint(*k.yearsOfTechnicalWork));
+  if (!k.countedFrom.empty()) put("counted_from", textList(k.countedFrom));
+  for (const FactTest& f : k.facts) {
+    if (f.flag) put(f.fact, boolean(*f.flag));
+    else if (f.anyOf.size() == 1) put(f.fact, text(f.anyOf.front()));
+    else put(f.fact, textList(f.anyOf));
+  }
+  if (k.continuingEducationHoursAtLeast)
+    put("continuing_education_hours_at_least", uint(*k.continuingEducationHoursAtLeast));
+}
+
+ojson jsonFacts(const std::vector<FactTest>& facts) {
+  ojson o = ojson::object();
+  for (const FactTest& f : facts) {
+    if (f.flag) o[f.fact] = *f.flag;
+    else if (f.anyOf.size() == 1) o[f.fact] = f.anyOf.front();
+    else o[f.fact] = f.anyOf;
+  }
+  return o;
+}
+Value cborFacts(const std::vector<FactTest>& facts) {
+  cbor::Map m;
+  for (const FactTest& f : facts) {
+    Value v;
+    if (f.flag) v = Value::boolean(*f.flag);
+    else if (f.anyOf.size() == 1) v = ctext(f.anyOf.front());
+    else {
+      cbor::Array a;
+      for (const std::string& t : f.anyOf) a.push_back(ctext(t));
+      v = Value::array(std::move(a));
+    }
+    cput(m, f.fact, std::move(v));
+  }
+  return Value::map(std::move(m));
+}
+
+ojson jsonRule(const Rule& r) {
+  ojson o = ojson::object();
+  o["id"] = r.id;
+  o["route"] = r.route;
+  ojson t = ojson::object();
+  auto anyOrCodes = [](const std::optional<std::vector<std::uint64_t>>& v) -> ojson {
+    return v ? ojson(*v) : ojson("*");
+  };
+  t["series"] = anyOrCodes(r.target.series);
+  t["specialties"] = anyOrCodes(r.target.specialties);
+  t["levels"] = anyOrCodes(r.target.levels);
+  if (!r.target.exceptSeries.empty()) t["except_series"] = r.target.exceptSeries;
+  if (!r.target.exceptSpecialties.empty()) t["except_specialties"] = r.target.exceptSpecialties;
+  o["target"] = std::move(t);
+  ojson all = ojson::array();
+  for (const Condition& k : r.all) {
+    ojson c = ojson::object();
+    writeCondition(
+        k, [&](std::string_view key, ojson v) { c[std::string(key)] = std::move(v); },
+        [](const std::string& s) { return ojson(s); }, [](std::uint64_t u) { return ojson(u); },
+        [](bool b) { return ojson(b); }, [](const std::vector<std::string>& l) { return ojson(l); });
+    if (!k.unless.empty()) c["unless"] = jsonFacts(k.unless);
+    ojson missing = ojson::object();
+    putNames(missing, k.missing);
+    c["missing"] = std::move(missing);
+    if (k.missingYears) {
+      ojson my = ojson::object();
+      putNames(my, *k.missingYears);
+      c["missing_years"] = std::move(my);
+    }
+    all.push_back(std::move(c));
+  }
+  o["all"] = std::move(all);
+  o["measures"] = r.measures;
+  o["version"] = r.version;
+  putNames(o, r.explanation);
+  putProvenance(o, r.provenance);
+  return o;
+}
+
+Value cborRule(const Rule& r) {
+  cbor::Map m;
+  cput(m, "id", ctext(r.id));
+  cput(m, "route", ctext(r.route));
+  cbor::Map t;
+  auto anyOrCodes = [](const std::optional<std::vector<std::uint64_t>>& v) { return v ? cborCodes(*v) : ctext("*"); };
+  cput(t, "series", anyOrCodes(r.target.series));
+  cput(t, "specialties", anyOrCodes(r.target.specialties));
+  cput(t, "levels", anyOrCodes(r.target.levels));
+  if (!r.target.exceptSeries.empty()) cput(t, "except_series", cborCodes(r.target.exceptSeries));
+  if (!r.target.exceptSpecialties.empty()) cput(t, "except_specialties", cborCodes(r.target.exceptSpecialties));
+  cput(m, "target", Value::map(std::move(t)));
+  cbor::Array all;
+  for (const Condition& k : r.all) {
+    cbor::Map c;
+    writeCondition(
+        k, [&](std::string_view key, Value v) { cput(c, key, std::move(v)); },
+        [](const std::string& s) { return ctext(s); }, [](std::uint64_t u) { return Value::uint(u); },
+        [](bool b) { return Value::boolean(b); },
+        [](const std::vector<std::string>& l) {
+          cbor::Array a;
+          for (const std::string& x : l) a.push_back(ctext(x));
+          return Value::array(std::move(a));
+        });
+    if (!k.unless.empty()) cput(c, "unless", cborFacts(k.unless));
+    cbor::Map missing;
+    cputNames(missing, k.missing);
+    cput(c, "missing", Value::map(std::move(missing)));
+    if (k.missingYears) {
+      cbor::Map my;
+      cputNames(my, *k.missingYears);
+      cput(c, "missing_years", Value::map(std::move(my)));
+    }
+    all.push_back(Value::map(std::move(c)));
+  }
+  cput(m, "all", Value::array(std::move(all)));
+  cput(m, "measures", cborCodes(r.measures));
+  cput(m, "version", Value::uint(r.version));
+  cputNames(m, r.explanation);
+  cputProvenance(m, r.provenance);
+  return Value::map(std::move(m));
+}
+
 const Specialty* specialtyOf(const Series& s, std::uint64_t code) {
   for (const Specialty& x : s.specialties)
     if (x.code == code) return &x;
@@ -903,6 +1368,12 @@ std::vector<const Equivalence*> Catalogue::equivalencesFor(std::uint64_t qualifi
   for (const Equivalence& e : equivalences)
     if (e.qualification == qualification && e.level == level) out.push_back(&e);
   return out;
+}
+
+const Rule* Catalogue::findRule(std::string_view id) const {
+  for (const Rule& r : rules)
+    if (r.id == id) return &r;
+  return nullptr;
 }
 
 // ---- Reading -----------------------------------------------------------------
@@ -1062,6 +1533,12 @@ std::string toJson(const Catalogue& c) {
   }
   j["education_equivalence"] = std::move(education);
 
+  if (!c.rules.empty()) {
+    ojson rules = ojson::array();
+    for (const Rule& r : c.rules) rules.push_back(jsonRule(r));
+    j["rules"] = std::move(rules);
+  }
+
   ojson sources = ojson::object();
   for (const Source& s : c.sources) {
     ojson o = ojson::object();
@@ -1167,6 +1644,11 @@ cbor::Value toCbor(const Catalogue& c) {
     education.push_back(Value::map(std::move(m)));
   }
   cput(top, "education_equivalence", Value::array(std::move(education)));
+  if (!c.rules.empty()) {
+    cbor::Array rules;
+    for (const Rule& r : c.rules) rules.push_back(cborRule(r));
+    cput(top, "rules", Value::array(std::move(rules)));
+  }
   return Value::map(std::move(top));
 }
 
