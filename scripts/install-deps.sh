@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev                      # issuer storage
   libpoco-dev                         # issuer HTTP service
   libgtest-dev libgmock-dev           # tests
+  libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
 )
 

@@ -1,0 +1,301 @@
+// titlecert-issuer — the issuer service and its operator commands
+// (CONTRACT.md, "titlecert-issuer"; docs/issuer.md).
+//
+//   titlecert-issuer init  --data DIR [--alg SM2-SM3|EdDSA|ES256] [--iss CODE] [--region CODE]
+//   titlecert-issuer serve --data DIR [--listen 127.0.0.1:8080]
+//   titlecert-issuer issue --data DIR --csv FILE         batch issuance, a JSON line per row on stdout
+//   titlecert-issuer audit verify --data DIR
+//   titlecert-issuer export-manifest --data DIR --out DIR2
+//   titlecert-issuer load-bundle --data DIR --bundle FILE
+//   titlecert-issuer token create --data DIR --role admin|clerk|auditor
+//
+// Every command takes --passphrase-file FILE, else TITLECERT_PASSPHRASE;
+// without a passphrase it refuses to run. Exit status: 0 done; 1 the
+// command ran and something was refused (a batch row, a broken audit
+// chain); 2 usage or setup error.
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/LoggingConfigurator.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Util/ServerApplication.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "titlecert/files.h"
+#include "titlecert/issuer/server.h"
+#include "titlecert/issuer/service.h"
+#include "titlecert/passphrase.h"
+
+using namespace titlecert;
+using namespace titlecert::issuer;
+using Poco::Util::Option;
+
+namespace {
+
+constexpr int kDone = 0, kRefused = 1, kUsage = 2;
+
+const char* kUsageText =
+    "usage: titlecert-issuer init  --data DIR [--alg SM2-SM3|EdDSA|ES256] [--iss CODE] [--region CODE]\n"
+    "       titlecert-issuer serve --data DIR [--listen 127.0.0.1:8080]\n"
+    "       titlecert-issuer issue --data DIR --csv FILE\n"
+    "       titlecert-issuer audit verify --data DIR\n"
+    "       titlecert-issuer export-manifest --data DIR --out DIR2\n"
+    "       titlecert-issuer load-bundle --data DIR --bundle FILE\n"
+    "       titlecert-issuer token create --data DIR --role admin|clerk|auditor\n"
+    "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n";
+
+int report(const Problem& p) {
+  std::cerr << "titlecert-issuer: " << p.code << ": " << p.message << "\n";
+  return p.status == 400 || p.status == 404 || p.status == 409 ? kUsage : kUsage;
+}
+
+// Logs go to stderr; issuer.properties may configure them (logging.*).
+void setUpLogging(const std::string& dataDir, const std::string& level) {
+  Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%SZ %p %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, new Poco::ConsoleChannel(std::cerr)));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel(level);
+  for (const auto& name : {"titlecert.issuer", "titlecert.issuer.http"}) {
+    Poco::Logger::get(name).setChannel(channel);
+    Poco::Logger::get(name).setLevel(level);
+  }
+  const std::string props = dataDir + "/issuer.properties";
+  if (dataDir.empty() || !std::filesystem::exists(props)) return;
+  try {
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> config(new Poco::Util::PropertyFileConfiguration(props));
+    if (config->has("logging")) Poco::Util::LoggingConfigurator().configure(config);
+  } catch (const Poco::Exception& e) {
+    std::cerr << "titlecert-issuer: logging configuration ignored: " << e.displayText() << "\n";
+  }
+}
+
+class IssuerApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    for (const auto& [name, arg] : std::vector<std::pair<std::string, std::string>>{
+             {"data", "DIR"}, {"alg", "ALG"}, {"iss", "CODE"}, {"region", "CODE"}, {"listen", "HOST:PORT"},
+             {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"}})
+      options.addOption(Option(name, "", "see --help").required(false).repeatable(false).argument(arg));
+    options.addOption(Option("help", "h", "show the usage").required(false).repeatable(false));
+  }
+
+  void handleOption(const std::string& name, const std::string& value) override {
+    ServerApplication::handleOption(name, value);
+    if (name == "help") {
+      help_ = true;
+      stopOptionsProcessing();
+    } else {
+      values_[name] = value;
+    }
+  }
+
+  int main(const ArgVec& args) override {
+    if (help_ || args.empty()) {
+      std::cerr << kUsageText;
+      return help_ ? kDone : kUsage;
+    }
+    const std::string command = args[0] + (args.size() > 1 ? " " + args[1] : "");
+    setUpLogging(value("data"), args[0] == "serve" ? "information" : "warning");
+    try {
+      if (args[0] == "init" && args.size() == 1) return init();
+      if (args[0] == "serve" && args.size() == 1) return serve();
+      if (args[0] == "issue" && args.size() == 1) return issueCsv();
+      if (command == "audit verify" && args.size() == 2) return auditVerify();
+      if (args[0] == "export-manifest" && args.size() == 1) return exportManifest();
+      if (args[0] == "load-bundle" && args.size() == 1) return loadBundle();
+      if (command == "token create" && args.size() == 2) return tokenCreate();
+    } catch (const std::exception& e) {
+      std::cerr << "titlecert-issuer: " << e.what() << "\n";
+      return kUsage;
+    }
+    std::cerr << kUsageText;
+    return kUsage;
+  }
+
+ private:
+  std::string value(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::string() : it->second;
+  }
+
+  bool require(std::initializer_list<const char*> names) const {
+    for (const char* n : names) {
+      if (value(n).empty()) {
+        std::cerr << "titlecert-issuer: --" << n << " is required\n" << kUsageText;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::optional<std::string> passphrase() const {
+    auto p = readPassphrase(value("passphrase-file"));
+    if (!p) {
+      std::cerr << "titlecert-issuer: " << p.error().detail << "\n";
+      return std::nullopt;
+    }
+    if (!*p || (*p)->empty()) {
+      std::cerr << "titlecert-issuer: no passphrase: set " << kPassphraseEnv
+                << " or give --passphrase-file FILE (the keys are encrypted with it)\n";
+      return std::nullopt;
+    }
+    return **p;
+  }
+
+  std::unique_ptr<Service> openService() const {
+    auto pass = passphrase();
+    if (!pass) return nullptr;
+    auto service = Service::open(OpenOptions{value("data"), *pass, nullptr}, clock_);
+    if (!service) {
+      report(service.problem());
+      return nullptr;
+    }
+    return std::move(service).value();
+  }
+
+  int init() {
+    if (!require({"data"})) return kUsage;
+    auto pass = passphrase();
+    if (!pass) return kUsage;
+    InitOptions o;
+    o.dataDir = value("data");
+    o.passphrase = *pass;
+    if (!value("alg").empty() && !crypto::algFromName(value("alg"), o.alg)) {
+      std::cerr << "titlecert-issuer: --alg must be SM2-SM3, EdDSA or ES256\n";
+      return kUsage;
+    }
+    if (!value("iss").empty()) o.iss = value("iss");
+    if (!value("region").empty()) o.region = value("region");
+    auto r = Service::init(o, clock_);
+    if (!r) return report(r.problem());
+    std::cout << r->toJson() << std::endl;
+    return kDone;
+  }
+
+  int serve() {
+    if (!require({"data"})) return kUsage;
+    auto service = openService();
+    if (!service) return kUsage;
+    const std::string listen = value("listen").empty() ? service->config().listen : value("listen");
+    auto server = HttpServer::start(*service, listen);
+    if (!server) return report(server.problem());
+    waitForTerminationRequest();
+    Poco::Logger::get("titlecert.issuer").notice("stopping");
+    (*server)->stop();
+    return kDone;
+  }
+
+  static void drawProgress(std::size_t done, std::size_t total) {
+    const int width = 40;
+    const int filled = total ? static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width) : width;
+    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+              << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << done << "/" << total << std::flush;
+  }
+
+  // A JSON line per row on stdout, printed once its group has committed.
+  int issueCsv() {
+    if (!require({"data", "csv"})) return kUsage;
+    auto body = files::read(value("csv"));
+    if (!body) {
+      std::cerr << "titlecert-issuer: " << body.error().detail << "\n";
+      return kUsage;
+    }
+    auto rows = parseBatch(*body, BatchFormat::Csv);
+    if (!rows) return report(rows.problem());
+    auto service = openService();
+    if (!service) return kUsage;
+    const std::size_t chunk = service->config().batchCommitRows;
+    std::size_t failed = 0, done = 0;
+    drawProgress(0, rows->size());
+    for (std::size_t start = 0; start < rows->size(); start += chunk) {
+      std::vector<BatchRow> part(rows->begin() + static_cast<std::ptrdiff_t>(start),
+                                 rows->begin() + static_cast<std::ptrdiff_t>(std::min(rows->size(), start + chunk)));
+      for (const RowOutcome& o : service->issueBatch(part, localOperator())) {
+        if (!o.result.ok()) ++failed;
+        std::cout << rowOutcomeJson(o) << "\n";
+      }
+      std::cout.flush();
+      done += part.size();
+      drawProgress(done, rows->size());
+    }
+    std::cerr << "\n" << (rows->size() - failed) << " row(s) issued or already issued, " << failed << " failed\n";
+    return failed ? kRefused : kDone;
+  }
+
+  int auditVerify() {
+    if (!require({"data"})) return kUsage;
+    auto service = openService();
+    if (!service) return kUsage;
+    auto check = service->verifyAudit();
+    if (!check) return report(check.problem());
+    std::cout << check->toJson() << std::endl;
+    if (!check->intact) std::cerr << "titlecert-issuer: the audit chain is broken: " << check->reason << "\n";
+    return check->intact ? kDone : kRefused;
+  }
+
+  int exportManifest() {
+    if (!require({"data", "out"})) return kUsage;
+    auto service = openService();
+    if (!service) return kUsage;
+    auto r = service->exportManifest(value("out"));
+    if (!r) return report(r.problem());
+    std::cout << value("out") << "/manifest.json written; build the bundle offline with\n"
+              << "  titlecert-config bundle build --manifest " << value("out") << "/manifest.json --root-key ROOT.pem --out bundle.cbor\n"
+              << "then: titlecert-issuer load-bundle --data " << value("data") << " --bundle bundle.cbor\n";
+    return kDone;
+  }
+
+  int loadBundle() {
+    if (!require({"data", "bundle"})) return kUsage;
+    auto bytes = files::read(value("bundle"));
+    if (!bytes) {
+      std::cerr << "titlecert-issuer: " << bytes.error().detail << "\n";
+      return kUsage;
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto version = service->loadBundle(asBytes(*bytes), localOperator());
+    if (!version) {
+      report(version.problem());
+      return kRefused;
+    }
+    std::cout << "bundle version " << *version << " loaded\n";
+    return kDone;
+  }
+
+  int tokenCreate() {
+    if (!require({"data", "role"})) return kUsage;
+    Role role{};
+    if (!roleFromName(value("role"), role)) {
+      std::cerr << "titlecert-issuer: --role must be admin, clerk or auditor\n";
+      return kUsage;
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto token = service->createToken(role, localOperator());
+    if (!token) return report(token.problem());
+    std::cout << *token << std::endl;
+    return kDone;
+  }
+
+  SystemClock clock_;  // the one place the real clock is read
+  std::map<std::string, std::string> values_;
+  bool help_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  IssuerApp app;
+  return app.run(argc, argv);
+}

@@ -1,0 +1,192 @@
+// The issuer service's core: everything the HTTP API and the command line
+// do, without HTTP. Poco-free header; Poco (Data, Util) stays in issuer/src.
+//
+// One Service per data directory and process. Its methods may be called
+// from several threads at once: reads use pooled sessions, writes are
+// serialized on one writer session, and issuance groups concurrent
+// requests into one transaction (each request stays atomic).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "titlecert/bytes.h"
+#include "titlecert/crypto.h"
+#include "titlecert/idh.h"
+#include "titlecert/issuer/clock.h"
+#include "titlecert/issuer/config.h"
+#include "titlecert/issuer/problem.h"
+
+namespace titlecert::issuer {
+
+enum class Role { Admin, Clerk, Auditor };
+std::string_view roleName(Role r);
+bool roleFromName(std::string_view name, Role& out);
+
+// Who asks. tokenId 0 is the local operator at the command line (data-dir
+// access is the credential there), acting as admin.
+struct Actor {
+  std::int64_t tokenId = 0;
+  Role role = Role::Admin;
+};
+inline Actor localOperator() { return Actor{0, Role::Admin}; }
+
+// Derives the holder binding (ZC1.md §4). The service uses ScryptBinder;
+// tests and the bench may substitute a fast stand-in where they do not
+// check the binding (its payloads then do not bind to the ID).
+class HolderBinder {
+ public:
+  virtual ~HolderBinder() = default;
+  virtual Result<idh::Idh> bind(std::string_view normalizedId, std::string_view certNo) const = 0;
+};
+class ScryptBinder final : public HolderBinder {
+ public:
+  Result<idh::Idh> bind(std::string_view normalizedId, std::string_view certNo) const override;
+};
+
+struct InitOptions {
+  std::string dataDir;
+  std::string passphrase;
+  crypto::Alg alg = crypto::Alg::SM2_SM3;
+  std::optional<std::string> iss;
+  std::optional<std::string> region;
+};
+
+// CONTRACT.md: {"admin_token", "root_public_key", "issuer": {"iss", "kid", "alg"}}.
+struct InitResult {
+  std::string adminToken;
+  std::string rootPublicKeyPath;
+  std::string iss;
+  std::string kid;  // hex
+  std::string alg;
+  std::string toJson() const;
+};
+
+struct OpenOptions {
+  std::string dataDir;
+  std::string passphrase;
+  std::shared_ptr<const HolderBinder> binder;  // null: ScryptBinder
+};
+
+struct Issued {
+  std::string certNo;
+  std::uint64_t statusIndex = 0;
+  std::string payload;  // "ZC1:..."
+  std::string kid;      // hex
+  std::int64_t issuedAt = 0;
+  bool existed = false;  // a batch row that had been issued before (re-run)
+  std::string toJson() const;  // the 201 answer of POST /v1/certificates
+};
+
+// One row of a batch: its JSON object (from JSON lines or CSV), or the
+// reason it could not be read.
+struct BatchRow {
+  std::size_t line = 0;  // 1-based line number in the input
+  std::optional<std::string> json;
+  std::optional<Problem> unreadable;
+};
+enum class BatchFormat { JsonLines, Csv };
+// Splits a UTF-8 body into rows. CSV: a header line naming the columns
+// (docs/issuer.md, "Batch issuance"), RFC 4180 quoting. A body that is not
+// UTF-8 or has no usable header is a Problem; a bad row is a BatchRow with
+// `unreadable` set.
+Expected<std::vector<BatchRow>> parseBatch(std::string_view body, BatchFormat format);
+
+struct RowOutcome {
+  std::size_t line = 0;
+  Expected<Issued> result = Problem{};
+};
+// One JSON object per row: {"line", "status": "issued"|"exists"|"error", ...}.
+std::string rowOutcomeJson(const RowOutcome& r);
+
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
+struct KeyChange {
+  std::string kid;      // the new signing key (hex)
+  std::string alg;
+  std::string retiredKid;
+  std::size_t resigned = 0;  // compromise: credentials re-signed
+  std::string toJson() const;
+};
+
+struct AuditCheck {
+  bool intact = true;
+  std::uint64_t entries = 0;
+  std::uint64_t firstBadSeq = 0;  // 0 when intact
+  std::string reason;             // what broke, for people
+  std::string headHash;
+  std::string toJson() const;
+};
+
+class Service {
+ public:
+  // Creates DIR: the database, root and first issuer key (encrypted at rest
+  // with the passphrase), issuer.properties, and the first admin token.
+  // Refuses a folder that already holds a database.
+  static Expected<InitResult> init(const InitOptions& options, const Clock& clock);
+  // Opens DIR. The passphrase is required (it decrypts the keys).
+  static Expected<std::unique_ptr<Service>> open(const OpenOptions& options, const Clock& clock);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const Config& config() const;
+  const std::string& dataDir() const;
+  bool rootKeyOnline() const;
+
+  // ---- tokens ----
+  Expected<Actor> authenticate(std::string_view token) const;
+  // {"token", "id", "role"}: the token is shown this once.
+  Expected<std::string> createToken(Role role, const Actor& by);
+  Outcome revokeToken(std::int64_t tokenId, const Actor& by);
+
+  // ---- certificates ----
+  // A POST /v1/certificates body (CONTRACT.md). 400 naming the field, 409
+  // for a cert_no in use, 422 ROUTE_NOT_ELIGIBLE.
+  Expected<Issued> issue(std::string_view jsonBody, const Actor& by);
+  // Each row on its own: a failing row does not stop or touch the others.
+  // A row identical to one issued before by a batch is reported "exists".
+  std::vector<RowOutcome> issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress = {});
+  Expected<std::string> certificateJson(std::string_view certNo) const;
+  Expected<std::string> revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by);
+  Expected<Bytes> qrPng(std::string_view certNo);
+  Expected<std::string> qrSvg(std::string_view certNo);
+  Expected<std::string> cardSvg(std::string_view certNo);
+
+  // ---- eligibility (titlecert::eligibility) ----
+  Expected<std::string> eligibility(std::string_view jsonBody) const;
+
+  // ---- keys and issuers ----
+  Expected<KeyChange> rotateKey(std::optional<crypto::Alg> alg, const Actor& by);
+  Expected<KeyChange> keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by);
+  Expected<std::string> importIssuer(std::string_view jsonBody, const Actor& by);
+  Expected<std::string> issuersJson() const;
+
+  // ---- the trust bundle ----
+  // The current signed bundle; a new version is signed first when the
+  // content changed or next_update is near (and the root key is here).
+  Expected<Bytes> bundle();
+  // A bundle signed offline: verified against DIR/root.pub.pem, version
+  // above the current one. Returns its version.
+  Expected<std::uint64_t> loadBundle(ByteView bytes, const Actor& by);
+  // manifest.json + public key files (+ catalogue.json when not the
+  // default) in outDir, for `titlecert-config bundle build`.
+  Outcome exportManifest(const std::string& outDir);
+
+  // ---- audit ----
+  Expected<AuditCheck> verifyAudit() const;
+  Expected<std::string> auditJson(std::uint64_t afterSeq, std::size_t limit) const;
+
+  struct Core;  // the implementation (issuer/src/core.h)
+
+ private:
+  explicit Service(std::unique_ptr<Core> core);
+  std::unique_ptr<Core> core_;
+};
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,139 @@
+#include "audit.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+#include "titlecert/crypto.h"
+#include "titlecert/dates.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace titlecert::issuer::audit {
+namespace {
+
+nlohmann::json actorJson(std::int64_t actor) { return actor > 0 ? nlohmann::json(actor) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
+                    const std::string& action, const std::string& details) {
+  const nlohmann::json row = nlohmann::json::array({seq, at, actorJson(actor), action, details});
+  return toHex(crypto::sha256(asBytes(prevHash + "|" + row.dump())));
+}
+
+ChainWriter::ChainWriter(Poco::Data::Session& s) : s_(s) {
+  Poco::Nullable<Poco::Int64> lastSeq;
+  Poco::Nullable<std::string> lastHash;
+  s_ << "SELECT seq, hash FROM audit_head WHERE id = 1", into(lastSeq), into(lastHash), now;
+  hadHead_ = !lastSeq.isNull();
+  lastSeq_ = hadHead_ ? static_cast<std::uint64_t>(lastSeq.value()) : 0;
+  lastHash_ = hadHead_ ? lastHash.value() : kGenesis;
+}
+
+void ChainWriter::append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details) {
+  const std::uint64_t seq = lastSeq_ + 1;
+  std::string prev = lastHash_;
+  std::string text = details.dump();
+  std::string act = action;
+  std::int64_t when = at;
+  Poco::Int64 seqValue = static_cast<Poco::Int64>(seq);
+  std::string hash = rowHash(prev, seq, at, actor.tokenId, action, text);
+  Poco::Nullable<Poco::Int64> who;
+  if (actor.tokenId > 0) who = actor.tokenId;
+  s_ << "INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      use(seqValue), use(when), use(who), use(act), use(text), use(prev), use(hash), now;
+  lastSeq_ = seq;
+  lastHash_ = hash;
+}
+
+void ChainWriter::finish() {
+  Poco::Int64 seqValue = static_cast<Poco::Int64>(lastSeq_);
+  std::string hash = lastHash_;
+  if (lastSeq_ == 0) return;
+  if (hadHead_)
+    s_ << "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", use(seqValue), use(hash), now;
+  else
+    s_ << "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", use(seqValue), use(hash), now;
+  hadHead_ = true;
+}
+
+void append(Poco::Data::Session& s, std::int64_t at, const Actor& actor, const std::string& action,
+            const nlohmann::json& details) {
+  ChainWriter w(s);
+  w.append(at, actor, action, details);
+  w.finish();
+}
+
+AuditCheck verify(Poco::Data::Session& s) {
+  AuditCheck check;
+  Poco::Data::Statement select(s);
+  Poco::Int64 seq = 0, at = 0;
+  Poco::Nullable<Poco::Int64> actor;
+  std::string action, details, prevHash, hash;
+  select << "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq", into(seq), into(at),
+      into(actor), into(action), into(details), into(prevHash), into(hash), range(0, 1);
+  std::string expectedPrev = kGenesis;
+  std::uint64_t expectedSeq = 1;
+  auto fail = [&](std::uint64_t at_, std::string why) {
+    check.intact = false;
+    check.firstBadSeq = at_;
+    check.reason = std::move(why);
+  };
+  while (!select.done()) {
+    if (select.execute() == 0) break;
+    ++check.entries;
+    const auto rowSeq = static_cast<std::uint64_t>(seq);
+    if (rowSeq != expectedSeq) {
+      fail(expectedSeq, "entry " + std::to_string(expectedSeq) + " is missing (next is " + std::to_string(rowSeq) + ")");
+      return check;
+    }
+    if (prevHash != expectedPrev) {
+      fail(rowSeq, "entry " + std::to_string(rowSeq) + " does not follow the entry before it");
+      return check;
+    }
+    const std::int64_t who = actor.isNull() ? 0 : actor.value();
+    if (rowHash(prevHash, rowSeq, at, who, action, details) != hash) {
+      fail(rowSeq, "entry " + std::to_string(rowSeq) + " was altered (its hash does not match its content)");
+      return check;
+    }
+    expectedPrev = hash;
+    ++expectedSeq;
+  }
+  Poco::Nullable<Poco::Int64> headSeq;
+  Poco::Nullable<std::string> headHash;
+  s << "SELECT seq, hash FROM audit_head WHERE id = 1", into(headSeq), into(headHash), now;
+  const std::uint64_t last = expectedSeq - 1;
+  if (headSeq.isNull() ? last != 0 : (static_cast<std::uint64_t>(headSeq.value()) != last || headHash.value() != expectedPrev)) {
+    fail(last + 1, "the newest entries were removed: the chain ends at " + std::to_string(last) + ", its head says " +
+                       (headSeq.isNull() ? std::string("nothing") : std::to_string(headSeq.value())));
+    return check;
+  }
+  check.headHash = expectedPrev;
+  return check;
+}
+
+nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t limit) {
+  Poco::Data::Statement select(s);
+  Poco::Int64 after = static_cast<Poco::Int64>(afterSeq);
+  Poco::Int64 lim = static_cast<Poco::Int64>(limit);
+  select << "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+      use(after), use(lim), now;
+  Poco::Data::RecordSet rs(select);
+  nlohmann::json entries = nlohmann::json::array();
+  for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+    nlohmann::json e;
+    e["seq"] = rs["seq"].convert<Poco::Int64>();
+    e["at"] = rs["at"].convert<Poco::Int64>();
+    e["time"] = dates::formatRfc3339(rs["at"].convert<Poco::Int64>());
+    e["actor"] = rs["actor"].isEmpty() ? nlohmann::json(nullptr) : nlohmann::json(rs["actor"].convert<Poco::Int64>());
+    e["action"] = rs["action"].convert<std::string>();
+    e["details"] = nlohmann::json::parse(rs["details"].convert<std::string>(), nullptr, false);
+    e["prev_hash"] = rs["prev_hash"].convert<std::string>();
+    e["hash"] = rs["hash"].convert<std::string>();
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+}  // namespace titlecert::issuer::audit

@@ -1,0 +1,54 @@
+// The audit trail: an append-only hash chain in the `audit` table.
+//
+//   hash = SHA-256( prev_hash || "|" || JSON [seq, at, actor, action, details] )
+//
+// as lowercase hex, where prev_hash is the previous row's hash (64 zeros
+// for seq 1), `actor` the token id (null for the local operator) and
+// `details` the stored JSON text. audit_head keeps the last seq and hash,
+// written in the same transaction, so that removing the newest rows is seen
+// too. Details never hold a secret, a token or a full ID number.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "titlecert/issuer/problem.h"
+#include "titlecert/issuer/service.h"
+
+namespace titlecert::issuer::audit {
+
+inline const std::string kGenesis(64, '0');
+
+std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
+                    const std::string& action, const std::string& details);
+
+// Appends entries inside the caller's write transaction, reading the head
+// once and writing it once (finish()), for many entries in one transaction.
+class ChainWriter {
+ public:
+  explicit ChainWriter(Poco::Data::Session& s);
+  void append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details);
+  void finish();  // writes audit_head; call before the commit
+
+ private:
+  Poco::Data::Session& s_;
+  std::uint64_t lastSeq_ = 0;
+  bool hadHead_ = false;
+  std::string lastHash_;
+};
+
+// Appends one entry inside the caller's write transaction.
+void append(Poco::Data::Session& s, std::int64_t at, const Actor& actor, const std::string& action,
+            const nlohmann::json& details);
+
+// Walks the whole chain: consecutive seq from 1, each prev_hash the hash
+// before it, each hash recomputed, and the head matching the last row.
+AuditCheck verify(Poco::Data::Session& s);
+
+// Entries after `afterSeq`, oldest first, at most `limit`.
+nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t limit);
+
+}  // namespace titlecert::issuer::audit

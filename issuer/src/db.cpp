@@ -1,0 +1,209 @@
+#include "db.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+
+#include <filesystem>
+
+#ifdef TITLECERT_ISSUER_POSTGRESQL
+#include <Poco/Data/PostgreSQL/Connector.h>
+#endif
+
+using namespace Poco::Data::Keywords;
+
+namespace titlecert::issuer {
+namespace {
+
+void registerConnectors() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Poco::Data::SQLite::Connector::registerConnector();
+#ifdef TITLECERT_ISSUER_POSTGRESQL
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+#endif
+  });
+}
+
+// Settings every connection needs. busy_timeout: another process (the CLI
+// next to a running server) may hold the write lock for a moment.
+void configureSqlite(Poco::Data::Session& s) {
+  s << "PRAGMA foreign_keys = ON", now;
+  s << "PRAGMA busy_timeout = 10000", now;
+  // WAL with synchronous=FULL: every commit is fsynced (durable at once,
+  // not only at the next checkpoint).
+  s << "PRAGMA synchronous = FULL", now;
+}
+
+class ConfiguredPool : public Poco::Data::SessionPool {
+ public:
+  ConfiguredPool(const Dialect& d, const std::string& connection, int maxSessions)
+      : SessionPool(d.poco, connection, 1, maxSessions, 60), sqlite_(d.name == "sqlite") {}
+
+ protected:
+  void customizeSession(Poco::Data::Session& s) override {
+    if (sqlite_) configureSqlite(s);
+  }
+
+ private:
+  bool sqlite_;
+};
+
+// One migration: the statements that take the schema from version-1 to
+// version. Append only; never edit a migration that has shipped.
+struct Migration {
+  int version;
+  std::vector<std::string> statements;
+};
+
+std::vector<Migration> migrations(const Dialect& d) {
+  const std::string id = d.autoIdType;
+  const std::string blob = d.blobType;
+  return {
+      {1,
+       {
+           "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+           // Gap-free sequences (status index per iss, certificate numbers
+           // per prefix), advanced inside the issuing transaction.
+           "CREATE TABLE counters (name TEXT PRIMARY KEY, next_value INTEGER NOT NULL)",
+           "CREATE TABLE tokens (id " + id +
+               ", hash TEXT NOT NULL UNIQUE,"
+               " role TEXT NOT NULL CHECK (role IN ('admin', 'clerk', 'auditor')),"
+               " created_at INTEGER NOT NULL, created_by INTEGER REFERENCES tokens(id), revoked_at INTEGER)",
+           "CREATE TABLE issuer_keys (id " + id +
+               ", iss TEXT NOT NULL, kid TEXT NOT NULL, alg TEXT NOT NULL,"
+               " public_key_pem TEXT NOT NULL, private_key_pem TEXT,"
+               " name_zh TEXT NOT NULL, name_en TEXT NOT NULL, region TEXT NOT NULL,"
+               " valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, scope TEXT NOT NULL,"
+               " state TEXT NOT NULL CHECK (state IN ('active', 'retired', 'compromised', 'imported')),"
+               " created_at INTEGER NOT NULL, closed_at INTEGER, UNIQUE (iss, kid))",
+           "CREATE TABLE certificates (cert_no TEXT PRIMARY KEY, iss TEXT NOT NULL,"
+           " status_index INTEGER NOT NULL, type TEXT NOT NULL CHECK (type IN ('title', 'qualification')),"
+           " holder_name TEXT NOT NULL, holder_id_masked TEXT NOT NULL, idh TEXT NOT NULL,"
+           " fields TEXT NOT NULL, claims " +
+               blob +
+               " NOT NULL, payload TEXT NOT NULL,"
+               " key_id INTEGER NOT NULL REFERENCES issuer_keys(id), issued_at INTEGER NOT NULL,"
+               " issued_by INTEGER REFERENCES tokens(id), request_key TEXT UNIQUE,"
+               " revoked_at INTEGER, revoke_reason TEXT, resigned_at INTEGER,"
+               " UNIQUE (iss, status_index))",
+           "CREATE INDEX certificates_by_key ON certificates (key_id)",
+           "CREATE TABLE superseded_payloads (id " + id +
+               ", cert_no TEXT NOT NULL REFERENCES certificates(cert_no),"
+               " payload TEXT NOT NULL, key_id INTEGER NOT NULL REFERENCES issuer_keys(id),"
+               " superseded_at INTEGER NOT NULL, reason TEXT NOT NULL)",
+           "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+           " actor INTEGER REFERENCES tokens(id), action TEXT NOT NULL, details TEXT NOT NULL,"
+           " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+           "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
+           " hash TEXT NOT NULL)",
+           "CREATE TABLE bundles (version INTEGER PRIMARY KEY, issued_at INTEGER NOT NULL,"
+           " next_update INTEGER NOT NULL, content_hash TEXT NOT NULL,"
+           " origin TEXT NOT NULL CHECK (origin IN ('signed', 'loaded')), bytes " +
+               blob + " NOT NULL, created_at INTEGER NOT NULL)",
+       }},
+  };
+}
+
+// SQLite only: the audit table refuses UPDATE and DELETE (defence in depth;
+// the hash chain is what detects a change made around it).
+std::vector<std::string> sqliteAuditTriggers() {
+  return {
+      "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
+      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
+  };
+}
+
+}  // namespace
+
+Dialect dialectFor(const std::string& connector) {
+  if (connector == "postgresql")
+    return {"postgresql", "PostgreSQL", "BEGIN ISOLATION LEVEL SERIALIZABLE", "BIGSERIAL PRIMARY KEY", "BYTEA"};
+  return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "INTEGER PRIMARY KEY", "BLOB"};
+}
+
+int latestSchemaVersion() { return 1; }
+
+Problem problemFromException(const char* what, const std::exception& e) {
+  std::string detail = e.what();
+  if (const auto* pe = dynamic_cast<const Poco::Exception*>(&e)) detail = pe->displayText();
+  Poco::Logger::get("titlecert.issuer").error(std::string("database error in ") + what + ": " + detail);
+  return internalError(std::string("storage error (") + what + ")");
+}
+
+Database::Database(Dialect d, std::string connection, int poolSize)
+    : dialect_(std::move(d)), connection_(std::move(connection)) {
+  pool_ = std::make_unique<ConfiguredPool>(dialect_, connection_, poolSize);
+  writer_ = std::make_unique<Poco::Data::Session>(dialect_.poco, connection_);
+  if (dialect_.name == "sqlite") configureSqlite(*writer_);
+}
+
+Database::~Database() {
+  writer_.reset();
+  if (pool_) pool_->shutdown();
+}
+
+Expected<std::unique_ptr<Database>> Database::open(const Config& config, const std::string& dataDir) {
+  registerConnectors();
+  const Dialect d = dialectFor(config.dbConnector);
+#ifndef TITLECERT_ISSUER_POSTGRESQL
+  if (d.name != "sqlite")
+    return badRequest("db.connector", "this build has only the sqlite connector (build with -DTITLECERT_ISSUER_POSTGRESQL=ON)");
+#endif
+  const std::string connection = config.dbConnection.empty() ? dataDir + "/issuer.db" : config.dbConnection;
+  return guarded<std::unique_ptr<Database>>("open", [&]() -> Expected<std::unique_ptr<Database>> {
+    std::unique_ptr<Database> db(new Database(d, connection, std::max(config.dbPoolSize, config.maxThreads + 2)));
+    if (d.name == "sqlite") {
+      std::string mode;
+      *db->writer_ << "PRAGMA journal_mode = WAL", into(mode), now;
+      if (mode != "wal") return internalError("the database cannot use WAL mode (journal_mode " + mode + ")");
+    }
+    ISS_TRY(db->migrate());
+    return db;
+  });
+}
+
+Poco::Data::Session Database::reader() { return pool_->get(); }
+
+void Database::beginLocked() { *writer_ << dialect_.beginWrite, now; }
+void Database::commitLocked() { *writer_ << "COMMIT", now; }
+void Database::rollbackLocked() noexcept {
+  try {
+    *writer_ << "ROLLBACK", now;
+  } catch (const std::exception& e) {
+    Poco::Logger::get("titlecert.issuer").error(std::string("rollback failed: ") + e.what());
+  }
+}
+
+Outcome Database::migrate() {
+  std::lock_guard<std::mutex> lock(writeMutex_);
+  Poco::Data::Session& s = *writer_;
+  s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", now;
+  int current = 0;
+  s << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(current), now;
+  if (current > latestSchemaVersion())
+    return internalError("the database has schema version " + std::to_string(current) + ", newer than this build (" +
+                         std::to_string(latestSchemaVersion()) + ")");
+  for (const Migration& m : migrations(dialect_)) {
+    if (m.version <= current) continue;
+    beginLocked();
+    try {
+      for (const std::string& sql : m.statements) s << sql, now;
+      if (m.version == 1 && dialect_.name == "sqlite")
+        for (const std::string& sql : sqliteAuditTriggers()) s << sql, now;
+      int version = m.version;
+      // Migrations record the wall-clock-free value 0: the schema's history
+      // is the versions, and the audit trail records when things happened.
+      s << "INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", use(version), now;
+      commitLocked();
+    } catch (...) {
+      rollbackLocked();
+      throw;
+    }
+    current = m.version;
+  }
+  schemaVersion_ = current;
+  return success();
+}
+
+}  // namespace titlecert::issuer

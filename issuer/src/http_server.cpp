@@ -1,0 +1,421 @@
+// The HTTP layer: one route table (method, path pattern, roles), one
+// handler that authenticates, checks the role, reads the body within its
+// limit, calls the Service and writes JSON (errors always as
+// {"error", "message"}). Handlers hold only their inputs.
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/NumberParser.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "titlecert/crypto.h"
+#include "titlecert/issuer/server.h"
+
+namespace titlecert::issuer {
+namespace {
+
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+enum class Endpoint {
+  CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, Revoke, Bundle, Eligibility,
+  ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health
+};
+
+struct Route {
+  Endpoint endpoint;
+  std::string method;
+  std::vector<Role> roles;  // empty: public
+};
+
+const std::vector<Role> kAdmin{Role::Admin};
+const std::vector<Role> kWriters{Role::Admin, Role::Clerk};
+const std::vector<Role> kReaders{Role::Admin, Role::Clerk, Role::Auditor};
+const std::vector<Role> kAuditors{Role::Admin, Role::Auditor};
+
+struct Match {
+  std::vector<Route> routes;  // every method the path answers
+  std::string param;          // {cert_no}, {kid} or {id}
+};
+
+std::vector<std::string> segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    const std::size_t slash = path.find('/', pos);
+    const std::size_t end = slash == std::string::npos ? path.size() : slash;
+    out.push_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// The route table: path patterns to the methods and roles they take.
+std::optional<Match> matchPath(const std::string& path) {
+  const auto s = segments(path);
+  if (s.size() < 2 || s[0] != "v1") return std::nullopt;
+  const std::string& top = s[1];
+  if (s.size() == 2) {
+    if (top == "tokens") return Match{{{Endpoint::CreateToken, "POST", kAdmin}}, {}};
+    if (top == "certificates") return Match{{{Endpoint::Issue, "POST", kWriters}}, {}};
+    if (top == "certificates:batch") return Match{{{Endpoint::IssueBatch, "POST", kWriters}}, {}};
+    if (top == "bundle") return Match{{{Endpoint::Bundle, "GET", {}}}, {}};
+    if (top == "eligibility") return Match{{{Endpoint::Eligibility, "POST", kWriters}}, {}};
+    if (top == "issuers")
+      return Match{{{Endpoint::ListIssuers, "GET", kReaders}, {Endpoint::ImportIssuer, "POST", kAdmin}}, {}};
+    if (top == "audit") return Match{{{Endpoint::Audit, "GET", kAuditors}}, {}};
+    if (top == "health") return Match{{{Endpoint::Health, "GET", {}}}, {}};
+    return std::nullopt;
+  }
+  if (s.size() == 3 && !s[2].empty()) {
+    if (top == "tokens") return Match{{{Endpoint::RevokeToken, "DELETE", kAdmin}}, s[2]};
+    if (top == "certificates") return Match{{{Endpoint::GetCertificate, "GET", kReaders}}, s[2]};
+    if (top == "keys" && s[2] == "rotate") return Match{{{Endpoint::RotateKey, "POST", kAdmin}}, {}};
+    if (top == "audit" && s[2] == "verify") return Match{{{Endpoint::AuditVerify, "GET", kAuditors}}, {}};
+    return std::nullopt;
+  }
+  if (s.size() == 4 && !s[2].empty()) {
+    if (top == "certificates" && s[3] == "qr.png") return Match{{{Endpoint::QrPng, "GET", kReaders}}, s[2]};
+    if (top == "certificates" && s[3] == "qr.svg") return Match{{{Endpoint::QrSvg, "GET", kReaders}}, s[2]};
+    if (top == "certificates" && s[3] == "card.svg") return Match{{{Endpoint::CardSvg, "GET", kReaders}}, s[2]};
+    if (top == "certificates" && s[3] == "revoke") return Match{{{Endpoint::Revoke, "POST", kWriters}}, s[2]};
+    if (top == "keys" && s[3] == "compromised") return Match{{{Endpoint::KeyCompromised, "POST", kAdmin}}, s[2]};
+  }
+  return std::nullopt;
+}
+
+// What a handler sends back.
+struct Reply {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Reply problemReply(const Problem& p) {
+  nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
+  if (!p.field.empty()) j["field"] = p.field;
+  if (!p.missing.empty() || p.code == "ROUTE_NOT_ELIGIBLE") j["missing"] = p.missing;
+  return Reply{p.status, "application/json", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+}
+
+Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
+
+template <class T, class F>
+Reply answer(const Expected<T>& r, F&& onSuccess) {
+  if (!r.ok()) return problemReply(r.problem());
+  return onSuccess(r.value());
+}
+
+class BodyTooLarge : public std::exception {};
+
+// Reads at most `limit` bytes; a declared or actual larger body is refused.
+std::string readBody(HTTPServerRequest& request, std::size_t limit) {
+  if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit)) throw BodyTooLarge();
+  std::string body;
+  std::istream& in = request.stream();
+  char buffer[8192];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > limit) throw BodyTooLarge();
+  }
+  return body;
+}
+
+std::string bearerToken(const HTTPServerRequest& request) {
+  const std::string header = request.get("Authorization", "");
+  const std::string prefix = "Bearer ";
+  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) return {};
+  return header.substr(prefix.size());
+}
+
+bool allowed(const std::vector<Role>& roles, Role r) {
+  for (Role x : roles)
+    if (x == r) return true;
+  return false;
+}
+
+std::string queryValue(const Poco::URI& uri, const std::string& name) {
+  for (const auto& [k, v] : uri.getQueryParameters())
+    if (k == name) return v;
+  return {};
+}
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit ApiHandler(Service& service) : service_(service) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    const auto started = std::chrono::steady_clock::now();
+    Actor actor{-1, Role::Auditor};
+    Reply reply;
+    std::string path;
+    try {
+      const Poco::URI uri(request.getURI());
+      path = uri.getPath();
+      reply = route(request, uri, actor);
+    } catch (const BodyTooLarge&) {
+      reply = problemReply(Problem{413, "BODY_TOO_LARGE", "the request body is larger than this endpoint accepts", {}, {}});
+    } catch (const Poco::SyntaxException&) {
+      reply = problemReply(badRequest("", "the request URI is malformed"));
+    } catch (const std::exception& e) {
+      Poco::Logger::get("titlecert.issuer.http").error(std::string("request failed: ") + e.what());
+      reply = problemReply(internalError("the request could not be handled"));
+    }
+    send(response, reply);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    // Never the Authorization header or the body: only what identifies the request.
+    Poco::Logger::get("titlecert.issuer.http")
+        .information(request.getMethod() + " " + path + " " + std::to_string(reply.status) + " " + std::to_string(ms) +
+                     "ms" + (actor.tokenId > 0 ? " token=" + std::to_string(actor.tokenId) : std::string()));
+  }
+
+ private:
+  Reply route(HTTPServerRequest& request, const Poco::URI& uri, Actor& actor) {
+    auto match = matchPath(uri.getPath());
+    if (!match) return problemReply(notFound("no such endpoint: " + uri.getPath()));
+    const Route* chosen = nullptr;
+    std::string allow;
+    for (const Route& r : match->routes) {
+      allow += (allow.empty() ? "" : ", ") + r.method;
+      if (r.method == request.getMethod()) chosen = &r;
+    }
+    if (!chosen) {
+      Reply r = problemReply(Problem{405, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed here", {}, {}});
+      r.headers.emplace_back("Allow", allow);
+      return r;
+    }
+    if (!chosen->roles.empty()) {
+      auto who = service_.authenticate(bearerToken(request));
+      if (!who) return problemReply(who.problem());
+      actor = *who;
+      if (!allowed(chosen->roles, actor.role))
+        return problemReply(forbidden("the role " + std::string(roleName(actor.role)) + " may not use this endpoint"));
+    }
+    return dispatch(chosen->endpoint, request, uri, match->param, actor);
+  }
+
+  Reply dispatch(Endpoint e, HTTPServerRequest& request, const Poco::URI& uri, const std::string& param, const Actor& actor) {
+    const Config& config = service_.config();
+    switch (e) {
+      case Endpoint::CreateToken: return createToken(readBody(request, config.maxBodyBytes), actor);
+      case Endpoint::RevokeToken: return revokeToken(param, actor);
+      case Endpoint::Issue:
+        return answer(service_.issue(readBody(request, config.maxBodyBytes), actor),
+                      [](const Issued& i) { return jsonReply(201, i.toJson()); });
+      case Endpoint::IssueBatch: return issueBatch(request, actor);
+      case Endpoint::GetCertificate:
+        return answer(service_.certificateJson(param), [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::QrPng:
+        return answer(service_.qrPng(param), [](const Bytes& png) {
+          return Reply{200, "image/png", std::string(png.begin(), png.end()), {}};
+        });
+      case Endpoint::QrSvg:
+        return answer(service_.qrSvg(param), [](const std::string& svg) { return Reply{200, "image/svg+xml", svg, {}}; });
+      case Endpoint::CardSvg:
+        return answer(service_.cardSvg(param),
+                      [](const std::string& svg) { return Reply{200, "image/svg+xml; charset=utf-8", svg, {}}; });
+      case Endpoint::Revoke:
+        return answer(service_.revoke(param, readBody(request, config.maxBodyBytes), actor),
+                      [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::Bundle: return bundle(request);
+      case Endpoint::Eligibility:
+        return answer(service_.eligibility(readBody(request, config.maxBodyBytes)),
+                      [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::ListIssuers:
+        return answer(service_.issuersJson(), [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::ImportIssuer:
+        return answer(service_.importIssuer(readBody(request, config.maxBodyBytes), actor),
+                      [](const std::string& j) { return jsonReply(201, j); });
+      case Endpoint::RotateKey: return rotate(readBody(request, config.maxBodyBytes), actor);
+      case Endpoint::KeyCompromised:
+        return answer(service_.keyCompromised(param, readBody(request, config.maxBodyBytes), actor),
+                      [](const KeyChange& k) { return jsonReply(200, k.toJson()); });
+      case Endpoint::Audit: return audit(uri);
+      case Endpoint::AuditVerify:
+        return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, c.toJson()); });
+      case Endpoint::Health:
+        return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
+    }
+    return problemReply(notFound("no such endpoint"));
+  }
+
+  Reply createToken(const std::string& body, const Actor& actor) {
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return problemReply(badRequest("", "the body is not a JSON object", "BAD_JSON"));
+    Role role{};
+    if (!parsed.contains("role") || !parsed["role"].is_string() || !roleFromName(parsed["role"].get<std::string>(), role))
+      return problemReply(badRequest("role", "role: \"admin\", \"clerk\" or \"auditor\""));
+    return answer(service_.createToken(role, actor), [](const std::string& j) { return jsonReply(201, j); });
+  }
+
+  Reply revokeToken(const std::string& param, const Actor& actor) {
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(param, id) || id <= 0) return problemReply(notFound("no token " + param));
+    auto r = service_.revokeToken(id, actor);
+    if (!r) return problemReply(r.problem());
+    return jsonReply(200, nlohmann::json{{"id", id}, {"revoked", true}}.dump());
+  }
+
+  Reply issueBatch(HTTPServerRequest& request, const Actor& actor) {
+    const std::string type = request.getContentType();
+    const BatchFormat format = type.find("csv") != std::string::npos ? BatchFormat::Csv : BatchFormat::JsonLines;
+    auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
+    if (!rows) return problemReply(rows.problem());
+    if (rows->size() > service_.config().maxBatchRows)
+      return problemReply(Problem{413, "BODY_TOO_LARGE",
+                                  "at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch", {}, {}});
+    const auto outcomes = service_.issueBatch(*rows, actor);
+    std::size_t issued = 0, exists = 0, failed = 0;
+    std::string list;
+    for (const RowOutcome& o : outcomes) {
+      if (!o.result.ok()) ++failed;
+      else if (o.result->existed) ++exists;
+      else ++issued;
+      list += (list.empty() ? "" : ",") + rowOutcomeJson(o);
+    }
+    return jsonReply(200, "{\"issued\":" + std::to_string(issued) + ",\"exists\":" + std::to_string(exists) +
+                              ",\"failed\":" + std::to_string(failed) + ",\"rows\":[" + list + "]}");
+  }
+
+  Reply bundle(HTTPServerRequest& request) {
+    auto bytes = service_.bundle();
+    if (!bytes) return problemReply(bytes.problem());
+    const std::string etag = "\"" + toHex(crypto::sha256(*bytes)).substr(0, 32) + "\"";
+    if (request.get("If-None-Match", "") == etag) return Reply{304, "", "", {{"ETag", etag}}};
+    return Reply{200, "application/cbor", std::string(bytes->begin(), bytes->end()), {{"ETag", etag}}};
+  }
+
+  Reply rotate(const std::string& body, const Actor& actor) {
+    std::optional<crypto::Alg> alg;
+    if (!body.empty()) {
+      auto parsed = nlohmann::json::parse(body, nullptr, false);
+      if (parsed.is_discarded() || !parsed.is_object()) return problemReply(badRequest("", "the body is not a JSON object", "BAD_JSON"));
+      if (parsed.contains("alg")) {
+        crypto::Alg a{};
+        if (!parsed["alg"].is_string() || !crypto::algFromName(parsed["alg"].get<std::string>(), a))
+          return problemReply(badRequest("alg", "alg: EdDSA, ES256 or SM2-SM3"));
+        alg = a;
+      }
+    }
+    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, k.toJson()); });
+  }
+
+  Reply audit(const Poco::URI& uri) {
+    Poco::UInt64 after = 0, limit = 100;
+    const std::string a = queryValue(uri, "after"), l = queryValue(uri, "limit");
+    if ((!a.empty() && !Poco::NumberParser::tryParseUnsigned64(a, after)) ||
+        (!l.empty() && (!Poco::NumberParser::tryParseUnsigned64(l, limit) || limit == 0 || limit > 1000)))
+      return problemReply(badRequest("limit", "after: a sequence number; limit: 1..1000"));
+    return answer(service_.auditJson(after, limit), [](const std::string& j) { return jsonReply(200, j); });
+  }
+
+  static void send(HTTPServerResponse& response, const Reply& reply) {
+    response.setStatus(static_cast<HTTPResponse::HTTPStatus>(reply.status));
+    for (const auto& [k, v] : reply.headers) response.set(k, v);
+    response.set("Cache-Control", "no-store");
+    response.set("X-Content-Type-Options", "nosniff");
+    if (reply.status == 304) {
+      response.setContentLength(0);
+      response.send();
+      return;
+    }
+    response.setContentType(reply.contentType);
+    response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
+    response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+  }
+
+  Service& service_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(Service& service) : service_(service) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override { return new ApiHandler(service_); }
+
+ private:
+  Service& service_;
+};
+
+Poco::Net::Context::Ptr tlsContext(const Config& c) {
+  Poco::Net::initializeSSL();
+  Poco::Net::Context::Params params;
+  params.privateKeyFile = c.tlsPrivateKey;
+  params.certificateFile = c.tlsCertificate;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+  params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4";
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1 |
+                        Poco::Net::Context::PROTO_TLSV1_1);
+  return ctx;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::unique_ptr<Poco::ThreadPool> pool;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  std::uint16_t port = 0;
+  bool tls = false;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() { stop(); }
+
+std::uint16_t HttpServer::port() const { return impl_->port; }
+bool HttpServer::tls() const { return impl_->tls; }
+
+void HttpServer::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  impl_->server->stopAll(true);
+  impl_->pool->joinAll();
+}
+
+Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const std::string& listen) {
+  const Config& config = service.config();
+  try {
+    auto impl = std::make_unique<Impl>();
+    const Poco::Net::SocketAddress address(listen);
+    std::unique_ptr<Poco::Net::ServerSocket> socket;
+    if (!config.tlsCertificate.empty()) {
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, tlsContext(config));
+      impl->tls = true;
+    } else {
+      socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
+    }
+    impl->port = socket->address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(config.maxThreads);
+    params->setMaxQueued(config.maxQueued);
+    params->setKeepAlive(true);
+    impl->pool = std::make_unique<Poco::ThreadPool>(2, config.maxThreads);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(service), *impl->pool, *socket, params);
+    impl->server->start();
+    Poco::Logger::get("titlecert.issuer.http")
+        .notice(std::string("listening on ") + socket->address().toString() + (impl->tls ? " (TLS)" : " (plain HTTP)"));
+    return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+  } catch (const Poco::Exception& e) {
+    return Problem{500, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
+  }
+}
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,338 @@
+#include "issuance.h"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Logger.h>
+#include <Poco/Nullable.h>
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "audit.h"
+#include "titlecert/dates.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace titlecert::issuer {
+
+struct PendingIssue {
+  Draft draft;
+  Actor actor;
+  bool autoNumber = false;  // the service assigns the certificate number
+  std::promise<Expected<Issued>> promise;
+  // Set while its group is processed.
+  bool allocated = false;
+  std::optional<idh::Idh> binding;
+  std::string boundCertNo;                 // the number `binding` was derived for
+  std::optional<Problem> prepareFailed;    // binding or signature failed (phase B)
+  Bytes claims;                            // signed claims (phase B)
+  std::string payload;                     // the "ZC1:" text (phase B)
+  std::optional<Expected<Issued>> result;  // final (error, or an earlier issuance)
+  std::optional<Issued> issued;            // signed and stored in the open transaction
+  std::shared_ptr<PendingIssue> duplicateOf;  // the same batch row earlier in the group
+};
+
+namespace {
+
+using Group = std::vector<std::shared_ptr<PendingIssue>>;
+
+// A row's own failure: the transaction is run again without it.
+struct RowFailure {
+  std::size_t index;
+  Problem problem;
+};
+
+bool certNoTaken(Poco::Data::Session& s, const std::string& certNo) {
+  std::string no = certNo;
+  int count = 0;
+  s << "SELECT COUNT(*) FROM certificates WHERE cert_no = ?", use(no), into(count), now;
+  return count > 0;
+}
+
+std::optional<Issued> findByRequestKey(Poco::Data::Session& s, const std::string& key) {
+  std::string k = key;
+  Poco::Nullable<std::string> certNo, payload, kid;
+  Poco::Int64 index = 0, issuedAt = 0;
+  s << "SELECT c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
+       " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key = ?",
+      use(k), into(certNo), into(index), into(payload), into(kid), into(issuedAt), now;
+  if (certNo.isNull()) return std::nullopt;
+  return Issued{certNo.value(), static_cast<std::uint64_t>(index), payload.value(), kid.value(), issuedAt, true};
+}
+
+// The gap-free counters of one transaction: read once, advanced in memory,
+// written back once before the commit.
+class Counters {
+ public:
+  explicit Counters(Poco::Data::Session& s) : s_(s) {}
+  std::uint64_t next(const std::string& name, std::uint64_t first) {
+    auto it = values_.find(name);
+    if (it == values_.end()) {
+      std::string n = name;
+      Poco::Nullable<Poco::Int64> current;
+      s_ << "SELECT next_value FROM counters WHERE name = ?", use(n), into(current), now;
+      it = values_.emplace(name, Entry{current.isNull() ? first : static_cast<std::uint64_t>(current.value()), !current.isNull(), false}).first;
+    }
+    it->second.changed = true;
+    return it->second.value++;
+  }
+  void flush() {
+    for (auto& [name, e] : values_) {
+      if (!e.changed) continue;
+      std::string n = name;
+      Poco::Int64 v = static_cast<Poco::Int64>(e.value);
+      if (e.stored)
+        s_ << "UPDATE counters SET next_value = ? WHERE name = ?", use(v), use(n), now;
+      else
+        s_ << "INSERT INTO counters (name, next_value) VALUES (?, ?)", use(n), use(v), now;
+      e.stored = true;
+      e.changed = false;
+    }
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t value;
+    bool stored;
+    bool changed;
+  };
+  Poco::Data::Session& s_;
+  std::map<std::string, Entry> values_;
+};
+
+// Phase A: numbers and indexes, in queue order, from the counters.
+void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, Group& group, std::int64_t when) {
+  std::set<std::string> numbersInGroup;
+  std::map<std::string, std::shared_ptr<PendingIssue>> keysInGroup;
+  const std::string counter = certNoCounter(core.config, when);
+  for (auto& item : group) {
+    PendingIssue& p = *item;
+    p.allocated = false;
+    p.issued.reset();
+    p.duplicateOf.reset();
+    if (p.result) continue;
+    zc1::Credential& c = p.draft.credential;
+    if (p.draft.requestKey) {
+      if (auto existing = findByRequestKey(s, *p.draft.requestKey)) {
+        p.result = *existing;
+        continue;
+      }
+      if (auto [it, fresh] = keysInGroup.emplace(*p.draft.requestKey, item); !fresh) {
+        p.duplicateOf = it->second;
+        continue;
+      }
+    }
+    if (p.autoNumber) {
+      do {
+        c.certNo = formatCertNo(core.config, when, counters.next(counter, 1));
+      } while (numbersInGroup.count(c.certNo) || certNoTaken(s, c.certNo));
+    } else if (numbersInGroup.count(c.certNo) || certNoTaken(s, c.certNo)) {
+      p.result = Expected<Issued>(conflict("cert_no " + c.certNo + " is already used"));
+      continue;
+    }
+    numbersInGroup.insert(c.certNo);
+    c.statusIndex = counters.next("status:" + c.iss, 0);
+    c.iat = static_cast<std::uint64_t>(when);
+    p.allocated = true;
+  }
+}
+
+// Phase B, on several threads: the holder binding (scrypt, ~60 ms; kept
+// across retries when the number did not change) and the signature.
+void bindAndSign(Service::Core& core, Group& group) {
+  std::vector<PendingIssue*> todo;
+  for (auto& item : group)
+    if (item->allocated) todo.push_back(item.get());
+  if (todo.empty() || !core.active) return;
+  const crypto::PrivateKey& key = core.active->key;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = std::min<std::size_t>(
+      todo.size(), core.config.deriveThreads > 0 ? static_cast<std::size_t>(core.config.deriveThreads) : cores);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < todo.size(); i = next++) {
+      PendingIssue& p = *todo[i];
+      zc1::Credential& c = p.draft.credential;
+      p.prepareFailed.reset();
+      if (!p.binding || p.boundCertNo != c.certNo) {
+        auto b = core.binder->bind(p.draft.normalizedId, c.certNo);
+        if (!b) {
+          p.prepareFailed = internalError("the holder binding could not be derived");
+          continue;
+        }
+        p.binding = *b;
+        p.boundCertNo = c.certNo;
+      }
+      c.idh = *p.binding;
+      auto claims = zc1::encodeClaims(c);
+      auto payload = claims ? zc1::issue(c, key) : Result<std::string>(claims.error());
+      if (!payload) {
+        p.prepareFailed = fromError(payload.error());
+        continue;
+      }
+      p.claims = std::move(*claims);
+      p.payload = std::move(*payload);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+void insertRow(Poco::Data::Session& s, const PendingIssue& p, const OwnKey& key, const Bytes& claims,
+               const std::string& payload, std::int64_t when) {
+  const zc1::Credential& c = p.draft.credential;
+  std::string certNo = c.certNo, iss = c.iss, type = c.title() ? "title" : "qualification";
+  std::string name = c.holderName, masked = p.draft.maskedId, idhHex = toHex(c.idh), fields = p.draft.fields.dump();
+  std::string text = payload;
+  Poco::Int64 index = static_cast<Poco::Int64>(c.statusIndex), keyId = key.id, at = when;
+  Poco::Data::BLOB claimsBlob(claims.data(), claims.size());
+  Poco::Nullable<Poco::Int64> by;
+  if (p.actor.tokenId > 0) by = p.actor.tokenId;
+  Poco::Nullable<std::string> requestKey;
+  if (p.draft.requestKey) requestKey = *p.draft.requestKey;
+  s << "INSERT INTO certificates (cert_no, iss, status_index, type, holder_name, holder_id_masked, idh, fields,"
+       " claims, payload, key_id, issued_at, issued_by, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      use(certNo), use(iss), use(index), use(type), use(name), use(masked), use(idhHex), use(fields), use(claimsBlob),
+      use(text), use(keyId), use(at), use(by), use(requestKey), now;
+}
+
+nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
+  const zc1::Credential& c = p.draft.credential;
+  nlohmann::json d = {{"cert_no", c.certNo},
+                      {"status_index", c.statusIndex},
+                      {"type", c.title() ? "title" : "qualification"},
+                      {"holder_id", p.draft.maskedId},
+                      {"kid", key.kidHex},
+                      {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
+  if (p.draft.requestKey) d["batch"] = true;
+  if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
+  return d;
+}
+
+// Phase C: store and audit each signed draft.
+std::optional<RowFailure> store(Service::Core& core, Poco::Data::Session& s, Group& group, std::int64_t when) {
+  const std::optional<OwnKey>& active = core.active;
+  audit::ChainWriter chain(s);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    PendingIssue& p = *group[i];
+    if (!p.allocated) continue;
+    if (!active) return RowFailure{i, unavailable("no active signing key")};
+    if (p.prepareFailed) return RowFailure{i, *p.prepareFailed};
+    try {
+      insertRow(s, p, *active, p.claims, p.payload, when);
+      chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
+    } catch (const std::exception& e) {
+      return RowFailure{i, problemFromException("issue", e)};
+    }
+    const zc1::Credential& c = p.draft.credential;
+    p.issued = Issued{c.certNo, c.statusIndex, p.payload, active->kidHex, when, false};
+  }
+  chain.finish();
+  return std::nullopt;
+}
+
+// One transaction over the group; rows that fail are taken out and the
+// transaction is run again, so the rest commit with gap-free counters.
+void processGroup(Service::Core& core, Group& group) {
+  Database& db = *core.db;
+  for (int attempt = 0; attempt <= static_cast<int>(group.size()); ++attempt) {
+    const std::int64_t when = core.now();
+    for (auto& item : group)
+      if (item->autoNumber && !item->result) item->draft.credential.certNo.clear();
+    try {
+      db.beginLocked();
+    } catch (const std::exception& e) {
+      Problem p = problemFromException("begin", e);
+      for (auto& item : group)
+        if (!item->result) item->result = Expected<Issued>(p);
+      return;
+    }
+    std::optional<RowFailure> failure;
+    try {
+      Counters counters(db.writerLocked());
+      allocate(core, db.writerLocked(), counters, group, when);
+      bindAndSign(core, group);
+      failure = store(core, db.writerLocked(), group, when);
+      if (!failure) {
+        counters.flush();
+        db.commitLocked();
+        for (auto& item : group) {
+          if (item->result) continue;
+          if (item->duplicateOf && item->duplicateOf->issued) {
+            Issued same = *item->duplicateOf->issued;
+            same.existed = true;
+            item->result = same;
+          } else if (item->issued) {
+            item->result = *item->issued;
+          }
+        }
+        return;
+      }
+    } catch (const std::exception& e) {
+      db.rollbackLocked();
+      Problem p = problemFromException("issue", e);
+      for (auto& item : group)
+        if (!item->result) item->result = Expected<Issued>(p);
+      return;
+    }
+    db.rollbackLocked();
+    group[failure->index]->result = Expected<Issued>(failure->problem);
+  }
+}
+
+Group takeGroup(Service::Core& core) {
+  std::lock_guard<std::mutex> lock(core.queueMutex);
+  Group group;
+  while (!core.queue.empty() && group.size() < core.config.batchCommitRows) {
+    group.push_back(std::move(core.queue.front()));
+    core.queue.pop_front();
+  }
+  return group;
+}
+
+// Whoever holds the writer processes everything queued, its own drafts
+// among them (or a caller before it did).
+void drain(Service::Core& core) {
+  std::lock_guard<std::mutex> writer(core.db->writeMutex());
+  for (Group group = takeGroup(core); !group.empty(); group = takeGroup(core)) {
+    processGroup(core, group);
+    for (auto& item : group) {
+      if (!item->result) item->result = Expected<Issued>(internalError("issuance did not complete"));
+      item->promise.set_value(std::move(*item->result));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Expected<Issued>> issueDrafts(Service::Core& core, std::vector<Expected<Draft>> drafts, const Actor& by) {
+  std::vector<std::future<Expected<Issued>>> futures;
+  std::vector<std::optional<Expected<Issued>>> early(drafts.size());
+  {
+    std::lock_guard<std::mutex> lock(core.queueMutex);
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+      if (!drafts[i].ok()) {
+        early[i] = Expected<Issued>(drafts[i].problem());
+        futures.emplace_back();
+        continue;
+      }
+      auto p = std::make_shared<PendingIssue>();
+      p->draft = std::move(drafts[i]).value();
+      p->actor = by;
+      p->autoNumber = p->draft.credential.certNo.empty();
+      futures.push_back(p->promise.get_future());
+      core.queue.push_back(std::move(p));
+    }
+  }
+  drain(core);
+  std::vector<Expected<Issued>> out;
+  out.reserve(drafts.size());
+  for (std::size_t i = 0; i < drafts.size(); ++i) out.push_back(early[i] ? std::move(*early[i]) : futures[i].get());
+  return out;
+}
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,352 @@
+#include "keys.h"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Logger.h>
+#include <Poco/Nullable.h>
+
+#include "audit.h"
+#include "titlecert/cbor.h"
+#include "titlecert/dates.h"
+#include "titlecert/zc1.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace titlecert::issuer {
+namespace {
+
+using nlohmann::json;
+
+Expected<std::optional<std::vector<std::uint64_t>>> codeList(const json& scope, const std::string& path, const char* key) {
+  auto it = scope.find(key);
+  if (it == scope.end() || (it->is_string() && it->get<std::string>() == "*"))
+    return std::optional<std::vector<std::uint64_t>>{};
+  if (!it->is_array()) return badRequest(path + "." + key, path + "." + key + ": \"*\" or a list of codes");
+  std::vector<std::uint64_t> codes;
+  for (const auto& c : *it) {
+    if (!c.is_number_unsigned()) return badRequest(path + "." + key, path + "." + key + ": codes are non-negative integers");
+    codes.push_back(c.get<std::uint64_t>());
+  }
+  return std::optional<std::vector<std::uint64_t>>(std::move(codes));
+}
+
+// A new key's window: from when for issuer.key_validity_days.
+std::int64_t validityEnd(const Service::Core& core, std::int64_t from) {
+  return from + static_cast<std::int64_t>(core.config.keyValidityDays) * 86400;
+}
+
+// A generated key, encrypted for storage (scrypt in PBES2 is slow: done
+// before the write lock is taken).
+struct NewKey {
+  crypto::PrivateKey key;
+  std::string encryptedPem;
+};
+
+Expected<NewKey> generateKey(const Service::Core& core, crypto::Alg alg) {
+  ISS_ASSIGN_TC(auto key, crypto::PrivateKey::generate(alg));
+  ISS_ASSIGN_TC(auto pem, key.toEncryptedPem(core.passphrase));
+  return NewKey{std::move(key), std::move(pem)};
+}
+
+// Closes the active key's window at `closeAt` (exclusive) and marks it retired.
+void retireActive(Poco::Data::Session& s, std::int64_t keyId, std::int64_t closeAt, std::int64_t when) {
+  Poco::Int64 id = keyId, to = closeAt, at = when;
+  s << "UPDATE issuer_keys SET state = 'retired', valid_to = ?, closed_at = ? WHERE id = ? AND state = 'active'", use(to),
+      use(at), use(id), now;
+}
+
+struct KeyRow {
+  std::int64_t id = 0;
+  std::string iss, kid, alg, state;
+};
+
+std::optional<KeyRow> findKey(Poco::Data::Session& s, const std::string& iss, const std::string& kid) {
+  std::string i = iss, k = kid;
+  Poco::Nullable<Poco::Int64> id;
+  std::string alg, state;
+  s << "SELECT id, alg, state FROM issuer_keys WHERE iss = ? AND kid = ?", use(i), use(k), into(id), into(alg),
+      into(state), now;
+  if (id.isNull()) return std::nullopt;
+  return KeyRow{id.value(), iss, kid, alg, state};
+}
+
+// Re-signs one stored credential with `key`, keeping its number, status
+// index and binding; the old payload is kept as superseded.
+void resignOne(Poco::Data::Session& s, const std::string& certNo, const Bytes& claims, const std::string& oldPayload,
+               std::int64_t oldKeyId, const OwnKey& key, std::int64_t when, const Actor& by) {
+  auto value = cbor::decode(claims, cbor::zc1Profile());
+  if (!value) throw std::runtime_error("stored claims of " + certNo + " do not decode");
+  auto credential = zc1::decodeClaims(*value);
+  if (!credential) throw std::runtime_error("stored claims of " + certNo + " do not read: " + credential.error().detail);
+  zc1::Credential c = *credential;
+  c.iat = static_cast<std::uint64_t>(when);
+  auto newClaims = zc1::encodeClaims(c);
+  auto payload = zc1::issue(c, key.key);
+  if (!newClaims || !payload) throw std::runtime_error("re-signing " + certNo + " failed");
+  std::string no = certNo, old = oldPayload, text = *payload, reason = "key compromised";
+  Poco::Int64 oldKey = oldKeyId, newKey = key.id, at = when;
+  Poco::Data::BLOB blob(newClaims->data(), newClaims->size());
+  s << "INSERT INTO superseded_payloads (cert_no, payload, key_id, superseded_at, reason) VALUES (?, ?, ?, ?, ?)",
+      use(no), use(old), use(oldKey), use(at), use(reason), now;
+  s << "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?", use(text),
+      use(blob), use(newKey), use(at), use(no), now;
+  audit::append(s, when, by, "certificate.resign",
+                {{"cert_no", certNo},
+                 {"status_index", c.statusIndex},
+                 {"kid", key.kidHex},
+                 {"payload_sha256", toHex(crypto::sha256(asBytes(text)))}});
+}
+
+// Every credential the compromised key signed, re-signed with `key`.
+std::size_t resignAll(Poco::Data::Session& s, std::int64_t compromisedId, const OwnKey& key, std::int64_t when,
+                      const Actor& by) {
+  Poco::Int64 id = compromisedId;
+  std::vector<std::string> numbers, payloads;
+  std::vector<Poco::Data::BLOB> claims;
+  s << "SELECT cert_no, claims, payload FROM certificates WHERE key_id = ? ORDER BY status_index", use(id),
+      into(numbers), into(claims), into(payloads), now;
+  struct Row {
+    std::string certNo;
+    Bytes claims;
+    std::string payload;
+  };
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < numbers.size(); ++i)
+    rows.push_back({numbers[i], Bytes(claims[i].rawContent(), claims[i].rawContent() + claims[i].size()), payloads[i]});
+  for (const Row& r : rows) resignOne(s, r.certNo, r.claims, r.payload, compromisedId, key, when, by);
+  return rows.size();
+}
+
+}  // namespace
+
+json everythingScope() {
+  return {{"types", {"title", "qualification"}}, {"series", "*"}, {"specialties", "*"}, {"max_level", 5},
+          {"qualifications", "*"}};
+}
+
+Expected<bundle::Scope> scopeFromJson(const json& scope, const std::string& path) {
+  if (!scope.is_object()) return badRequest(path, path + ": expected an object");
+  bundle::Scope s;
+  auto types = scope.find("types");
+  if (types == scope.end() || !types->is_array() || types->empty())
+    return badRequest(path + ".types", path + ".types: a non-empty list of \"title\", \"qualification\"");
+  for (const auto& t : *types) {
+    if (t == "title") s.titles = true;
+    else if (t == "qualification") s.qualifications = true;
+    else return badRequest(path + ".types", path + ".types: unknown type " + t.dump());
+  }
+  ISS_ASSIGN(s.series, codeList(scope, path, "series"));
+  ISS_ASSIGN(s.specialties, codeList(scope, path, "specialties"));
+  ISS_ASSIGN(s.qualificationCodes, codeList(scope, path, "qualifications"));
+  if (auto level = scope.find("max_level"); level != scope.end()) {
+    if (!level->is_number_unsigned() || *level < 1 || *level > 5)
+      return badRequest(path + ".max_level", path + ".max_level: 1..5");
+    s.maxLevel = level->get<std::uint64_t>();
+  }
+  for (const auto& [k, v] : scope.items())
+    if (k != "types" && k != "series" && k != "specialties" && k != "qualifications" && k != "max_level")
+      return badRequest(path + "." + k, path + "." + k + ": not a scope field");
+  return s;
+}
+
+std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, const crypto::PrivateKey& key,
+                          const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
+                          std::int64_t when) {
+  std::string iss = core.config.iss, kid = toHex(key.publicKey().kid()), alg(crypto::algName(key.alg()));
+  std::string pub = key.publicKey().pem(), priv = encryptedPem, zh = core.config.nameZh, en = core.config.nameEn;
+  std::string region = core.config.region, scope = everythingScope().dump();
+  Poco::Int64 from = validFrom, to = validTo, at = when;
+  s << "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
+       " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+      use(iss), use(kid), use(alg), use(pub), use(priv), use(zh), use(en), use(region), use(from), use(to), use(scope),
+      use(at), now;
+  Poco::Int64 id = 0;
+  s << "SELECT id FROM issuer_keys WHERE iss = ? AND kid = ?", use(iss), use(kid), into(id), now;
+  return id;
+}
+
+Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
+  return guarded<std::optional<OwnKey>>("load keys", [&]() -> Expected<std::optional<OwnKey>> {
+    Poco::Data::Session s = core.db->reader();
+    std::string iss = core.config.iss;
+    Poco::Nullable<Poco::Int64> id;
+    Poco::Nullable<std::string> pem;
+    s << "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'", use(iss), into(id), into(pem), now;
+    if (id.isNull() || pem.isNull()) return std::optional<OwnKey>{};
+    auto key = crypto::PrivateKey::fromPem(pem.value(), core.passphrase);
+    if (!key) return fromError(key.error());
+    return std::optional<OwnKey>(OwnKey{id.value(), *key, toHex(key->publicKey().kid())});
+  });
+}
+
+Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
+  Core& core = *core_;
+  ISS_TRY(requireRole(by, {Role::Admin}));
+  ISS_ASSIGN(NewKey fresh, generateKey(core, alg.value_or(core.activeAlg.load())));
+  std::optional<OwnKey> installed;
+  auto r = core.db->write<KeyChange>(
+      [&](Poco::Data::Session& s) -> Expected<KeyChange> {
+        const std::int64_t when = core.now();
+        KeyChange change;
+        if (core.active) {
+          // +1: what the old key signed in this very second stays inside its window.
+          retireActive(s, core.active->id, when + 1, when);
+          change.retiredKid = core.active->kidHex;
+        }
+        const std::int64_t id = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
+        installed = OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
+        change.kid = installed->kidHex;
+        change.alg = std::string(crypto::algName(fresh.key.alg()));
+        audit::append(s, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
+        return change;
+      },
+      [&](const KeyChange&) {
+        core.active = installed;
+        core.activeAlg.store(installed->key.alg());
+      });
+  if (r.ok()) {
+    core.contentChanged();
+    Poco::Logger::get("titlecert.issuer").notice("signing key rotated: new kid " + r->kid + ", retired " + r->retiredKid);
+  }
+  return r;
+}
+
+Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by) {
+  Core& core = *core_;
+  ISS_TRY(requireRole(by, {Role::Admin}));
+  std::string reason = "key compromised";
+  if (!jsonBody.empty()) {
+    ISS_ASSIGN(json body, parseJsonObject(jsonBody));
+    if (body.contains("reason")) {
+      if (!body["reason"].is_string() || body["reason"].get<std::string>().size() > 500)
+        return badRequest("reason", "reason: a text of at most 500 bytes");
+      reason = body["reason"].get<std::string>();
+    }
+  }
+  const std::string kid(kidHex);
+  // A replacement is made in case the compromised key is the active one.
+  ISS_ASSIGN(NewKey fresh, generateKey(core, core.activeAlg.load()));
+  std::optional<OwnKey> installed;
+  auto r = core.db->write<KeyChange>(
+      [&](Poco::Data::Session& s) -> Expected<KeyChange> {
+        const std::int64_t when = core.now();
+        auto row = findKey(s, core.config.iss, kid);
+        if (!row) return notFound("no signing key " + kid + " of " + core.config.iss);
+        if (row->state == "compromised") return conflict("key " + kid + " is already marked compromised");
+        Poco::Int64 id = row->id, at = when;
+        s << "UPDATE issuer_keys SET state = 'compromised', closed_at = ? WHERE id = ?", use(at), use(id), now;
+        KeyChange change;
+        change.retiredKid = kid;
+        installed = core.active;
+        if (row->state == "active" || !installed) {
+          const std::int64_t newId = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
+          installed = OwnKey{newId, fresh.key, toHex(fresh.key.publicKey().kid())};
+        }
+        change.kid = installed->kidHex;
+        change.alg = std::string(crypto::algName(installed->key.alg()));
+        change.resigned = resignAll(s, row->id, *installed, when, by);
+        audit::append(s, when, by, "key.compromised",
+                      {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
+        return change;
+      },
+      [&](const KeyChange&) {
+        core.active = installed;
+        core.activeAlg.store(installed->key.alg());
+      });
+  if (r.ok()) {
+    core.contentChanged();
+    Poco::Logger::get("titlecert.issuer")
+        .warning("key " + kid + " marked compromised; " + std::to_string(r->resigned) + " credential(s) re-signed with " + r->kid);
+  }
+  return r;
+}
+
+Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Actor& by) {
+  Core& core = *core_;
+  ISS_TRY(requireRole(by, {Role::Admin}));
+  ISS_ASSIGN(json body, parseJsonObject(jsonBody));
+  for (const auto& [k, v] : body.items())
+    if (k != "iss" && k != "name" && k != "region" && k != "alg" && k != "public_key_pem" && k != "valid_from" &&
+        k != "valid_to" && k != "scope")
+      return badRequest(k, k + ": not a field of an issuer");
+  auto text = [&](const char* key, std::size_t max) -> Expected<std::string> {
+    if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty() ||
+        body[key].get<std::string>().size() > max)
+      return badRequest(key, std::string(key) + ": a text of 1.." + std::to_string(max) + " bytes is required");
+    return body[key].get<std::string>();
+  };
+  ISS_ASSIGN(std::string iss, text("iss", zc1::limit::kIss));
+  if (!isPrintableAscii(iss)) return badRequest("iss", "iss: printable ASCII");
+  if (iss == core.config.iss) return badRequest("iss", "iss: our own iss gets keys through /v1/keys/rotate");
+  ISS_ASSIGN(std::string region, text("region", 12));
+  if (region.find_first_not_of("0123456789") != std::string::npos) return badRequest("region", "region: digits");
+  ISS_ASSIGN(std::string pem, text("public_key_pem", 4096));
+  auto key = crypto::PublicKey::fromPem(pem);
+  if (!key) return badRequest("public_key_pem", "public_key_pem: " + key.error().detail);
+  if (body.contains("alg")) {
+    crypto::Alg alg{};
+    if (!body["alg"].is_string() || !crypto::algFromName(body["alg"].get<std::string>(), alg))
+      return badRequest("alg", "alg: EdDSA, ES256 or SM2-SM3");
+    if (alg != key->alg()) return badRequest("alg", "alg: does not match the key");
+  }
+  std::string zh = iss, en = iss;
+  if (body.contains("name")) {
+    const json& n = body["name"];
+    if (!n.is_object() || !n.contains("zh") || !n.contains("en") || !n["zh"].is_string() || !n["en"].is_string())
+      return badRequest("name", "name: {\"zh\", \"en\"}");
+    zh = n["zh"].get<std::string>();
+    en = n["en"].get<std::string>();
+    if (!isValidUtf8(zh) || !isValidUtf8(en) || zh.size() > 200 || en.size() > 200)
+      return badRequest("name", "name: UTF-8 texts of at most 200 bytes");
+  }
+  ISS_ASSIGN(std::string fromText, text("valid_from", 20));
+  ISS_ASSIGN(std::string toText, text("valid_to", 20));
+  auto from = dates::parseRfc3339(fromText);
+  auto to = dates::parseRfc3339(toText);
+  if (!from) return badRequest("valid_from", "valid_from: an RFC 3339 UTC time");
+  if (!to || *to <= *from) return badRequest("valid_to", "valid_to: an RFC 3339 UTC time after valid_from");
+  if (!body.contains("scope")) return badRequest("scope", "scope: missing");
+  ISS_TRY(scopeFromJson(body["scope"], "scope"));
+  const std::string kid = toHex(key->kid());
+  const std::string algName(crypto::algName(key->alg()));
+  auto r = core.db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
+    if (findKey(s, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
+    std::string i = iss, k = kid, a = algName, p = key->pem(), z = zh, e = en, reg = region, sc = body["scope"].dump();
+    Poco::Int64 vf = *from, vt = *to, at = core.now();
+    s << "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
+         " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'imported', ?)",
+        use(i), use(k), use(a), use(p), use(z), use(e), use(reg), use(vf), use(vt), use(sc), use(at), now;
+    audit::append(s, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
+    return json{{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}}.dump();
+  });
+  if (r.ok()) core.contentChanged();
+  return r;
+}
+
+Expected<std::string> Service::issuersJson() const {
+  Core& core = *core_;
+  return guarded<std::string>("issuers", [&]() -> Expected<std::string> {
+    Poco::Data::Session s = core.db->reader();
+    Poco::Data::Statement select(s);
+    select << "SELECT iss, kid, alg, region, name_zh, name_en, valid_from, valid_to, scope, state, public_key_pem"
+              " FROM issuer_keys ORDER BY id", now;
+    Poco::Data::RecordSet rs(select);
+    json out = json::array();
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+      out.push_back({{"iss", rs["iss"].convert<std::string>()},
+                     {"kid", rs["kid"].convert<std::string>()},
+                     {"alg", rs["alg"].convert<std::string>()},
+                     {"region", rs["region"].convert<std::string>()},
+                     {"name", {{"zh", rs["name_zh"].convert<std::string>()}, {"en", rs["name_en"].convert<std::string>()}}},
+                     {"valid_from", dates::formatRfc3339(rs["valid_from"].convert<Poco::Int64>())},
+                     {"valid_to", dates::formatRfc3339(rs["valid_to"].convert<Poco::Int64>())},
+                     {"scope", json::parse(rs["scope"].convert<std::string>(), nullptr, false)},
+                     {"state", rs["state"].convert<std::string>()},
+                     {"public_key_pem", rs["public_key_pem"].convert<std::string>()}});
+    }
+    return json{{"issuers", out}}.dump();
+  });
+}
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,29 @@
+// Issuer keys: our own signing keys (encrypted PKCS#8 in issuer_keys), the
+// keys of other issuers imported with their scope, and the scope JSON in the
+// manifest's form (CONTRACT.md).
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core.h"
+#include "titlecert/bundle.h"
+
+namespace titlecert::issuer {
+
+// {"types": ["title", "qualification"], "series": "*", "specialties": "*", "max_level": 5, "qualifications": "*"}
+nlohmann::json everythingScope();
+// The manifest's scope form -> bundle::Scope; 400 naming the field.
+Expected<bundle::Scope> scopeFromJson(const nlohmann::json& scope, const std::string& path);
+
+// Stores a new signing key of our iss (state 'active'), encrypted with the
+// passphrase; returns its issuer_keys id.
+std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, const crypto::PrivateKey& key,
+                          const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
+                          std::int64_t when);
+
+// Decrypts the active signing key of our iss (the only one that signs).
+Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core);
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,46 @@
+// POST /v1/certificates bodies (CONTRACT.md) -> a validated Draft: every
+// field checked against ZC1's limits and the catalogue, with the field named
+// in the 400 answer; the holder's ID normalised (GB 11643 for CN) and kept
+// only in memory; the QR size checked before anything is allocated.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core.h"
+#include "titlecert/issuer/payload_size.h"
+#include "titlecert/zc1.h"
+
+namespace titlecert::issuer {
+
+struct Draft {
+  zc1::Credential credential;  // certNo empty when the service assigns it; idh, status index, iat set at issuance
+  std::string normalizedId;    // in memory only: the idh input, never stored or logged
+  std::string maskedId;        // what is stored and shown (idh::masked)
+  nlohmann::json fields;       // the issued fields as GET answers them (no ID number)
+  std::optional<std::string> overrideReason;  // an admin's route override, audited
+  std::optional<std::string> requestKey;      // batch rows: keyed hash of the row, for safe re-runs
+};
+
+// Validates a request. `when` is the issuance time (for the size check and
+// the auto number's year). 400 naming the field, 403 for a clerk's override,
+// 422 ROUTE_NOT_ELIGIBLE.
+Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::json& body, const Actor& by, std::int64_t when);
+
+// The batch row key: HMAC-SHA256 over the canonical request (holder ID
+// normalised), so a re-run finds the rows it issued before. Keyed by a
+// secret derived from the passphrase: the stored key reveals nothing of the
+// ID number to someone who has only the database.
+std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const std::string& normalizedId);
+
+// The certificate number the service would assign for a sequence value.
+std::string formatCertNo(const Config& config, std::int64_t when, std::uint64_t seq);
+// The counter that sequence belongs to ("certno:" + the number with {seq} left out).
+std::string certNoCounter(const Config& config, std::int64_t when);
+
+
+// NFC normalisation of UTF-8 (ICU when built with it; else the text as is).
+std::string toNfc(const std::string& utf8);
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,798 @@
+// The issuer service over HTTP (in-process server on an OS-assigned port of
+// 127.0.0.1, Poco's HTTP client): every endpoint, the role matrix, bad
+// input, concurrency, and the end-to-end path to the offline verifier.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "support/issuer_fixture.h"
+#include "titlecert/bundle.h"
+#include "titlecert/dates.h"
+#include "titlecert/files.h"
+#include "titlecert/issuer/payload_size.h"
+#include "titlecert/scan.h"
+#include "titlecert/verifier.h"
+
+namespace titlecert::testing {
+namespace {
+
+using nlohmann::json;
+
+Bytes toBytesOf(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+IssuerWorldOptions noServer() {
+  IssuerWorldOptions o;
+  o.startServer = false;
+  return o;
+}
+IssuerWorldOptions sm2WithRealBinding() {
+  IssuerWorldOptions o;
+  o.alg = crypto::Alg::SM2_SM3;
+  o.realBinding = true;
+  return o;
+}
+IssuerWorldOptions withProperties(std::vector<std::string> lines) {
+  IssuerWorldOptions o;
+  o.extraProperties = std::move(lines);
+  return o;
+}
+
+crypto::PublicKey rootOf(const IssuerWorld& w) {
+  auto pem = files::read(w.dir + "/root.pub.pem");
+  return *crypto::PublicKey::fromPem(*pem);
+}
+
+// Verifies a payload with the bundle the service serves now.
+verifier::Outcome verifyWithServedBundle(const IssuerWorld& w, const std::string& payload, std::int64_t at,
+                                         std::optional<std::string> id = std::nullopt) {
+  const HttpReply b = w.get("/v1/bundle");
+  EXPECT_EQ(b.status, 200);
+  auto v = verifier::Verifier::create(toBytesOf(b.body), rootOf(w));
+  EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().detail);
+  verifier::VerifyOptions o;
+  o.idNumber = id;
+  return v->verify(payload, at, o);
+}
+
+std::uint64_t bundleVersion(const IssuerWorld& w) {
+  const HttpReply b = w.get("/v1/bundle");
+  auto opened = bundle::open(toBytesOf(b.body), rootOf(w));
+  EXPECT_TRUE(opened.ok());
+  return opened->contents().version;
+}
+
+// ---- init and the basic flow -------------------------------------------------
+
+TEST(IssuerInit, PrintsTheContractJsonAndRefusesASecondInit) {
+  IssuerWorld w;
+  const json j = json::parse(w.init.toJson());
+  EXPECT_TRUE(j["admin_token"].is_string());
+  EXPECT_EQ(j["root_public_key"], w.dir + "/root.pub.pem");
+  EXPECT_EQ(j["issuer"]["iss"], "CN-65-GXQ");
+  EXPECT_EQ(j["issuer"]["alg"], "EdDSA");
+  EXPECT_EQ(j["issuer"]["kid"].get<std::string>().size(), 16u);
+  EXPECT_TRUE(std::filesystem::exists(w.dir + "/issuer.db"));
+  EXPECT_TRUE(std::filesystem::exists(w.dir + "/root.pem"));
+  EXPECT_TRUE(std::filesystem::exists(w.dir + "/issuer.properties"));
+  auto pem = files::read(w.dir + "/root.pem");
+  EXPECT_NE(pem->find("ENCRYPTED PRIVATE KEY"), std::string::npos);
+  issuer::InitOptions again{w.dir, w.passphrase, crypto::Alg::EdDSA, std::nullopt, std::nullopt};
+  auto second = issuer::Service::init(again, w.clock);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.problem().status, 409);
+}
+
+TEST(IssuerInit, RefusesToRunWithoutAPassphraseOrWithAWrongOne) {
+  IssuerWorld w(noServer());
+  w.stop();
+  auto none = issuer::Service::open({w.dir, "", nullptr}, w.clock);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.problem().field, "passphrase");
+  auto wrong = issuer::Service::open({w.dir, "not-the-passphrase", nullptr}, w.clock);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.problem().code, "BAD_PASSPHRASE");
+}
+
+TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
+  IssuerWorld w;
+  const HttpReply r = w.post("/v1/certificates", titleBody(), w.clerkToken);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const json issued = r.json();
+  EXPECT_EQ(issued["cert_no"], "650100-2026-000001");
+  EXPECT_EQ(issued["status_index"], 0);
+  EXPECT_EQ(issued["payload"].get<std::string>().rfind("ZC1:", 0), 0u);
+  EXPECT_EQ(issued["links"]["qr_png"], "/v1/certificates/650100-2026-000001/qr.png");
+  EXPECT_EQ(issued["links"]["qr_svg"], "/v1/certificates/650100-2026-000001/qr.svg");
+
+  const HttpReply g = w.get("/v1/certificates/650100-2026-000001", w.auditorToken);
+  ASSERT_EQ(g.status, 200);
+  const json c = g.json();
+  EXPECT_EQ(c["holder"]["name"], "张三");
+  EXPECT_EQ(c["holder"]["id"], "CN:650102***********9");
+  EXPECT_EQ(g.body.find("199001011239"), std::string::npos);
+  EXPECT_EQ(c["title_name"]["zh"], "主治医师");
+  EXPECT_EQ(c["route"]["id"], "review");
+  EXPECT_EQ(c["status_index"], 0);
+  EXPECT_EQ(c["payload"], issued["payload"]);
+  EXPECT_EQ(c["issued_at"], dates::formatRfc3339(kIssuerNow));
+  EXPECT_TRUE(c["revoked"].is_null());
+
+  const HttpReply q = w.post("/v1/certificates", qualificationBody(), w.adminToken);
+  ASSERT_EQ(q.status, 201) << q.body;
+  EXPECT_EQ(q.json()["cert_no"], "650100-2026-000002");
+  EXPECT_EQ(q.json()["status_index"], 1);
+  const json qc = w.get("/v1/certificates/650100-2026-000002", w.clerkToken).json();
+  EXPECT_EQ(qc["qualification"]["code"], 101);
+  EXPECT_EQ(qc["level"]["code"], 2);
+  EXPECT_EQ(w.get("/v1/certificates/nope", w.clerkToken).status, 404);
+}
+
+TEST(IssuerHttp, TheFullIdNumberIsNeverStored) {
+  IssuerWorld w;
+  ASSERT_EQ(w.post("/v1/certificates", titleBody(), w.clerkToken).status, 201);
+  w.stop();
+  auto db = files::read(w.dir + "/issuer.db");
+  auto wal = files::read(w.dir + "/issuer.db-wal");
+  const std::string stored = *db + (wal ? *wal : "");
+  EXPECT_EQ(stored.find("650102199001011239"), std::string::npos);
+  EXPECT_NE(stored.find("CN:650102***********9"), std::string::npos);
+}
+
+TEST(IssuerHttp, QrImagesAndThePrintableCard) {
+  IssuerWorld w;
+  const json issued = w.post("/v1/certificates", titleBody(), w.clerkToken).json();
+  const std::string base = "/v1/certificates/" + issued["cert_no"].get<std::string>();
+  const HttpReply png = w.get(base + "/qr.png", w.clerkToken);
+  ASSERT_EQ(png.status, 200);
+  EXPECT_EQ(png.contentType, "image/png");
+  EXPECT_EQ(png.body.substr(1, 3), "PNG");
+  EXPECT_EQ(w.get(base + "/qr.png", w.clerkToken).body, png.body);  // the cached image
+  const HttpReply svg = w.get(base + "/qr.svg", w.auditorToken);
+  ASSERT_EQ(svg.status, 200);
+  EXPECT_EQ(svg.contentType, "image/svg+xml");
+  EXPECT_NE(svg.body.find("<svg"), std::string::npos);
+  const HttpReply card = w.get(base + "/card.svg", w.auditorToken);
+  ASSERT_EQ(card.status, 200);
+  for (const char* text : {"专业技术职务任职资格证书", "张三", "主治医师", "卫生技术", "650100-2026-000001", "乌鲁木齐高新区人力资源和社会保障局", "<path"})
+    EXPECT_NE(card.body.find(text), std::string::npos) << text;
+  EXPECT_EQ(card.body.find("199001011239"), std::string::npos);
+  EXPECT_EQ(w.get("/v1/certificates/nope/qr.png", w.clerkToken).status, 404);
+}
+
+// ---- roles ---------------------------------------------------------------------
+
+struct Call {
+  std::string method, path, body;
+  std::set<std::string> allowed;  // roles; empty: public
+};
+
+TEST(IssuerHttp, RoleMatrixEveryEndpointEveryRole) {
+  IssuerWorld w;
+  const std::string no = w.post("/v1/certificates", titleBody(), w.clerkToken).json()["cert_no"];
+  const std::string c = "/v1/certificates/" + no;
+  const std::set<std::string> admin{"admin"}, writers{"admin", "clerk"}, readers{"admin", "clerk", "auditor"},
+      auditors{"admin", "auditor"};
+  const std::vector<Call> calls = {
+      {"POST", "/v1/tokens", R"({"role": "auditor"})", admin},
+      {"DELETE", "/v1/tokens/999", "", admin},
+      {"POST", "/v1/certificates", titleBody("王五").dump(), writers},
+      {"POST", "/v1/certificates:batch", titleBody("赵六").dump() + "\n", writers},
+      {"GET", c, "", readers},
+      {"GET", c + "/qr.png", "", readers},
+      {"GET", c + "/qr.svg", "", readers},
+      {"GET", c + "/card.svg", "", readers},
+      {"POST", "/v1/certificates/missing/revoke", R"({"reason": "x"})", writers},
+      {"GET", "/v1/bundle", "", {}},
+      {"POST", "/v1/eligibility", R"({"on": "2026-07-01", "person": {}, "target": {"series": 5, "specialty": 501, "level": 2}})", writers},
+      {"GET", "/v1/issuers", "", readers},
+      {"POST", "/v1/issuers", "{}", admin},
+      {"POST", "/v1/keys/0000000000000000/compromised", "{}", admin},
+      {"GET", "/v1/audit", "", auditors},
+      {"GET", "/v1/audit/verify", "", auditors},
+      {"GET", "/v1/health", "", {}},
+  };
+  const std::vector<std::pair<std::string, std::string>> who = {
+      {"none", ""}, {"bad", "tc_" + std::string(64, 'a')}, {"garbage", "not a token"},
+      {"admin", w.adminToken}, {"clerk", w.clerkToken}, {"auditor", w.auditorToken}};
+  for (const Call& call : calls) {
+    for (const auto& [role, token] : who) {
+      const HttpReply r = w.call(call.method, call.path, call.body, token);
+      const std::string what = call.method + " " + call.path + " as " + role + ": " + std::to_string(r.status) + " " + r.body;
+      EXPECT_FALSE(r.json().is_null() && r.contentType == "application/json") << what;
+      if (call.allowed.empty()) {
+        EXPECT_TRUE(r.status < 400) << what;
+      } else if (role == "none" || role == "bad" || role == "garbage") {
+        EXPECT_EQ(r.status, 401) << what;
+        EXPECT_EQ(r.json()["error"], "UNAUTHORIZED") << what;
+      } else if (!call.allowed.count(role)) {
+        EXPECT_EQ(r.status, 403) << what;
+        EXPECT_EQ(r.json()["error"], "FORBIDDEN") << what;
+      } else {
+        EXPECT_NE(r.status, 401) << what;
+        EXPECT_NE(r.status, 403) << what;
+        EXPECT_LT(r.status, 500) << what;
+      }
+    }
+  }
+  // Rotation last: it changes the signing key.
+  EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", "").status, 401);
+  EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.clerkToken).status, 403);
+  EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.auditorToken).status, 403);
+  EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.adminToken).status, 201);
+}
+
+TEST(IssuerHttp, TokensAreCreatedShownOnceAndRevoked) {
+  IssuerWorld w;
+  const HttpReply r = w.post("/v1/tokens", {{"role", "clerk"}}, w.adminToken);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string token = r.json()["token"];
+  const int id = r.json()["id"];
+  EXPECT_EQ(w.post("/v1/certificates", titleBody(), token).status, 201);
+  EXPECT_EQ(w.post("/v1/tokens", {{"role", "root"}}, w.adminToken).status, 400);
+  EXPECT_EQ(w.call("DELETE", "/v1/tokens/" + std::to_string(id), "", w.adminToken).status, 200);
+  EXPECT_EQ(w.post("/v1/certificates", titleBody(), token).status, 401);
+  EXPECT_EQ(w.call("DELETE", "/v1/tokens/" + std::to_string(id), "", w.adminToken).status, 409);
+  // Stored hashed: the token text is nowhere in the database.
+  const std::string audit = w.get("/v1/audit?limit=1000", w.auditorToken).body;
+  EXPECT_EQ(audit.find(token), std::string::npos);
+  EXPECT_NE(audit.find("token.create"), std::string::npos);
+  EXPECT_NE(audit.find("token.revoke"), std::string::npos);
+}
+
+// ---- bad input -------------------------------------------------------------------
+
+TEST(IssuerHttp, MalformedJsonAndWrongShapesAre400WithJsonErrors) {
+  IssuerWorld w;
+  for (const std::string body : {"{", "not json", "[1, 2]", "\"text\"", "{\"type\": \"title\",}", ""}) {
+    const HttpReply r = w.call("POST", "/v1/certificates", body, w.clerkToken);
+    EXPECT_EQ(r.status, 400) << body;
+    EXPECT_EQ(r.json()["error"], "BAD_JSON") << body;
+    EXPECT_TRUE(r.json()["message"].is_string());
+  }
+  EXPECT_EQ(w.call("POST", "/v1/tokens", "{", w.adminToken).json()["error"], "BAD_JSON");
+  EXPECT_EQ(w.call("POST", "/v1/certificates/x/revoke", "{", w.clerkToken).json()["error"], "BAD_JSON");
+  EXPECT_EQ(w.call("POST", "/v1/issuers", "[]", w.adminToken).json()["error"], "BAD_JSON");
+  EXPECT_EQ(w.call("POST", "/v1/eligibility", "{", w.clerkToken).status, 400);
+  const HttpReply notFound = w.get("/v1/nothing", w.adminToken);
+  EXPECT_EQ(notFound.status, 404);
+  EXPECT_EQ(notFound.json()["error"], "NOT_FOUND");
+  const HttpReply method = w.call("PUT", "/v1/bundle", "", "");
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.json()["error"], "METHOD_NOT_ALLOWED");
+}
+
+TEST(IssuerHttp, UnknownCodesAndBadFieldsNameTheField) {
+  IssuerWorld w;
+  struct Case {
+    std::function<void(json&)> change;
+    std::string field;
+    std::string code = "INVALID_ARGUMENT";
+  };
+  const std::vector<Case> cases = {
+      {[](json& b) { b["series"] = 999; }, "series"},
+      {[](json& b) { b["specialty"] = 501; }, "specialty"},
+      {[](json& b) { b["level"] = 9; }, "level"},
+      {[](json& b) { b["route"] = "bribery"; }, "route"},
+      {[](json& b) { b["route"] = 1; }, "route"},
+      {[](json& b) { b["committee"] = 1; }, "committee"},
+      {[](json& b) { b["granted"] = "2026-13-01"; }, "granted"},
+      {[](json& b) { b["series"] = "5"; }, "series"},
+      {[](json& b) { b["series"] = -5; }, "series"},
+      {[](json& b) { b["type"] = "diploma"; }, "type"},
+      {[](json& b) { b.erase("holder"); }, "holder"},
+      {[](json& b) { b["holder"].erase("name"); }, "holder.name"},
+      {[](json& b) { b["holder"]["id"] = "CN:650102199001011234"; }, "holder.id", "BAD_ID_NUMBER"},
+      {[](json& b) { b["holder"]["id"] = "650102199001011239"; }, "holder.id", "BAD_ID_NUMBER"},
+      {[](json& b) { b["holder"]["nickname"] = "x"; }, "holder.nickname"},
+      {[](json& b) { b["colour"] = "red"; }, "colour"},
+      {[](json& b) { b["qualification"] = 101; }, "qualification"},
+      {[](json& b) { b["holder"]["name"] = std::string(129, 'a'); }, "holder.name"},
+      {[](json& b) { b["holder"]["name"] = std::string(51, 'x') + "张张张张张张张张张张张张张张张张张张张张张张张张张张张"; }, "holder.name"},
+      {[](json& b) { b["holder"]["name"] = "a\u0001b"; }, "holder.name"},
+      {[](json& b) { b["approval_no"] = std::string(65, '1'); }, "approval_no"},
+      {[](json& b) { b["employer"] = std::string(97, 'e'); }, "employer"},
+      {[](json& b) { b["cert_no"] = std::string(33, '1'); }, "cert_no"},
+      {[](json& b) { b["cert_no"] = "a/b"; }, "cert_no"},
+      {[](json& b) { b["cert_no"] = "空"; }, "cert_no"},
+  };
+  for (const Case& c : cases) {
+    json body = titleBody();
+    c.change(body);
+    const HttpReply r = w.post("/v1/certificates", body, w.clerkToken);
+    EXPECT_EQ(r.status, 400) << body.dump() << " -> " << r.body;
+    EXPECT_EQ(r.json()["error"], c.code) << r.body;
+    EXPECT_EQ(r.json()["field"], c.field) << r.body;
+  }
+  json q = qualificationBody();
+  q["level"] = 7;
+  EXPECT_EQ(w.post("/v1/certificates", q, w.clerkToken).json()["field"], "level");
+  q = qualificationBody();
+  q["qualification"] = 99999;
+  EXPECT_EQ(w.post("/v1/certificates", q, w.clerkToken).json()["field"], "qualification");
+  q = qualificationBody();
+  q["qualification_no"] = std::string(33, 'Q');
+  EXPECT_EQ(w.post("/v1/certificates", q, w.clerkToken).json()["field"], "qualification_no");
+  // Nothing was issued: the first good request still gets index 0.
+  EXPECT_EQ(w.post("/v1/certificates", titleBody(), w.clerkToken).json()["status_index"], 0);
+}
+
+TEST(IssuerHttp, FieldsAtTheirLimitsAreAccepted) {
+  IssuerWorld w;
+  json body = titleBody(std::string(128, 'N'));
+  body["approval_no"] = std::string(64, 'A');
+  body["employer"] = std::string(96, 'E');
+  body["cert_no"] = std::string(32, '9');
+  const HttpReply r = w.post("/v1/certificates", body, w.clerkToken);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["cert_no"], std::string(32, '9'));
+}
+
+TEST(IssuerHttp, SqlInjectionShapedStringsAreStoredVerbatim) {
+  IssuerWorld w;
+  const std::vector<std::string> nasty = {"Robert'); DROP TABLE certificates;--", "' OR '1'='1", "\"; DELETE FROM audit; --",
+                                          "张三' UNION SELECT hash FROM tokens --"};
+  for (std::size_t i = 0; i < nasty.size(); ++i) {
+    json body = titleBody(nasty[i]);
+    body["employer"] = nasty[(i + 1) % nasty.size()];
+    body["approval_no"] = "x'||(SELECT 1)||'";
+    const HttpReply r = w.post("/v1/certificates", body, w.clerkToken);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const json c = w.get("/v1/certificates/" + r.json()["cert_no"].get<std::string>(), w.clerkToken).json();
+    EXPECT_EQ(c["holder"]["name"], nasty[i]);
+    EXPECT_EQ(c["employer"], nasty[(i + 1) % nasty.size()]);
+    EXPECT_EQ(c["approval_no"], "x'||(SELECT 1)||'");
+  }
+  const HttpReply r = w.post("/v1/certificates/' OR 1=1 --/revoke", {{"reason", "x"}}, w.clerkToken);
+  EXPECT_NE(r.status, 200);
+  auto check = w.service->verifyAudit();
+  EXPECT_TRUE(check->intact);
+  EXPECT_EQ(w.get("/v1/certificates/650100-2026-000004", w.clerkToken).status, 200);
+}
+
+TEST(IssuerHttp, GivenCertNumbersAreKeptAndADuplicateIs409) {
+  IssuerWorld w;
+  json body = titleBody();
+  body["cert_no"] = "650100-2026-000002";  // a committee's number, ahead of the sequence
+  const HttpReply first = w.post("/v1/certificates", body, w.clerkToken);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(first.json()["cert_no"], "650100-2026-000002");
+  const HttpReply again = w.post("/v1/certificates", body, w.clerkToken);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.json()["error"], "CONFLICT");
+  // The sequence skips the number taken by hand; indexes stay dense.
+  const json a = w.post("/v1/certificates", titleBody(), w.clerkToken).json();
+  const json b = w.post("/v1/certificates", titleBody(), w.clerkToken).json();
+  EXPECT_EQ(a["cert_no"], "650100-2026-000001");
+  EXPECT_EQ(b["cert_no"], "650100-2026-000003");
+  EXPECT_EQ(a["status_index"], 1);
+  EXPECT_EQ(b["status_index"], 2);
+}
+
+TEST(IssuerHttp, BodiesOverTheLimitAre413) {
+  IssuerWorld w;
+  const HttpReply r = w.call("POST", "/v1/certificates", std::string(70 * 1024, ' '), w.clerkToken);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.json()["error"], "BODY_TOO_LARGE");
+}
+
+TEST(IssuerHttp, APayloadTooLargeForTheQrLimitIsRefusedNamingTheLongestFields) {
+  IssuerWorld w(withProperties({"certificate.max_qr_version = 11"}));
+  json body = titleBody(std::string(60, 'N'));
+  body["employer"] = std::string(90, 'E');
+  const HttpReply r = w.post("/v1/certificates", body, w.clerkToken);
+  ASSERT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["error"], "PAYLOAD_TOO_LARGE");
+  EXPECT_EQ(r.json()["field"], "employer");
+  EXPECT_NE(r.json()["message"].get<std::string>().find("holder.name"), std::string::npos);
+  json small = qualificationBody("王");
+  small.erase("qualification_no");
+  EXPECT_EQ(w.post("/v1/certificates", small, w.clerkToken).status, 201);
+}
+
+TEST(IssuerCore, ThePayloadSizeEstimateIsExact) {
+  IssuerWorld w(noServer());
+  for (auto alg : {crypto::Alg::EdDSA, crypto::Alg::SM2_SM3, crypto::Alg::ES256}) {
+    auto key = crypto::PrivateKey::generate(alg);
+    zc1::Credential c;
+    c.iss = "CN-65-GXQ";
+    c.iat = 1795741200;
+    c.certNo = "650100-2026-000001";
+    c.holderName = "张三";
+    c.catalogueVersion = 1;
+    c.statusIndex = 70000;
+    c.body = zc1::TitleBody{5, 501, 4, 1, 20777, std::string(64, 'a'), 6501, std::nullopt};
+    auto text = zc1::issue(c, *key);
+    ASSERT_TRUE(text.ok());
+    EXPECT_EQ(issuer::payloadTextLength(c, alg), text->size());
+  }
+}
+
+// ---- concurrency -------------------------------------------------------------------
+
+TEST(IssuerHttp, ConcurrentIssuanceFrom8ThreadsGivesUniqueNumbersAndDenseIndexes) {
+  IssuerWorld w;
+  constexpr int kThreads = 8, kEach = 6;
+  std::vector<std::vector<json>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const HttpReply r = w.post("/v1/certificates", titleBody("持有人" + std::to_string(t * kEach + i), cnId(t * kEach + i)),
+                                   t % 2 ? w.clerkToken : w.adminToken);
+        results[t].push_back(r.status == 201 ? r.json() : json{{"status", r.status}, {"body", r.body}});
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> numbers;
+  std::set<std::uint64_t> indexes;
+  for (const auto& list : results)
+    for (const json& r : list) {
+      ASSERT_TRUE(r.contains("cert_no")) << r.dump();
+      numbers.insert(r["cert_no"].get<std::string>());
+      indexes.insert(r["status_index"].get<std::uint64_t>());
+    }
+  EXPECT_EQ(numbers.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(indexes.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(*indexes.begin(), 0u);
+  EXPECT_EQ(*indexes.rbegin(), static_cast<std::uint64_t>(kThreads * kEach - 1));
+  EXPECT_EQ(*numbers.rbegin(), "650100-2026-000048");
+  EXPECT_TRUE(w.service->verifyAudit()->intact);
+}
+
+// ---- batch -----------------------------------------------------------------------------
+
+TEST(IssuerHttp, BatchJsonLinesReportsEachRowAndARerunFindsTheIssuedRows) {
+  IssuerWorld w;
+  json bad = titleBody("坏行");
+  bad["series"] = 999;
+  const std::string body = titleBody("甲", cnId(1)).dump() + "\n" + bad.dump() + "\n{not json\n\n" +
+                           qualificationBody("乙", cnId(2)).dump() + "\r\n";
+  const HttpReply r = w.call("POST", "/v1/certificates:batch", body, w.clerkToken, "application/x-ndjson");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json report = r.json();
+  EXPECT_EQ(report["issued"], 2);
+  EXPECT_EQ(report["failed"], 2);
+  ASSERT_EQ(report["rows"].size(), 4u);
+  EXPECT_EQ(report["rows"][0]["status"], "issued");
+  EXPECT_EQ(report["rows"][0]["line"], 1);
+  EXPECT_EQ(report["rows"][1]["status"], "error");
+  EXPECT_EQ(report["rows"][1]["field"], "series");
+  EXPECT_EQ(report["rows"][2]["error"], "BAD_JSON");
+  EXPECT_EQ(report["rows"][3]["line"], 5);
+  EXPECT_EQ(report["rows"][3]["status_index"], 1);  // the failing rows took no index
+  const HttpReply again = w.call("POST", "/v1/certificates:batch", body, w.clerkToken, "application/x-ndjson");
+  EXPECT_EQ(again.json()["issued"], 0);
+  EXPECT_EQ(again.json()["exists"], 2);
+  EXPECT_EQ(again.json()["rows"][0]["cert_no"], report["rows"][0]["cert_no"]);
+}
+
+TEST(IssuerHttp, BatchCsvWithQuotedCells) {
+  IssuerWorld w;
+  const std::string csv =
+      "\xEF\xBB\xBFtype,holder_name,holder_id,series,specialty,level,route,granted,employer,qualification,obtained\r\n"
+      "title,张三," + cnId(3).substr(3) + ",4,401,3,review,2026-11-20,\"新疆某医院, 内科\",,\r\n"
+      "qualification,\"李\"\"四\"," + cnId(4) + ",,,2,,,,101,2023-06-30\r\n"
+      "title,王五," + cnId(5) + ",4,401,3,review,2026-11-20,,,\r\n";
+  const HttpReply r = w.call("POST", "/v1/certificates:batch", csv, w.clerkToken, "text/csv; charset=utf-8");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json report = r.json();
+  EXPECT_EQ(report["rows"][0]["status"], "error");  // an ID without its TYPE: prefix
+  EXPECT_EQ(report["rows"][0]["field"], "holder.id");
+  EXPECT_EQ(report["rows"][1]["status"], "issued") << report.dump();
+  EXPECT_EQ(report["rows"][2]["status"], "issued");
+  const json c = w.get("/v1/certificates/" + report["rows"][1]["cert_no"].get<std::string>(), w.clerkToken).json();
+  EXPECT_EQ(c["holder"]["name"], "李\"四");
+  const HttpReply badHeader = w.call("POST", "/v1/certificates:batch", "name,colour\nx,y\n", w.clerkToken, "text/csv");
+  EXPECT_EQ(badHeader.status, 400);
+  EXPECT_EQ(badHeader.json()["error"], "BAD_CSV");
+  const HttpReply notUtf8 = w.call("POST", "/v1/certificates:batch", "type\n\xff\xfe\n", w.clerkToken, "text/csv");
+  EXPECT_EQ(notUtf8.status, 400);
+}
+
+// ---- revocation, bundle ---------------------------------------------------------------
+
+TEST(IssuerHttp, BundleBytesAreStableUntilTheContentChanges) {
+  IssuerWorld w;
+  const HttpReply a = w.get("/v1/bundle");
+  ASSERT_EQ(a.status, 200);
+  EXPECT_EQ(a.contentType, "application/cbor");
+  ASSERT_EQ(w.post("/v1/certificates", titleBody(), w.clerkToken).status, 201);  // issuing changes nothing in it
+  w.clock.advance(3600);
+  const HttpReply b = w.get("/v1/bundle");
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(w.call("GET", "/v1/bundle", "", "", "", {{"If-None-Match", a.etag}}).status, 304);
+  w.reopen();  // and across a restart
+  EXPECT_EQ(w.get("/v1/bundle").body, a.body);
+  // Near next-update (30 days, refreshed 72 h before) a new version is signed.
+  w.clock.advance(28 * 86400);
+  const HttpReply c = w.get("/v1/bundle");
+  EXPECT_NE(c.body, a.body);
+  EXPECT_EQ(bundleVersion(w), 2u);
+}
+
+TEST(IssuerEndToEnd, IssueOverHttpScanTheQrVerifyThenRevoke) {
+  IssuerWorld w(sm2WithRealBinding());
+  const HttpReply issued = w.post("/v1/certificates", titleBody(), w.clerkToken);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string certNo = issued.json()["cert_no"];
+  const HttpReply png = w.get("/v1/certificates/" + certNo + "/qr.png", w.clerkToken);
+  ASSERT_EQ(png.status, 200);
+  auto image = scan::loadImage(toBytesOf(png.body));
+  ASSERT_TRUE(image.ok());
+  const auto texts = scan::readQrTexts(scan::viewOf(*image));
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts[0], issued.json()["payload"]);
+  const std::uint64_t v1 = bundleVersion(w);
+  auto ok = verifyWithServedBundle(w, texts[0], w.clock.now(), kHolderIdA);
+  EXPECT_EQ(ok.code, Code::OK) << ok.detail;
+  EXPECT_EQ(ok.holderMatch, std::optional<bool>(true));
+
+  w.clock.advance(60);
+  const HttpReply revoked = w.post("/v1/certificates/" + certNo + "/revoke", {{"reason", "材料造假"}}, w.clerkToken);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.json()["revoked"]["reason"], "材料造假");
+  EXPECT_EQ(w.post("/v1/certificates/" + certNo + "/revoke", {{"reason", "again"}}, w.clerkToken).status, 409);
+  EXPECT_EQ(w.post("/v1/certificates/" + certNo + "/revoke", json::object(), w.clerkToken).status, 400);
+  EXPECT_GT(bundleVersion(w), v1);
+  auto gone = verifyWithServedBundle(w, texts[0], w.clock.now());
+  EXPECT_EQ(gone.code, Code::REVOKED);
+  EXPECT_FALSE(w.get("/v1/certificates/" + certNo, w.auditorToken).json()["revoked"].is_null());
+}
+
+// ---- keys -------------------------------------------------------------------------------
+
+TEST(IssuerKeys, RotationKeepsWhatTheOldKeySignedValid) {
+  IssuerWorld w;
+  const json a = w.post("/v1/certificates", titleBody("甲"), w.clerkToken).json();
+  w.clock.advance(600);
+  const HttpReply rotated = w.post("/v1/keys/rotate", {{"alg", "ES256"}}, w.adminToken);
+  ASSERT_EQ(rotated.status, 201) << rotated.body;
+  EXPECT_EQ(rotated.json()["retired_kid"], w.init.kid);
+  EXPECT_EQ(rotated.json()["alg"], "ES256");
+  w.clock.advance(600);
+  const json b = w.post("/v1/certificates", titleBody("乙"), w.clerkToken).json();
+  EXPECT_EQ(b["kid"], rotated.json()["kid"]);
+  EXPECT_EQ(verifyWithServedBundle(w, a["payload"], w.clock.now()).code, Code::OK);
+  EXPECT_EQ(verifyWithServedBundle(w, b["payload"], w.clock.now()).code, Code::OK);
+  const json issuers = w.get("/v1/issuers", w.auditorToken).json()["issuers"];
+  ASSERT_EQ(issuers.size(), 2u);
+  EXPECT_EQ(issuers[0]["state"], "retired");
+  EXPECT_EQ(issuers[0]["valid_to"], dates::formatRfc3339(kIssuerNow + 601));
+  EXPECT_EQ(issuers[1]["state"], "active");
+  // The new key survives a restart (encrypted at rest, reloaded).
+  w.reopen();
+  const json c = w.post("/v1/certificates", titleBody("丙"), w.clerkToken).json();
+  EXPECT_EQ(c["kid"], rotated.json()["kid"]);
+}
+
+TEST(IssuerKeys, ACompromisedKeyIsRemovedAndWhatItSignedIsResignedWithTheSameNumbers) {
+  IssuerWorld w;
+  const json a = w.post("/v1/certificates", titleBody("甲"), w.clerkToken).json();
+  const json b = w.post("/v1/certificates", qualificationBody("乙"), w.clerkToken).json();
+  ASSERT_EQ(w.post("/v1/certificates/" + b["cert_no"].get<std::string>() + "/revoke", {{"reason", "x"}}, w.clerkToken).status, 200);
+  EXPECT_EQ(verifyWithServedBundle(w, a["payload"], w.clock.now()).code, Code::OK);
+  w.clock.advance(3600);
+  const HttpReply r = w.post("/v1/keys/" + w.init.kid + "/compromised", {{"reason", "laptop stolen"}}, w.adminToken);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["resigned"], 2);
+  EXPECT_NE(r.json()["kid"], w.init.kid);
+  const json a2 = w.get("/v1/certificates/" + a["cert_no"].get<std::string>(), w.clerkToken).json();
+  const json b2 = w.get("/v1/certificates/" + b["cert_no"].get<std::string>(), w.clerkToken).json();
+  EXPECT_EQ(a2["status_index"], a["status_index"]);
+  EXPECT_EQ(b2["status_index"], b["status_index"]);
+  EXPECT_NE(a2["payload"], a["payload"]);
+  EXPECT_EQ(a2["kid"], r.json()["kid"]);
+  // The old payload no longer verifies with the new bundle; the new one does.
+  EXPECT_EQ(verifyWithServedBundle(w, a["payload"], w.clock.now()).code, Code::UNKNOWN_KID);
+  EXPECT_EQ(verifyWithServedBundle(w, a2["payload"], w.clock.now()).code, Code::OK);
+  EXPECT_EQ(verifyWithServedBundle(w, b2["payload"], w.clock.now()).code, Code::REVOKED);
+  EXPECT_EQ(w.post("/v1/keys/" + w.init.kid + "/compromised", json::object(), w.adminToken).status, 409);
+  EXPECT_EQ(w.post("/v1/keys/0011223344556677/compromised", json::object(), w.adminToken).status, 404);
+  const json c = w.post("/v1/certificates", titleBody("丙"), w.clerkToken).json();
+  EXPECT_EQ(c["kid"], r.json()["kid"]);
+  EXPECT_EQ(c["status_index"], 2);
+  EXPECT_TRUE(w.service->verifyAudit()->intact);
+}
+
+TEST(IssuerKeys, ImportingAnotherIssuersKeyPutsItInTheBundleWithItsScope) {
+  IssuerWorld w;
+  auto enterprise = crypto::PrivateKey::generate(crypto::Alg::EdDSA);
+  const json body = {{"iss", "CN-65-GXQ-E0001"},
+                     {"name", {{"zh", "新疆某生物医药有限公司（自主评审）"}, {"en", "Xinjiang Biomedical Co."}}},
+                     {"region", "650100"},
+                     {"alg", "EdDSA"},
+                     {"public_key_pem", enterprise->publicKey().pem()},
+                     {"valid_from", "2026-01-01T00:00:00Z"},
+                     {"valid_to", "2031-01-01T00:00:00Z"},
+                     {"scope", {{"types", {"title"}}, {"series", {5}}, {"specialties", {501}}, {"max_level", 3}}}};
+  const HttpReply r = w.post("/v1/issuers", body, w.adminToken);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["kid"], toHex(enterprise->publicKey().kid()));
+  EXPECT_EQ(w.post("/v1/issuers", body, w.adminToken).status, 409);
+  json bad = body;
+  bad["scope"]["max_level"] = 9;
+  EXPECT_EQ(w.post("/v1/issuers", bad, w.adminToken).json()["field"], "scope.max_level");
+  bad = body;
+  bad["alg"] = "ES256";
+  EXPECT_EQ(w.post("/v1/issuers", bad, w.adminToken).json()["field"], "alg");
+  bad = body;
+  bad["iss"] = "CN-65-GXQ";
+  EXPECT_EQ(w.post("/v1/issuers", bad, w.adminToken).status, 400);
+
+  // A credential the enterprise signs verifies in scope, and is out of scope above its level.
+  zc1::Credential c;
+  c.iss = "CN-65-GXQ-E0001";
+  c.iat = static_cast<std::uint64_t>(w.clock.now());
+  c.certNo = "E0001-2026-0001";
+  c.holderName = "赵六";
+  c.catalogueVersion = 1;
+  c.body = zc1::TitleBody{5, 501, 3, 7, 20777, std::nullopt, std::nullopt, std::nullopt};
+  EXPECT_EQ(verifyWithServedBundle(w, *zc1::issue(c, *enterprise), w.clock.now()).code, Code::OK);
+  std::get<zc1::TitleBody>(c.body).level = 4;
+  EXPECT_EQ(verifyWithServedBundle(w, *zc1::issue(c, *enterprise), w.clock.now()).code, Code::OUT_OF_SCOPE);
+}
+
+// ---- eligibility -------------------------------------------------------------------------
+
+TEST(IssuerHttp, EligibilityAndTheRouteCheckAtIssuance) {
+  IssuerWorld w;
+  const json request = {{"on", "2026-07-01"},
+                        {"person", {{"education", {{{"level", "bachelor"}, {"full_time", true}, {"graduated", "2025-07-01"}}}},
+                                    {"technical_work_since", "2025-07-15"}}},
+                        {"target", {{"series", 5}, {"specialty", 501}, {"level", 2}}}};
+  const HttpReply e = w.post("/v1/eligibility", request, w.clerkToken);
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(e.json()["target"]["title_name"]["zh"], "助理工程师");
+  EXPECT_FALSE(e.json()["routes"].empty());
+
+  // Engineering by review has rules: a person is required, and checked.
+  json title = titleBody();
+  title["series"] = 5;
+  title["specialty"] = 501;
+  title["level"] = 4;
+  const HttpReply noPerson = w.post("/v1/certificates", title, w.clerkToken);
+  EXPECT_EQ(noPerson.status, 400) << noPerson.body;
+  EXPECT_EQ(noPerson.json()["field"], "person");
+  title["person"] = request["person"];
+  const HttpReply refused = w.post("/v1/certificates", title, w.clerkToken);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.json()["error"], "ROUTE_NOT_ELIGIBLE");
+  EXPECT_TRUE(refused.json()["missing"].is_array());
+  EXPECT_FALSE(refused.json()["missing"].empty());
+  json overridden = title;
+  overridden.erase("person");
+  overridden["override"] = {{"reason", "高层次人才 committee decision"}};
+  EXPECT_EQ(w.post("/v1/certificates", overridden, w.clerkToken).status, 403);
+  const HttpReply ok = w.post("/v1/certificates", overridden, w.adminToken);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_NE(w.get("/v1/audit?limit=1000", w.auditorToken).body.find("高层次人才 committee decision"), std::string::npos);
+}
+
+// ---- audit -------------------------------------------------------------------------------
+
+void tamper(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  const std::string all = "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; " + sql;
+  EXPECT_EQ(sqlite3_exec(h, all.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(h);
+}
+
+TEST(IssuerAudit, TheChainListsEveryChangeAndIsAppendOnly) {
+  IssuerWorld w;
+  const std::string no = w.post("/v1/certificates", titleBody(), w.clerkToken).json()["cert_no"];
+  w.post("/v1/certificates/" + no + "/revoke", {{"reason", "x"}}, w.clerkToken);
+  const json page = w.get("/v1/audit?limit=1000", w.auditorToken).json();
+  std::vector<std::string> actions;
+  for (const auto& e : page["entries"]) actions.push_back(e["action"]);
+  for (const char* a : {"service.init", "key.create", "token.create", "certificate.issue", "certificate.revoke"})
+    EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+  EXPECT_EQ(page["entries"][0]["prev_hash"], std::string(64, '0'));
+  EXPECT_EQ(page.dump().find("199001011239"), std::string::npos);
+  const json second = w.get("/v1/audit?after=2&limit=1", w.auditorToken).json();
+  ASSERT_EQ(second["entries"].size(), 1u);
+  EXPECT_EQ(second["entries"][0]["seq"], 3);
+  EXPECT_EQ(w.get("/v1/audit?limit=0", w.auditorToken).status, 400);
+  const json verified = w.get("/v1/audit/verify", w.auditorToken).json();
+  EXPECT_EQ(verified["intact"], true);
+  // The table refuses changes through SQL (triggers).
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open((w.dir + "/issuer.db").c_str(), &h), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "UPDATE audit SET action = 'x' WHERE seq = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(h, "DELETE FROM audit WHERE seq = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(h);
+}
+
+TEST(IssuerAudit, VerifyDetectsAnAlteredRow) {
+  IssuerWorld w(noServer());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+  w.stop();
+  tamper(w.dir + "/issuer.db", "UPDATE audit SET details = replace(details, 'status_index\":0', 'status_index\":7') WHERE seq = 6;");
+  w.reopen();
+  const auto check = w.service->verifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->intact);
+  EXPECT_EQ(check->firstBadSeq, 6u);
+}
+
+TEST(IssuerAudit, VerifyDetectsADeletedRowAnywhere) {
+  for (const std::string where : {"seq = 4", "seq = (SELECT MAX(seq) FROM audit)"}) {
+    IssuerWorld w(noServer());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+    w.stop();
+    tamper(w.dir + "/issuer.db", "DELETE FROM audit WHERE " + where + ";");
+    w.reopen();
+    const auto check = w.service->verifyAudit();
+    ASSERT_TRUE(check.ok());
+    EXPECT_FALSE(check->intact) << where;
+    EXPECT_FALSE(check->reason.empty());
+  }
+}
+
+TEST(IssuerAudit, VerifyDetectsReorderedRows) {
+  IssuerWorld w(noServer());
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+  w.stop();
+  tamper(w.dir + "/issuer.db",
+         "UPDATE audit SET seq = 100 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = 100;");
+  w.reopen();
+  EXPECT_FALSE(w.service->verifyAudit()->intact);
+}
+
+// ---- the root key offline ----------------------------------------------------------------------
+
+TEST(IssuerBundle, ExportManifestBuildOfflineLoadTheSignedBundle) {
+  IssuerWorld w;
+  const std::string no = w.post("/v1/certificates", titleBody(), w.clerkToken).json()["cert_no"];
+  w.post("/v1/certificates/" + no + "/revoke", {{"reason", "x"}}, w.clerkToken);
+  const std::uint64_t served = bundleVersion(w);
+  // The bureau moves the root key off the service.
+  const std::string offline = makeTempDir("titlecert-offline");
+  std::filesystem::rename(w.dir + "/root.pem", offline + "/root.pem");
+  w.reopen();
+  EXPECT_FALSE(w.service->rootKeyOnline());
+  w.clock.advance(86400);
+  const std::string out = offline + "/manifest";
+  ASSERT_TRUE(w.service->exportManifest(out).ok());
+  // ... builds the bundle there (what titlecert-config bundle build does) ...
+  auto manifest = files::read(out + "/manifest.json");
+  ASSERT_TRUE(manifest.ok());
+  EXPECT_EQ(json::parse(*manifest)["version"], served + 1);
+  EXPECT_EQ(json::parse(*manifest)["revoked"][0]["cert_no"], no);
+  auto contents = bundle::fromManifest(*manifest, out);
+  ASSERT_TRUE(contents.ok()) << contents.error().detail;
+  auto root = crypto::PrivateKey::fromPem(*files::read(offline + "/root.pem"), w.passphrase);
+  auto signedBundle = bundle::sign(*contents, *root);
+  ASSERT_TRUE(signedBundle.ok());
+  // ... and loads it into the service, which serves it as it is.
+  auto loaded = w.service->loadBundle(*signedBundle, issuer::localOperator());
+  ASSERT_TRUE(loaded.ok()) << loaded.problem().message;
+  EXPECT_EQ(*loaded, served + 1);
+  const HttpReply b = w.get("/v1/bundle");
+  EXPECT_EQ(toBytesOf(b.body), *signedBundle);
+  EXPECT_EQ(w.get("/v1/bundle").body, b.body);
+  // Rollback and a bundle signed by another root are refused.
+  EXPECT_EQ(w.service->loadBundle(*signedBundle, issuer::localOperator()).problem().code, "BUNDLE_ROLLBACK");
+  auto otherRoot = crypto::PrivateKey::generate(crypto::Alg::EdDSA);
+  contents->version += 5;
+  EXPECT_EQ(w.service->loadBundle(*bundle::sign(*contents, *otherRoot), issuer::localOperator()).problem().code, "BAD_BUNDLE");
+  std::filesystem::remove_all(offline);
+}
+
+TEST(IssuerBundle, WithoutTheRootKeyAndNoBundleLoadedTheBundleIs503) {
+  IssuerWorld w;
+  std::filesystem::remove(w.dir + "/root.pem");
+  w.reopen();
+  const HttpReply b = w.get("/v1/bundle");
+  EXPECT_EQ(b.status, 503);
+  EXPECT_EQ(b.json()["error"], "UNAVAILABLE");
+}
+
+}  // namespace
+}  // namespace titlecert::testing

@@ -1,0 +1,139 @@
+#include "support/issuer_fixture.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "titlecert/crypto.h"
+
+namespace titlecert::testing {
+
+Result<idh::Idh> FastBinder::bind(std::string_view normalizedId, std::string_view certNo) const {
+  const Bytes h = crypto::sha256(asBytes(std::string(normalizedId) + "|" + std::string(certNo)));
+  idh::Idh out{};
+  std::copy(h.begin(), h.begin() + 16, out.begin());
+  return out;
+}
+
+nlohmann::json HttpReply::json() const {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+std::string makeTempDir(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+std::string cnId(int n) {
+  static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  static const char checks[] = "10X98765432";
+  char body[24];
+  std::snprintf(body, sizeof body, "65010219900101%03d", n % 1000);
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * weights[i];
+  return std::string("CN:") + body + checks[sum % 11];
+}
+
+nlohmann::json titleBody(const std::string& name, const std::string& id) {
+  return {{"type", "title"}, {"holder", {{"name", name}, {"id", id}}}, {"series", 4}, {"specialty", 401}, {"level", 3},
+          {"route", "review"}, {"granted", "2026-11-20"}, {"approval_no", "新高人社职〔2026〕12号"}, {"employer", "新疆某医院"}};
+}
+
+nlohmann::json qualificationBody(const std::string& name, const std::string& id) {
+  return {{"type", "qualification"}, {"holder", {{"name", name}, {"id", id}}}, {"qualification", 101}, {"level", 2},
+          {"obtained", "2023-06-30"}, {"qualification_no", "S2023-0001"}};
+}
+
+IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
+  dir = makeTempDir("titlecert-issuer");
+  std::filesystem::remove(dir);  // init creates it (and refuses an existing database only)
+  issuer::InitOptions initOptions{dir, passphrase, options.alg, std::nullopt, std::nullopt};
+  auto r = issuer::Service::init(initOptions, clock);
+  if (!r) throw std::runtime_error("init failed: " + r.problem().message);
+  this->init = *r;
+  adminToken = this->init.adminToken;
+  if (!options.extraProperties.empty()) {
+    std::ofstream props(dir + "/issuer.properties", std::ios::app);
+    for (const auto& line : options.extraProperties) props << line << "\n";
+  }
+  open();
+  auto token = [&](issuer::Role role) {
+    auto t = service->createToken(role, issuer::localOperator());
+    if (!t) throw std::runtime_error("token failed");
+    return nlohmann::json::parse(*t)["token"].get<std::string>();
+  };
+  clerkToken = token(issuer::Role::Clerk);
+  auditorToken = token(issuer::Role::Auditor);
+}
+
+IssuerWorld::~IssuerWorld() {
+  stop();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+void IssuerWorld::open() {
+  issuer::OpenOptions o{dir, passphrase, nullptr};
+  if (!options.realBinding) o.binder = std::make_shared<FastBinder>();
+  auto s = issuer::Service::open(o, clock);
+  if (!s) throw std::runtime_error("open failed: " + s.problem().message);
+  service = std::move(s).value();
+  if (options.startServer) {
+    auto srv = issuer::HttpServer::start(*service, "127.0.0.1:0");
+    if (!srv) throw std::runtime_error("server failed: " + srv.problem().message);
+    server = std::move(srv).value();
+  }
+}
+
+void IssuerWorld::stop() {
+  server.reset();
+  service.reset();
+}
+
+void IssuerWorld::reopen() {
+  stop();
+  open();
+}
+
+HttpReply IssuerWorld::call(const std::string& method, const std::string& path, const std::string& body,
+                            const std::string& token, const std::string& contentType,
+                            const std::vector<std::pair<std::string, std::string>>& headers) const {
+  Poco::Net::HTTPClientSession session("127.0.0.1", server->port());
+  session.setTimeout(Poco::Timespan(60, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!token.empty()) request.set("Authorization", "Bearer " + token);
+  for (const auto& [k, v] : headers) request.set(k, v);
+  if (method == "POST" || method == "PUT") {
+    request.setContentType(contentType);
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  }
+  std::ostream& out = session.sendRequest(request);
+  out << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpReply reply;
+  reply.status = static_cast<int>(response.getStatus());
+  reply.contentType = response.getContentType();
+  reply.etag = response.get("ETag", "");
+  std::ostringstream data;
+  Poco::StreamCopier::copyStream(in, data);
+  reply.body = data.str();
+  return reply;
+}
+
+HttpReply IssuerWorld::post(const std::string& path, const nlohmann::json& body, const std::string& token) const {
+  return call("POST", path, body.dump(), token);
+}
+
+HttpReply IssuerWorld::get(const std::string& path, const std::string& token) const { return call("GET", path, {}, token); }
+
+}  // namespace titlecert::testing
