@@ -70,7 +70,7 @@ bool rawVerify(EVP_PKEY* pkey, Alg alg, const Bytes& msg, const Bytes& sig) {
   return ok;
 }
 
-void BM_Verify(benchmark::State& state, Alg alg) {
+void BM_VerifierVerify(benchmark::State& state, Alg alg) {
   const auto& v = sharedVerifier();
   const auto& s = sample(alg);
   for (auto _ : state) {
@@ -81,7 +81,7 @@ void BM_Verify(benchmark::State& state, Alg alg) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_RawVerify(benchmark::State& state, Alg alg) {
+void BM_VerifierRawVerify(benchmark::State& state, Alg alg) {
   const auto& s = sample(alg);
   EVP_PKEY* pkey = keyFor(alg).publicKey().raw();
   for (auto _ : state)
@@ -130,12 +130,12 @@ void BM_ZXingDecodeOnly(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_Verify, EdDSA, Alg::EdDSA);
-BENCHMARK_CAPTURE(BM_Verify, ES256, Alg::ES256);
-BENCHMARK_CAPTURE(BM_Verify, SM2_SM3, Alg::SM2_SM3);
-BENCHMARK_CAPTURE(BM_RawVerify, EdDSA, Alg::EdDSA);
-BENCHMARK_CAPTURE(BM_RawVerify, ES256, Alg::ES256);
-BENCHMARK_CAPTURE(BM_RawVerify, SM2_SM3, Alg::SM2_SM3);
+BENCHMARK_CAPTURE(BM_VerifierVerify, EdDSA, Alg::EdDSA);
+BENCHMARK_CAPTURE(BM_VerifierVerify, ES256, Alg::ES256);
+BENCHMARK_CAPTURE(BM_VerifierVerify, SM2_SM3, Alg::SM2_SM3);
+BENCHMARK_CAPTURE(BM_VerifierRawVerify, EdDSA, Alg::EdDSA);
+BENCHMARK_CAPTURE(BM_VerifierRawVerify, ES256, Alg::ES256);
+BENCHMARK_CAPTURE(BM_VerifierRawVerify, SM2_SM3, Alg::SM2_SM3);
 BENCHMARK(BM_ScanToVerdict)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ZXingDecodeOnly)->Unit(benchmark::kMillisecond);
 
