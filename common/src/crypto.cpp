@@ -575,20 +575,31 @@ Result<Bytes> PrivateKey::sign(ByteView message) const {
 // ---------------------------------------------------------------------------
 // Signature encodings.
 
+// One DER INTEGER from a 32-byte big-endian unsigned value: leading zero
+// bytes dropped, one 0x00 added when the top bit is set (it would read as
+// negative), zero written as a single 0x00.
+static void appendDerInteger(Bytes& out, const std::uint8_t* value) {
+  std::size_t skip = 0;
+  while (skip + 1 < kFieldSize && value[skip] == 0) ++skip;
+  const bool pad = (value[skip] & 0x80) != 0;
+  out.push_back(0x02);
+  out.push_back(static_cast<std::uint8_t>(kFieldSize - skip + (pad ? 1 : 0)));
+  if (pad) out.push_back(0x00);
+  out.insert(out.end(), value + skip, value + kFieldSize);
+}
+
+// Written by hand rather than through ECDSA_SIG/BIGNUM: it sits on the verify
+// hot path, and two 33-byte INTEGERs in a SEQUENCE (at most 72 bytes, so a
+// one-byte length) need no allocation beyond the output.
 Result<Bytes> rawToDer(ByteView rs) {
   if (rs.size() != kSignatureSize) return fail(Code::BAD_SIGNATURE, "r||s must be 64 bytes");
-  BnPtr r(BN_bin2bn(rs.data(), kFieldSize, nullptr));
-  BnPtr s(BN_bin2bn(rs.data() + kFieldSize, kFieldSize, nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
-    return fail(Code::CRYPTO_ERROR, "out of memory");
-  r.release();  // owned by sig now
-  s.release();
-  unsigned char* der = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return fail(Code::CRYPTO_ERROR, "cannot encode the signature");
-  OsslBytePtr owner(der);
-  return Bytes(der, der + len);
+  Bytes body;
+  body.reserve(2 * (kFieldSize + 3));
+  appendDerInteger(body, rs.data());
+  appendDerInteger(body, rs.data() + kFieldSize);
+  Bytes der{0x30, static_cast<std::uint8_t>(body.size())};
+  der.insert(der.end(), body.begin(), body.end());
+  return der;
 }
 
 Result<Bytes> derToRaw(ByteView der) {

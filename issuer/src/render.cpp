@@ -135,7 +135,7 @@ Expected<std::string> Service::cardSvg(std::string_view certNo) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"148mm\" viewBox=\"0 0 840 592\" "
-      "font-family=\"'Noto Serif CJK SC','Source Han Serif SC','SimSun',serif\">\n"
+      "font-family=\"'Noto Serif CJK SC','Source Han Serif SC','SimSun','Noto Sans CJK SC','Droid Sans Fallback',serif\">\n"
       "<rect width=\"840\" height=\"592\" fill=\"#fffdf5\"/>\n"
       "<rect x=\"16\" y=\"16\" width=\"808\" height=\"560\" fill=\"none\" stroke=\"#a0282d\" stroke-width=\"4\"/>\n"
       "<text x=\"420\" y=\"80\" text-anchor=\"middle\" font-size=\"34\" fill=\"#a0282d\">" +
