@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh >/dev/null
 BUILD_DIR=${BUILD_DIR:-build-bench}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTITLECERT_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target bench_zc1 bench_verifier bench_process make_fixture titlecert-verify
+cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target bench_zc1 bench_verifier bench_process bench_issuer make_fixture titlecert-verify
 mkdir -p bench/results
 out=bench/results/latest.txt
 gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3)
@@ -38,6 +38,14 @@ for _ in $(seq $lines); do cat "$fixture/valid.txt"; echo; done > "$fixture/batc
   "${verify[@]}" - < "$fixture/batch.txt" > /dev/null
   end=$(date +%s%N)
   echo "batch mode: $lines SM2-SM3 lines in $(( (end - start) / 1000000 )) ms, $(( (end - start) / lines / 1000 )) us per line"
+} | tee -a "$out"
+
+# The issuer (docs/issuer.md): issuance next to the raw sign rate of the same
+# run, QR PNG rendering next to libqrencode + a 1-bit PNG write.
+{
+  echo
+  echo "## issuer (bench_issuer)"
+  "$BUILD_DIR"/bench/bench_issuer 2>/dev/null
 } | tee -a "$out"
 
 # Ratios of our paths to the floors, from the medians' CPU times.

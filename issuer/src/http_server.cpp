@@ -289,7 +289,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       if (!o.result.ok()) ++failed;
       else if (o.result->existed) ++exists;
       else ++issued;
-      list += (list.empty() ? "" : ",") + rowOutcomeJson(o);
+      if (!list.empty()) list += ',';
+      list += rowOutcomeJson(o);
     }
     return jsonReply(200, "{\"issued\":" + std::to_string(issued) + ",\"exists\":" + std::to_string(exists) +
                               ",\"failed\":" + std::to_string(failed) + ",\"rows\":[" + list + "]}");
