@@ -112,7 +112,7 @@ void BM_IssueBatch(benchmark::State& state) {
     std::vector<BatchRow> rows;
     for (std::size_t i = 0; i < kRows; ++i) rows.push_back({i + 1, titleBody().dump(), std::nullopt});
     auto out = b.service->issueBatch(rows, localOperator());
-    if (!out.back().result.ok()) state.SkipWithError(out.back().result.problem().message.c_str());
+    if (!out.back().result.ok()) state.SkipWithError(out.back().result.error().message.c_str());
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
 }
@@ -121,7 +121,7 @@ void BM_IssueSingle(benchmark::State& state) {
   Bench& b = bench(algOf(state));
   for (auto _ : state) {
     auto r = b.service->issue(titleBody().dump(), localOperator());
-    if (!r) state.SkipWithError(r.problem().message.c_str());
+    if (!r) state.SkipWithError(r.error().message.c_str());
   }
   state.SetItemsProcessed(state.iterations());
 }

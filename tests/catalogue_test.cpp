@@ -4,6 +4,8 @@
 // credential code check of ZC1.md §6.
 #include <gtest/gtest.h>
 
+#include "support/shipped_catalogue.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -52,19 +54,9 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string kDefaultFile = std::string(TITLECERT_SOURCE_DIR) + "/data/catalogue/default.json";
+const std::string& kDefaultFile = titlecert::testing::kShippedCatalogueFile;
 
-const Catalogue& defaultCatalogue() {
-  static const Catalogue c = [] {
-    auto r = catalogue::loadFile(kDefaultFile);
-    if (!r) {
-      ADD_FAILURE() << r.error().detail;
-      return Catalogue{};
-    }
-    return std::move(r).value();
-  }();
-  return c;
-}
+const Catalogue& defaultCatalogue() { return titlecert::testing::shippedCatalogue(); }
 
 json names(const char* zh, const char* en) { return {{"zh", zh}, {"en", en}}; }
 json prov() { return {{"source", {"S01"}}, {"confidence", "confirmed"}}; }

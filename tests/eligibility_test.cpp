@@ -5,6 +5,8 @@
 // and that every catalogue route appears in every answer.
 #include <gtest/gtest.h>
 
+#include "support/shipped_catalogue.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -31,19 +33,9 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-const std::string kDefaultFile = std::string(TITLECERT_SOURCE_DIR) + "/data/catalogue/default.json";
+const std::string& kDefaultFile = titlecert::testing::kShippedCatalogueFile;
 
-const Catalogue& cat() {
-  static const Catalogue c = [] {
-    auto r = catalogue::loadFile(kDefaultFile);
-    if (!r) {
-      ADD_FAILURE() << r.error().detail;
-      return Catalogue{};
-    }
-    return std::move(r).value();
-  }();
-  return c;
-}
+const Catalogue& cat() { return titlecert::testing::shippedCatalogue(); }
 
 std::int64_t day(const char* text) {
   auto d = dates::parseDate(text);

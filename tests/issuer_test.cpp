@@ -83,7 +83,7 @@ TEST(IssuerInit, PrintsTheContractJsonAndRefusesASecondInit) {
   issuer::InitOptions again{w.dir, w.passphrase, crypto::Alg::EdDSA, std::nullopt, std::nullopt};
   auto second = issuer::Service::init(again, w.clock);
   ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.problem().status, 409);
+  EXPECT_EQ(second.error().status, 409);
 }
 
 TEST(IssuerInit, RefusesToRunWithoutAPassphraseOrWithAWrongOne) {
@@ -91,10 +91,10 @@ TEST(IssuerInit, RefusesToRunWithoutAPassphraseOrWithAWrongOne) {
   w.stop();
   auto none = issuer::Service::open({w.dir, "", nullptr}, w.clock);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.problem().field, "passphrase");
+  EXPECT_EQ(none.error().field, "passphrase");
   auto wrong = issuer::Service::open({w.dir, "not-the-passphrase", nullptr}, w.clock);
   ASSERT_FALSE(wrong.ok());
-  EXPECT_EQ(wrong.problem().code, "BAD_PASSPHRASE");
+  EXPECT_EQ(wrong.error().code, "BAD_PASSPHRASE");
 }
 
 TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
@@ -772,16 +772,16 @@ TEST(IssuerBundle, ExportManifestBuildOfflineLoadTheSignedBundle) {
   ASSERT_TRUE(signedBundle.ok());
   // ... and loads it into the service, which serves it as it is.
   auto loaded = w.service->loadBundle(*signedBundle, issuer::localOperator());
-  ASSERT_TRUE(loaded.ok()) << loaded.problem().message;
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   EXPECT_EQ(*loaded, served + 1);
   const HttpReply b = w.get("/v1/bundle");
   EXPECT_EQ(toBytesOf(b.body), *signedBundle);
   EXPECT_EQ(w.get("/v1/bundle").body, b.body);
   // Rollback and a bundle signed by another root are refused.
-  EXPECT_EQ(w.service->loadBundle(*signedBundle, issuer::localOperator()).problem().code, "BUNDLE_ROLLBACK");
+  EXPECT_EQ(w.service->loadBundle(*signedBundle, issuer::localOperator()).error().code, "BUNDLE_ROLLBACK");
   auto otherRoot = crypto::PrivateKey::generate(crypto::Alg::EdDSA);
   contents->version += 5;
-  EXPECT_EQ(w.service->loadBundle(*bundle::sign(*contents, *otherRoot), issuer::localOperator()).problem().code, "BAD_BUNDLE");
+  EXPECT_EQ(w.service->loadBundle(*bundle::sign(*contents, *otherRoot), issuer::localOperator()).error().code, "BAD_BUNDLE");
   std::filesystem::remove_all(offline);
 }
 

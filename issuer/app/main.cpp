@@ -157,7 +157,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!pass) return nullptr;
     auto service = Service::open(OpenOptions{value("data"), *pass, nullptr}, clock_);
     if (!service) {
-      report(service.problem());
+      report(service.error());
       return nullptr;
     }
     return std::move(service).value();
@@ -177,7 +177,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!value("iss").empty()) o.iss = value("iss");
     if (!value("region").empty()) o.region = value("region");
     auto r = Service::init(o, clock_);
-    if (!r) return report(r.problem());
+    if (!r) return report(r.error());
     std::cout << r->toJson() << std::endl;
     return kDone;
   }
@@ -188,7 +188,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!service) return kUsage;
     const std::string listen = value("listen").empty() ? service->config().listen : value("listen");
     auto server = HttpServer::start(*service, listen);
-    if (!server) return report(server.problem());
+    if (!server) return report(server.error());
     waitForTerminationRequest();
     Poco::Logger::get("titlecert.issuer").notice("stopping");
     (*server)->stop();
@@ -211,7 +211,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
       return kUsage;
     }
     auto rows = parseBatch(*body, BatchFormat::Csv);
-    if (!rows) return report(rows.problem());
+    if (!rows) return report(rows.error());
     auto service = openService();
     if (!service) return kUsage;
     const std::size_t chunk = service->config().batchCommitRows;
@@ -237,7 +237,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto service = openService();
     if (!service) return kUsage;
     auto check = service->verifyAudit();
-    if (!check) return report(check.problem());
+    if (!check) return report(check.error());
     std::cout << check->toJson() << std::endl;
     if (!check->intact) std::cerr << "titlecert-issuer: the audit chain is broken: " << check->reason << "\n";
     return check->intact ? kDone : kRefused;
@@ -248,7 +248,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto service = openService();
     if (!service) return kUsage;
     auto r = service->exportManifest(value("out"));
-    if (!r) return report(r.problem());
+    if (!r) return report(r.error());
     std::cout << value("out") << "/manifest.json written; build the bundle offline with\n"
               << "  titlecert-config bundle build --manifest " << value("out") << "/manifest.json --root-key ROOT.pem --out bundle.cbor\n"
               << "then: titlecert-issuer load-bundle --data " << value("data") << " --bundle bundle.cbor\n";
@@ -266,7 +266,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!service) return kUsage;
     auto version = service->loadBundle(asBytes(*bytes), localOperator());
     if (!version) {
-      report(version.problem());
+      report(version.error());
       return kRefused;
     }
     std::cout << "bundle version " << *version << " loaded\n";
@@ -283,7 +283,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto service = openService();
     if (!service) return kUsage;
     auto token = service->createToken(role, localOperator());
-    if (!token) return report(token.problem());
+    if (!token) return report(token.error());
     std::cout << *token << std::endl;
     return kDone;
   }

@@ -106,7 +106,7 @@ Expected<std::vector<BatchRow>> parseCsv(std::string_view text) {
     if (blank(cells)) continue;
     auto row = rowObject(header, cells);
     if (row) rows.push_back({startLine, row->dump(), std::nullopt});
-    else rows.push_back({startLine, std::nullopt, row.problem()});
+    else rows.push_back({startLine, std::nullopt, row.error()});
   }
   return rows;
 }

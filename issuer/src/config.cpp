@@ -45,11 +45,11 @@ std::string joinList(const std::vector<std::string>& items) {
 Expected<Config> fromProperties(const Props& p) {
   Config c;
   c.listen = readText(p, "http.listen", c.listen);
-  ISS_ASSIGN(auto threads, readInt(p, "http.max_threads", c.maxThreads, 1, 256));
-  ISS_ASSIGN(auto queued, readInt(p, "http.max_queued", c.maxQueued, 1, 4096));
-  ISS_ASSIGN(auto body, readInt(p, "http.max_body_bytes", static_cast<long long>(c.maxBodyBytes), 1024, 1 << 24));
-  ISS_ASSIGN(auto batchBody, readInt(p, "http.max_batch_body_bytes", static_cast<long long>(c.maxBatchBodyBytes), 1024, 1LL << 30));
-  ISS_ASSIGN(auto batchRows, readInt(p, "http.max_batch_rows", static_cast<long long>(c.maxBatchRows), 1, 1000000));
+  TC_ASSIGN(auto threads, readInt(p, "http.max_threads", c.maxThreads, 1, 256));
+  TC_ASSIGN(auto queued, readInt(p, "http.max_queued", c.maxQueued, 1, 4096));
+  TC_ASSIGN(auto body, readInt(p, "http.max_body_bytes", static_cast<long long>(c.maxBodyBytes), 1024, 1 << 24));
+  TC_ASSIGN(auto batchBody, readInt(p, "http.max_batch_body_bytes", static_cast<long long>(c.maxBatchBodyBytes), 1024, 1LL << 30));
+  TC_ASSIGN(auto batchRows, readInt(p, "http.max_batch_rows", static_cast<long long>(c.maxBatchRows), 1, 1000000));
   c.maxThreads = static_cast<int>(threads);
   c.maxQueued = static_cast<int>(queued);
   c.maxBodyBytes = static_cast<std::size_t>(body);
@@ -61,31 +61,31 @@ Expected<Config> fromProperties(const Props& p) {
   c.region = readText(p, "issuer.region", c.region);
   c.nameZh = readText(p, "issuer.name.zh", c.nameZh);
   c.nameEn = readText(p, "issuer.name.en", c.nameEn);
-  ISS_ASSIGN(auto validity, readInt(p, "issuer.key_validity_days", c.keyValidityDays, 1, 36500));
+  TC_ASSIGN(auto validity, readInt(p, "issuer.key_validity_days", c.keyValidityDays, 1, 36500));
   c.keyValidityDays = static_cast<int>(validity);
   c.certNoFormat = readText(p, "certificate.number_format", c.certNoFormat);
-  ISS_ASSIGN(auto qrVersion, readInt(p, "certificate.max_qr_version", c.maxQrVersion, 1, 40));
+  TC_ASSIGN(auto qrVersion, readInt(p, "certificate.max_qr_version", c.maxQrVersion, 1, 40));
   c.maxQrVersion = static_cast<int>(qrVersion);
-  ISS_ASSIGN(auto nextUpdate, readInt(p, "bundle.next_update_days", c.bundleNextUpdateDays, 1, 3650));
-  ISS_ASSIGN(auto refresh, readInt(p, "bundle.refresh_before_hours", c.bundleRefreshHours, 0, 24 * 3650));
+  TC_ASSIGN(auto nextUpdate, readInt(p, "bundle.next_update_days", c.bundleNextUpdateDays, 1, 3650));
+  TC_ASSIGN(auto refresh, readInt(p, "bundle.refresh_before_hours", c.bundleRefreshHours, 0, 24 * 3650));
   c.bundleNextUpdateDays = static_cast<int>(nextUpdate);
   c.bundleRefreshHours = static_cast<int>(refresh);
   c.homeRegion = readText(p, "bundle.home_region", "");
   if (p.hasProperty("bundle.accept_regions")) c.acceptRegions = splitList(p.getString("bundle.accept_regions"));
   c.cataloguePath = readText(p, "catalogue.path", c.cataloguePath);
-  ISS_ASSIGN(auto cache, readInt(p, "qr.cache_entries", static_cast<long long>(c.qrCacheEntries), 1, 1000000));
-  ISS_ASSIGN(auto module, readInt(p, "qr.module_pixels", c.qrModulePixels, 1, 64));
+  TC_ASSIGN(auto cache, readInt(p, "qr.cache_entries", static_cast<long long>(c.qrCacheEntries), 1, 1000000));
+  TC_ASSIGN(auto module, readInt(p, "qr.module_pixels", c.qrModulePixels, 1, 64));
   c.qrCacheEntries = static_cast<std::size_t>(cache);
   c.qrModulePixels = static_cast<int>(module);
-  ISS_ASSIGN(auto commitRows, readInt(p, "batch.commit_rows", static_cast<long long>(c.batchCommitRows), 1, 10000));
-  ISS_ASSIGN(auto derive, readInt(p, "batch.derive_threads", c.deriveThreads, 0, 256));
+  TC_ASSIGN(auto commitRows, readInt(p, "batch.commit_rows", static_cast<long long>(c.batchCommitRows), 1, 10000));
+  TC_ASSIGN(auto derive, readInt(p, "batch.derive_threads", c.deriveThreads, 0, 256));
   c.batchCommitRows = static_cast<std::size_t>(commitRows);
   c.deriveThreads = static_cast<int>(derive);
   c.dbConnector = readText(p, "db.connector", c.dbConnector);
   c.dbConnection = readText(p, "db.connection", "");
-  ISS_ASSIGN(auto pool, readInt(p, "db.pool_size", c.dbPoolSize, 1, 1024));
+  TC_ASSIGN(auto pool, readInt(p, "db.pool_size", c.dbPoolSize, 1, 1024));
   c.dbPoolSize = static_cast<int>(pool);
-  ISS_TRY(validateConfig(c));
+  TC_TRY(validateConfig(c));
   return c;
 }
 

@@ -158,7 +158,7 @@ Expected<std::unique_ptr<Database>> Database::open(const Config& config, const s
       *db->writer_ << "PRAGMA journal_mode = WAL", into(mode), now;
       if (mode != "wal") return internalError("the database cannot use WAL mode (journal_mode " + mode + ")");
     }
-    ISS_TRY(db->migrate());
+    TC_TRY(db->migrate());
     return db;
   });
 }

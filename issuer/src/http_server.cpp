@@ -119,7 +119,7 @@ Reply jsonReply(int status, std::string body) { return Reply{status, "applicatio
 
 template <class T, class F>
 Reply answer(const Expected<T>& r, F&& onSuccess) {
-  if (!r.ok()) return problemReply(r.problem());
+  if (!r.ok()) return problemReply(r.error());
   return onSuccess(r.value());
 }
 
@@ -204,7 +204,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     if (!chosen->roles.empty()) {
       auto who = service_.authenticate(bearerToken(request));
-      if (!who) return problemReply(who.problem());
+      if (!who) return problemReply(who.error());
       actor = *who;
       if (!allowed(chosen->roles, actor.role))
         return problemReply(forbidden("the role " + std::string(roleName(actor.role)) + " may not use this endpoint"));
@@ -270,7 +270,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     Poco::Int64 id = 0;
     if (!Poco::NumberParser::tryParse64(param, id) || id <= 0) return problemReply(notFound("no token " + param));
     auto r = service_.revokeToken(id, actor);
-    if (!r) return problemReply(r.problem());
+    if (!r) return problemReply(r.error());
     return jsonReply(200, nlohmann::json{{"id", id}, {"revoked", true}}.dump());
   }
 
@@ -278,7 +278,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const std::string type = request.getContentType();
     const BatchFormat format = type.find("csv") != std::string::npos ? BatchFormat::Csv : BatchFormat::JsonLines;
     auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
-    if (!rows) return problemReply(rows.problem());
+    if (!rows) return problemReply(rows.error());
     if (rows->size() > service_.config().maxBatchRows)
       return problemReply(Problem{413, "BODY_TOO_LARGE",
                                   "at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch", {}, {}});
@@ -298,7 +298,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   Reply bundle(HTTPServerRequest& request) {
     auto bytes = service_.bundle();
-    if (!bytes) return problemReply(bytes.problem());
+    if (!bytes) return problemReply(bytes.error());
     const std::string etag = "\"" + toHex(crypto::sha256(*bytes)).substr(0, 32) + "\"";
     if (request.get("If-None-Match", "") == etag) return Reply{304, "", "", {{"ETag", etag}}};
     return Reply{200, "application/cbor", std::string(bytes->begin(), bytes->end()), {{"ETag", etag}}};

@@ -316,7 +316,7 @@ std::vector<Expected<Issued>> issueDrafts(Service::Core& core, std::vector<Expec
     std::lock_guard<std::mutex> lock(core.queueMutex);
     for (std::size_t i = 0; i < drafts.size(); ++i) {
       if (!drafts[i].ok()) {
-        early[i] = Expected<Issued>(drafts[i].problem());
+        early[i] = Expected<Issued>(drafts[i].error());
         futures.emplace_back();
         continue;
       }

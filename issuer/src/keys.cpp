@@ -136,9 +136,9 @@ Expected<bundle::Scope> scopeFromJson(const json& scope, const std::string& path
     else if (t == "qualification") s.qualifications = true;
     else return badRequest(path + ".types", path + ".types: unknown type " + t.dump());
   }
-  ISS_ASSIGN(s.series, codeList(scope, path, "series"));
-  ISS_ASSIGN(s.specialties, codeList(scope, path, "specialties"));
-  ISS_ASSIGN(s.qualificationCodes, codeList(scope, path, "qualifications"));
+  TC_ASSIGN(s.series, codeList(scope, path, "series"));
+  TC_ASSIGN(s.specialties, codeList(scope, path, "specialties"));
+  TC_ASSIGN(s.qualificationCodes, codeList(scope, path, "qualifications"));
   if (auto level = scope.find("max_level"); level != scope.end()) {
     if (!level->is_number_unsigned() || *level < 1 || *level > 5)
       return badRequest(path + ".max_level", path + ".max_level: 1..5");
@@ -182,8 +182,8 @@ Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
 
 Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
   Core& core = *core_;
-  ISS_TRY(requireRole(by, {Role::Admin}));
-  ISS_ASSIGN(NewKey fresh, generateKey(core, alg.value_or(core.activeAlg.load())));
+  TC_TRY(requireRole(by, {Role::Admin}));
+  TC_ASSIGN(NewKey fresh, generateKey(core, alg.value_or(core.activeAlg.load())));
   std::optional<OwnKey> installed;
   auto r = core.db->write<KeyChange>(
       [&](Poco::Data::Session& s) -> Expected<KeyChange> {
@@ -214,10 +214,10 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
 
 Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by) {
   Core& core = *core_;
-  ISS_TRY(requireRole(by, {Role::Admin}));
+  TC_TRY(requireRole(by, {Role::Admin}));
   std::string reason = "key compromised";
   if (!jsonBody.empty()) {
-    ISS_ASSIGN(json body, parseJsonObject(jsonBody));
+    TC_ASSIGN(json body, parseJsonObject(jsonBody));
     if (body.contains("reason")) {
       if (!body["reason"].is_string() || body["reason"].get<std::string>().size() > 500)
         return badRequest("reason", "reason: a text of at most 500 bytes");
@@ -226,7 +226,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
   }
   const std::string kid(kidHex);
   // A replacement is made in case the compromised key is the active one.
-  ISS_ASSIGN(NewKey fresh, generateKey(core, core.activeAlg.load()));
+  TC_ASSIGN(NewKey fresh, generateKey(core, core.activeAlg.load()));
   std::optional<OwnKey> installed;
   auto r = core.db->write<KeyChange>(
       [&](Poco::Data::Session& s) -> Expected<KeyChange> {
@@ -264,8 +264,8 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
 
 Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Actor& by) {
   Core& core = *core_;
-  ISS_TRY(requireRole(by, {Role::Admin}));
-  ISS_ASSIGN(json body, parseJsonObject(jsonBody));
+  TC_TRY(requireRole(by, {Role::Admin}));
+  TC_ASSIGN(json body, parseJsonObject(jsonBody));
   for (const auto& [k, v] : body.items())
     if (k != "iss" && k != "name" && k != "region" && k != "alg" && k != "public_key_pem" && k != "valid_from" &&
         k != "valid_to" && k != "scope")
@@ -276,12 +276,12 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
       return badRequest(key, std::string(key) + ": a text of 1.." + std::to_string(max) + " bytes is required");
     return body[key].get<std::string>();
   };
-  ISS_ASSIGN(std::string iss, text("iss", zc1::limit::kIss));
+  TC_ASSIGN(std::string iss, text("iss", zc1::limit::kIss));
   if (!isPrintableAscii(iss)) return badRequest("iss", "iss: printable ASCII");
   if (iss == core.config.iss) return badRequest("iss", "iss: our own iss gets keys through /v1/keys/rotate");
-  ISS_ASSIGN(std::string region, text("region", 12));
+  TC_ASSIGN(std::string region, text("region", 12));
   if (region.find_first_not_of("0123456789") != std::string::npos) return badRequest("region", "region: digits");
-  ISS_ASSIGN(std::string pem, text("public_key_pem", 4096));
+  TC_ASSIGN(std::string pem, text("public_key_pem", 4096));
   auto key = crypto::PublicKey::fromPem(pem);
   if (!key) return badRequest("public_key_pem", "public_key_pem: " + key.error().detail);
   if (body.contains("alg")) {
@@ -300,14 +300,14 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
     if (!isValidUtf8(zh) || !isValidUtf8(en) || zh.size() > 200 || en.size() > 200)
       return badRequest("name", "name: UTF-8 texts of at most 200 bytes");
   }
-  ISS_ASSIGN(std::string fromText, text("valid_from", 20));
-  ISS_ASSIGN(std::string toText, text("valid_to", 20));
+  TC_ASSIGN(std::string fromText, text("valid_from", 20));
+  TC_ASSIGN(std::string toText, text("valid_to", 20));
   auto from = dates::parseRfc3339(fromText);
   auto to = dates::parseRfc3339(toText);
   if (!from) return badRequest("valid_from", "valid_from: an RFC 3339 UTC time");
   if (!to || *to <= *from) return badRequest("valid_to", "valid_to: an RFC 3339 UTC time after valid_from");
   if (!body.contains("scope")) return badRequest("scope", "scope: missing");
-  ISS_TRY(scopeFromJson(body["scope"], "scope"));
+  TC_TRY(scopeFromJson(body["scope"], "scope"));
   const std::string kid = toHex(key->kid());
   const std::string algName(crypto::algName(key->alg()));
   auto r = core.db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {

@@ -44,7 +44,7 @@ Expected<std::vector<KeyEntryRow>> trustedKeys(Poco::Data::Session& s) {
     auto key = crypto::PublicKey::fromPem(rs["public_key_pem"].convert<std::string>());
     if (!key) return internalError("a stored public key does not read: " + key.error().detail);
     json scopeJson = json::parse(rs["scope"].convert<std::string>(), nullptr, false);
-    ISS_ASSIGN(auto scope, scopeFromJson(scopeJson, "scope"));
+    TC_ASSIGN(auto scope, scopeFromJson(scopeJson, "scope"));
     out.push_back({bundle::IssuerEntry{rs["iss"].convert<std::string>(),
                                        {rs["name_zh"].convert<std::string>(), rs["name_en"].convert<std::string>()},
                                        rs["region"].convert<std::string>(),
@@ -71,7 +71,7 @@ bundle::StatusList revocations(Poco::Data::Session& s, const std::string& iss) {
 // What the bundle should hold when (version and times left at 0).
 Expected<bundle::Contents> desiredContents(const Service::Core& core, Poco::Data::Session& s) {
   bundle::Contents c;
-  ISS_ASSIGN(auto keys, trustedKeys(s));
+  TC_ASSIGN(auto keys, trustedKeys(s));
   for (auto& k : keys) c.issuers.push_back(std::move(k.entry));
   c.catalogue = core.catalogue;
   c.recognition.homeRegion = core.config.effectiveHomeRegion();
@@ -139,7 +139,7 @@ Expected<Bytes> Service::bundle() {
       t < core.cachedNextUpdate - refreshMargin(core.config))
     return core.cachedBytes;
   auto fresh = core.db->write<StoredBundle>([&](Poco::Data::Session& s) -> Expected<StoredBundle> {
-    ISS_ASSIGN(auto contents, desiredContents(core, s));
+    TC_ASSIGN(auto contents, desiredContents(core, s));
     const std::string hash = contentHash(contents);
     std::optional<StoredBundle> latest = latestBundle(s);
     if (latest && latest->hash == hash && t < latest->nextUpdate - refreshMargin(core.config)) return *latest;
@@ -163,7 +163,7 @@ Expected<Bytes> Service::bundle() {
     Poco::Logger::get("titlecert.issuer").notice("trust bundle version " + std::to_string(contents.version) + " signed");
     return StoredBundle{contents.version, contents.nextUpdate, hash, std::move(*bytes)};
   });
-  if (!fresh) return fresh.problem();
+  if (!fresh) return fresh.error();
   core.cachedGeneration = generation;
   core.cachedHash = fresh->hash;
   core.cachedBytes = fresh->bytes;
@@ -173,7 +173,7 @@ Expected<Bytes> Service::bundle() {
 
 Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
   Core& core = *core_;
-  ISS_TRY(requireRole(by, {Role::Admin}));
+  TC_TRY(requireRole(by, {Role::Admin}));
   auto verified = bundle::open(bytes, *core.rootPublic);
   if (!verified) return badRequest("bundle", "the bundle does not verify against root.pub.pem: " + verified.error().detail, "BAD_BUNDLE");
   const bundle::Contents& c = verified->contents();
@@ -202,7 +202,7 @@ Outcome Service::exportManifest(const std::string& outDir) {
     std::filesystem::create_directories(outDir, ec);
     if (ec) return internalError("cannot create " + outDir + ": " + ec.message());
     Poco::Data::Session s = core.db->reader();
-    ISS_ASSIGN(auto keys, trustedKeys(s));
+    TC_ASSIGN(auto keys, trustedKeys(s));
     std::optional<StoredBundle> latest = latestBundle(s);
     const std::int64_t t = core.now();
     nlohmann::ordered_json m;

@@ -101,10 +101,10 @@ std::vector<std::pair<std::string, std::string>> cardLines(const Printable& p, c
 
 Expected<Bytes> Service::qrPng(std::string_view certNo) {
   Core& core = *core_;
-  ISS_ASSIGN(auto p, loadPrintable(core, certNo));
+  TC_ASSIGN(auto p, loadPrintable(core, certNo));
   const std::string key = "png:" + p.payload;
   if (auto hit = core.qrCache.find(key)) return Bytes(hit->begin(), hit->end());
-  ISS_ASSIGN(auto m, matrixFor(p.payload));
+  TC_ASSIGN(auto m, matrixFor(p.payload));
   Bytes png = qr::toPng(m, core.config.qrModulePixels, 4);
   if (png.empty()) return internalError("the QR image could not be rendered");
   core.qrCache.put(key, std::make_shared<const std::string>(png.begin(), png.end()));
@@ -113,10 +113,10 @@ Expected<Bytes> Service::qrPng(std::string_view certNo) {
 
 Expected<std::string> Service::qrSvg(std::string_view certNo) {
   Core& core = *core_;
-  ISS_ASSIGN(auto p, loadPrintable(core, certNo));
+  TC_ASSIGN(auto p, loadPrintable(core, certNo));
   const std::string key = "svg:" + p.payload;
   if (auto hit = core.qrCache.find(key)) return *hit;
-  ISS_ASSIGN(auto m, matrixFor(p.payload));
+  TC_ASSIGN(auto m, matrixFor(p.payload));
   std::string svg = qr::toSvg(m, 4);
   if (svg.empty()) return internalError("the QR image could not be rendered");
   core.qrCache.put(key, std::make_shared<const std::string>(svg));
@@ -125,8 +125,8 @@ Expected<std::string> Service::qrSvg(std::string_view certNo) {
 
 Expected<std::string> Service::cardSvg(std::string_view certNo) {
   Core& core = *core_;
-  ISS_ASSIGN(auto p, loadPrintable(core, certNo));
-  ISS_ASSIGN(auto m, matrixFor(p.payload));
+  TC_ASSIGN(auto p, loadPrintable(core, certNo));
+  TC_ASSIGN(auto m, matrixFor(p.payload));
   std::string qrSvg = qr::toSvg(m, 4);
   const bool title = p.fields.value("type", "") == "title";
   std::string heading = title ? "专业技术职务任职资格证书" : "职业资格证书";

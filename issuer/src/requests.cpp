@@ -36,13 +36,13 @@ Expected<const json*> member(const json& obj, const std::string& path, const std
 }
 
 Expected<std::uint64_t> uintField(const json& obj, const std::string& key) {
-  ISS_ASSIGN(const json* v, member(obj, key, key, true));
+  TC_ASSIGN(const json* v, member(obj, key, key, true));
   if (!v->is_number_unsigned()) return badRequest(key, key + ": expected a non-negative integer");
   return v->get<std::uint64_t>();
 }
 
 Expected<std::optional<std::uint64_t>> optionalUint(const json& obj, const std::string& key) {
-  ISS_ASSIGN(const json* v, member(obj, key, key, false));
+  TC_ASSIGN(const json* v, member(obj, key, key, false));
   if (!v) return std::optional<std::uint64_t>{};
   if (!v->is_number_unsigned()) return badRequest(key, key + ": expected a non-negative integer");
   return std::optional<std::uint64_t>(v->get<std::uint64_t>());
@@ -58,7 +58,7 @@ bool hasControlCharacter(const std::string& s) {
 // A UTF-8 text field, NFC-normalised, within maxBytes (ZC1.md limits).
 Expected<std::string> textField(const json& obj, const std::string& path, const std::string& key, std::size_t maxBytes,
                                 bool required) {
-  ISS_ASSIGN(const json* v, member(obj, path, key, required));
+  TC_ASSIGN(const json* v, member(obj, path, key, required));
   if (!v) return std::string();
   if (!v->is_string()) return badRequest(path, path + ": expected a string");
   const std::string raw = v->get<std::string>();
@@ -73,12 +73,12 @@ Expected<std::string> textField(const json& obj, const std::string& path, const 
 
 Expected<std::optional<std::string>> optionalText(const json& obj, const std::string& key, std::size_t maxBytes) {
   if (!obj.contains(key) || obj[key].is_null()) return std::optional<std::string>{};
-  ISS_ASSIGN(auto text, textField(obj, key, key, maxBytes, true));
+  TC_ASSIGN(auto text, textField(obj, key, key, maxBytes, true));
   return std::optional<std::string>(std::move(text));
 }
 
 Expected<std::uint64_t> dateField(const json& obj, const std::string& key) {
-  ISS_ASSIGN(const json* v, member(obj, key, key, true));
+  TC_ASSIGN(const json* v, member(obj, key, key, true));
   if (!v->is_string()) return badRequest(key, key + ": expected a YYYY-MM-DD date");
   auto d = dates::parseDate(v->get<std::string>());
   if (!d || *d < 0) return badRequest(key, key + ": expected a YYYY-MM-DD date");
@@ -88,7 +88,7 @@ Expected<std::uint64_t> dateField(const json& obj, const std::string& key) {
 // expires / not_before: a date, taken as 00:00:00Z of that day.
 Expected<std::optional<std::uint64_t>> optionalDayStart(const json& obj, const std::string& key) {
   if (!obj.contains(key) || obj[key].is_null()) return std::optional<std::uint64_t>{};
-  ISS_ASSIGN(auto day, dateField(obj, key));
+  TC_ASSIGN(auto day, dateField(obj, key));
   return std::optional<std::uint64_t>(day * 86400);
 }
 
@@ -114,29 +114,29 @@ bool isCertNoText(const std::string& s) {
 Expected<zc1::TitleBody> readTitle(const Service::Core& core, const json& body, Draft& d) {
   const catalogue::Catalogue& cat = core.catalogue;
   zc1::TitleBody t;
-  ISS_ASSIGN(t.series, uintField(body, "series"));
+  TC_ASSIGN(t.series, uintField(body, "series"));
   const catalogue::Series* series = cat.findSeries(t.series);
   if (!series) return badRequest("series", "series: " + std::to_string(t.series) + " is not in the catalogue");
-  ISS_ASSIGN(t.specialty, uintField(body, "specialty"));
+  TC_ASSIGN(t.specialty, uintField(body, "specialty"));
   if (!cat.findSpecialty(t.series, t.specialty))
     return badRequest("specialty", "specialty: " + std::to_string(t.specialty) + " is not a specialty of series " +
                                        std::to_string(t.series) + " in the catalogue");
-  ISS_ASSIGN(t.level, uintField(body, "level"));
+  TC_ASSIGN(t.level, uintField(body, "level"));
   const catalogue::Names* title = (t.level >= 1 && t.level <= 5) ? cat.findTitle(t.series, t.specialty, t.level) : nullptr;
   if (!title)
     return badRequest("level", "level: series " + std::to_string(t.series) + " specialty " + std::to_string(t.specialty) +
                                    " has no title at level " + std::to_string(t.level));
-  ISS_ASSIGN(const json* routeValue, member(body, "route", "route", true));
+  TC_ASSIGN(const json* routeValue, member(body, "route", "route", true));
   if (!routeValue->is_string()) return badRequest("route", "route: expected a route name (e.g. \"review\")");
   const catalogue::Route* route = cat.findRouteById(routeValue->get<std::string>());
   if (!route) return badRequest("route", "route: \"" + routeValue->get<std::string>() + "\" is not a route of the catalogue");
   t.route = route->code;
-  ISS_ASSIGN(t.grantDate, dateField(body, "granted"));
-  ISS_ASSIGN(t.approvalNo, optionalText(body, "approval_no", zc1::limit::kApprovalNo));
-  ISS_ASSIGN(t.committee, optionalUint(body, "committee"));
+  TC_ASSIGN(t.grantDate, dateField(body, "granted"));
+  TC_ASSIGN(t.approvalNo, optionalText(body, "approval_no", zc1::limit::kApprovalNo));
+  TC_ASSIGN(t.committee, optionalUint(body, "committee"));
   if (t.committee && !cat.findCommittee(*t.committee))
     return badRequest("committee", "committee: " + std::to_string(*t.committee) + " is not in the catalogue");
-  ISS_ASSIGN(t.employer, optionalText(body, "employer", zc1::limit::kEmployer));
+  TC_ASSIGN(t.employer, optionalText(body, "employer", zc1::limit::kEmployer));
 
   json& f = d.fields;
   f["series"] = {{"code", t.series}, {"zh", series->names.zh}, {"en", series->names.en}};
@@ -157,17 +157,17 @@ Expected<zc1::TitleBody> readTitle(const Service::Core& core, const json& body, 
 
 Expected<zc1::QualificationBody> readQualification(const Service::Core& core, const json& body, Draft& d) {
   zc1::QualificationBody q;
-  ISS_ASSIGN(q.qualification, uintField(body, "qualification"));
+  TC_ASSIGN(q.qualification, uintField(body, "qualification"));
   const catalogue::Qualification* qual = core.catalogue.findQualification(q.qualification);
   if (!qual)
     return badRequest("qualification", "qualification: " + std::to_string(q.qualification) + " is not in the catalogue");
-  ISS_ASSIGN(q.level, uintField(body, "level"));
+  TC_ASSIGN(q.level, uintField(body, "level"));
   const catalogue::Level* level = core.catalogue.findQualificationLevel(q.qualification, q.level);
   if (!level)
     return badRequest("level", "level: " + std::to_string(q.level) + " is not a level of qualification " +
                                    std::to_string(q.qualification));
-  ISS_ASSIGN(q.dateObtained, dateField(body, "obtained"));
-  ISS_ASSIGN(q.certNo, optionalText(body, "qualification_no", zc1::limit::kQualCertNo));
+  TC_ASSIGN(q.dateObtained, dateField(body, "obtained"));
+  TC_ASSIGN(q.certNo, optionalText(body, "qualification_no", zc1::limit::kQualCertNo));
   json& f = d.fields;
   f["qualification"] = {{"code", q.qualification}, {"zh", qual->names.zh}, {"en", qual->names.en},
                         {"kind", qual->kind == catalogue::QualificationKind::Skill ? "skill" : "vocational"}};
@@ -185,7 +185,7 @@ Outcome checkRoute(const Service::Core& core, const json& body, const zc1::Title
     const json& o = body["override"];
     if (!o.is_object() || !o.contains("reason") || !o["reason"].is_string() || o["reason"].get<std::string>().empty())
       return badRequest("override.reason", "override.reason: a non-empty text is required");
-    ISS_ASSIGN(auto reason, textField(o, "override.reason", "reason", 500, true));
+    TC_ASSIGN(auto reason, textField(o, "override.reason", "reason", 500, true));
     d.overrideReason = reason;
     return success();
   }
@@ -352,19 +352,19 @@ std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body,
 Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::json& body, const Actor& by, std::int64_t when) {
   if (!body.is_object()) return badRequest("", "the request is not a JSON object", "BAD_JSON");
   Draft d;
-  ISS_ASSIGN(const json* typeValue, member(body, "type", "type", true));
+  TC_ASSIGN(const json* typeValue, member(body, "type", "type", true));
   if (!typeValue->is_string() || (*typeValue != "title" && *typeValue != "qualification"))
     return badRequest("type", "type: \"title\" or \"qualification\"");
   const bool title = *typeValue == "title";
-  ISS_TRY(rejectUnknownFields(body, title));
+  TC_TRY(rejectUnknownFields(body, title));
 
-  ISS_ASSIGN(const json* holder, member(body, "holder", "holder", true));
+  TC_ASSIGN(const json* holder, member(body, "holder", "holder", true));
   if (!holder->is_object()) return badRequest("holder", "holder: expected {\"name\", \"id\"}");
   for (const auto& [k, v] : holder->items())
     if (k != "name" && k != "id") return badRequest("holder." + k, "holder." + k + ": not a field of holder");
   zc1::Credential& c = d.credential;
-  ISS_ASSIGN(c.holderName, textField(*holder, "holder.name", "name", zc1::limit::kHolderName, true));
-  ISS_ASSIGN(const json* idValue, member(*holder, "holder.id", "id", true));
+  TC_ASSIGN(c.holderName, textField(*holder, "holder.name", "name", zc1::limit::kHolderName, true));
+  TC_ASSIGN(const json* idValue, member(*holder, "holder.id", "id", true));
   if (!idValue->is_string()) return badRequest("holder.id", "holder.id: expected \"TYPE:VALUE\", e.g. CN:650102199001011239");
   auto normalized = idh::normalize(idValue->get<std::string>());
   if (!normalized)
@@ -375,20 +375,20 @@ Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::jso
 
   c.iss = core.config.iss;
   c.catalogueVersion = core.catalogue.version;
-  ISS_ASSIGN(c.certNo, readCertNo(body));
-  ISS_ASSIGN(c.exp, optionalDayStart(body, "expires"));
-  ISS_ASSIGN(c.nbf, optionalDayStart(body, "not_before"));
+  TC_ASSIGN(c.certNo, readCertNo(body));
+  TC_ASSIGN(c.exp, optionalDayStart(body, "expires"));
+  TC_ASSIGN(c.nbf, optionalDayStart(body, "not_before"));
   if (c.exp && c.nbf && *c.exp <= *c.nbf) return badRequest("expires", "expires: must be after not_before");
 
   d.fields = json::object();
   d.fields["type"] = title ? "title" : "qualification";
   d.fields["holder"] = {{"name", c.holderName}, {"id", d.maskedId}};
   if (title) {
-    ISS_ASSIGN(auto t, readTitle(core, body, d));
-    ISS_TRY(checkRoute(core, body, t, by, d));
+    TC_ASSIGN(auto t, readTitle(core, body, d));
+    TC_TRY(checkRoute(core, body, t, by, d));
     c.body = std::move(t);
   } else {
-    ISS_ASSIGN(auto q, readQualification(core, body, d));
+    TC_ASSIGN(auto q, readQualification(core, body, d));
     c.body = std::move(q);
   }
   if (c.exp) d.fields["expires"] = dates::formatDate(static_cast<std::int64_t>(*c.exp / 86400));
@@ -400,7 +400,7 @@ Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::jso
   auto valid = zc1::validateForIssue(probe);
   if (!valid) return fromError(valid.error());
   if (auto codes = catalogue::CodeCheck(core.catalogue).check(probe); !codes) return fromError(codes.error());
-  ISS_TRY(checkQrSize(core, d, when, core.activeAlg.load()));
+  TC_TRY(checkQrSize(core, d, when, core.activeAlg.load()));
   return d;
 }
 

@@ -67,7 +67,7 @@ Expected<catalogue::Catalogue> loadCatalogue(const Config& c) {
 }
 
 Expected<std::string> readReason(std::string_view jsonBody) {
-  ISS_ASSIGN(json body, parseJsonObject(jsonBody));
+  TC_ASSIGN(json body, parseJsonObject(jsonBody));
   for (const auto& [k, v] : body.items())
     if (k != "reason") return badRequest(k, k + ": not a field of a revocation");
   if (!body.contains("reason") || !body["reason"].is_string())
@@ -103,8 +103,8 @@ json certificateRowJson(Poco::Data::Session& s, const std::string& certNo, bool&
 
 Expected<Draft> parseBatchRow(const Service::Core& core, const BatchRow& row, const Actor& by) {
   if (row.unreadable || !row.json) return row.unreadable ? *row.unreadable : badRequest("", "empty row", "BAD_JSON");
-  ISS_ASSIGN(json body, parseJsonObject(*row.json));
-  ISS_ASSIGN(Draft draft, parseIssueRequest(core, body, by, core.now()));
+  TC_ASSIGN(json body, parseJsonObject(*row.json));
+  TC_ASSIGN(Draft draft, parseIssueRequest(core, body, by, core.now()));
   draft.requestKey = requestKeyFor(core, body, draft.normalizedId);
   return draft;
 }
@@ -191,7 +191,7 @@ std::string rowOutcomeJson(const RowOutcome& r) {
     j["status_index"] = r.result->statusIndex;
     j["payload"] = r.result->payload;
   } else {
-    const Problem& p = r.result.problem();
+    const Problem& p = r.result.error();
     j["status"] = "error";
     j["http_status"] = p.status;
     j["error"] = p.code;
@@ -222,7 +222,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   Config config;
   if (o.iss) config.iss = *o.iss;
   if (o.region) config.region = *o.region;
-  ISS_TRY(validateConfig(config));
+  TC_TRY(validateConfig(config));
   ISS_TRY_TC(files::writeAtomically(o.dataDir + "/issuer.properties", asBytes(renderConfig(config)), 0600));
 
   ISS_ASSIGN_TC(auto root, crypto::PrivateKey::generate(o.alg));
@@ -234,7 +234,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   ISS_ASSIGN_TC(auto tokenBytes, crypto::randomBytes(kTokenBytes));
   ISS_ASSIGN_TC(auto salt, crypto::randomBytes(16));
 
-  ISS_ASSIGN(auto db, Database::open(config, o.dataDir));
+  TC_ASSIGN(auto db, Database::open(config, o.dataDir));
   Core probe(clock, 1);
   probe.config = config;
   const std::int64_t t = clock.now();
@@ -252,7 +252,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
     result.adminToken = token;
     return success();
   });
-  if (!written) return written.problem();
+  if (!written) return written.error();
   result.rootPublicKeyPath = o.dataDir + "/root.pub.pem";
   result.iss = config.iss;
   result.kid = toHex(issuerKey.publicKey().kid());
@@ -266,13 +266,13 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   namespace fs = std::filesystem;
   if (!fs::exists(o.dataDir + "/issuer.db") && !fs::exists(o.dataDir + "/issuer.properties"))
     return notFound(o.dataDir + " is not an issuer data directory (run init first)");
-  ISS_ASSIGN(Config config, loadConfig(o.dataDir + "/issuer.properties"));
+  TC_ASSIGN(Config config, loadConfig(o.dataDir + "/issuer.properties"));
   auto core = std::make_unique<Core>(clock, config.qrCacheEntries);
   core->config = config;
   core->dataDir = o.dataDir;
   core->passphrase = o.passphrase;
   core->binder = o.binder ? o.binder : std::make_shared<ScryptBinder>();
-  ISS_ASSIGN(core->catalogue, loadCatalogue(config));
+  TC_ASSIGN(core->catalogue, loadCatalogue(config));
 
   ISS_ASSIGN_TC(auto rootPubPem, files::read(o.dataDir + "/root.pub.pem"));
   ISS_ASSIGN_TC(auto rootPublic, crypto::PublicKey::fromPem(rootPubPem));
@@ -284,10 +284,10 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
     core->root = root;
   }
 
-  ISS_ASSIGN(core->db, Database::open(config, o.dataDir));
-  ISS_ASSIGN(core->active, loadActiveKey(*core));
+  TC_ASSIGN(core->db, Database::open(config, o.dataDir));
+  TC_ASSIGN(core->active, loadActiveKey(*core));
   if (core->active) core->activeAlg.store(core->active->key.alg());
-  ISS_ASSIGN(std::string salt, guarded<std::string>("settings", [&]() -> Expected<std::string> {
+  TC_ASSIGN(std::string salt, guarded<std::string>("settings", [&]() -> Expected<std::string> {
                Poco::Data::Session s = core->db->reader();
                return readSetting(s, "request_key_salt");
              }));
@@ -321,7 +321,7 @@ Expected<Actor> Service::authenticate(std::string_view token) const {
 }
 
 Expected<std::string> Service::createToken(Role role, const Actor& by) {
-  ISS_TRY(requireRole(by, {Role::Admin}));
+  TC_TRY(requireRole(by, {Role::Admin}));
   ISS_ASSIGN_TC(auto random, crypto::randomBytes(kTokenBytes));
   return core_->db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
     auto [id, token] = insertToken(s, role, by, core_->now(), random);
@@ -331,7 +331,7 @@ Expected<std::string> Service::createToken(Role role, const Actor& by) {
 }
 
 Outcome Service::revokeToken(std::int64_t tokenId, const Actor& by) {
-  ISS_TRY(requireRole(by, {Role::Admin}));
+  TC_TRY(requireRole(by, {Role::Admin}));
   return core_->db->write<Done>([&](Poco::Data::Session& s) -> Outcome {
     Poco::Int64 id = tokenId, at = core_->now();
     Poco::Nullable<Poco::Int64> found, revokedAt;
@@ -347,9 +347,9 @@ Outcome Service::revokeToken(std::int64_t tokenId, const Actor& by) {
 // ---- certificates ------------------------------------------------------------
 
 Expected<Issued> Service::issue(std::string_view jsonBody, const Actor& by) {
-  ISS_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
-  ISS_ASSIGN(json body, parseJsonObject(jsonBody));
-  ISS_ASSIGN(Draft draft, parseIssueRequest(*core_, body, by, core_->now()));
+  TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
+  TC_ASSIGN(json body, parseJsonObject(jsonBody));
+  TC_ASSIGN(Draft draft, parseIssueRequest(*core_, body, by, core_->now()));
   std::vector<Expected<Draft>> drafts;
   drafts.emplace_back(std::move(draft));
   auto results = issueDrafts(*core_, std::move(drafts), by);
@@ -360,7 +360,7 @@ std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, c
   std::vector<RowOutcome> out;
   out.reserve(rows.size());
   if (auto allowed = requireRole(by, {Role::Admin, Role::Clerk}); !allowed) {
-    for (const auto& r : rows) out.push_back({r.line, allowed.problem()});
+    for (const auto& r : rows) out.push_back({r.line, allowed.error()});
     return out;
   }
   const std::size_t chunk = core_->config.batchCommitRows;
@@ -396,8 +396,8 @@ Expected<std::string> Service::certificateJson(std::string_view certNo) const {
 }
 
 Expected<std::string> Service::revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by) {
-  ISS_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
-  ISS_ASSIGN(std::string reason, readReason(jsonBody));
+  TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
+  TC_ASSIGN(std::string reason, readReason(jsonBody));
   const std::string no(certNo);
   auto r = core_->db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
     std::string n = no;
@@ -419,7 +419,7 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
 // ---- eligibility -------------------------------------------------------------
 
 Expected<std::string> Service::eligibility(std::string_view jsonBody) const {
-  ISS_TRY(parseJsonObject(jsonBody));
+  TC_TRY(parseJsonObject(jsonBody));
   auto request = eligibility::requestFromJson(jsonBody, core_->now() / 86400);
   if (!request) return fromError(request.error());
   auto answer = eligibility::evaluate(core_->catalogue, request->person, request->target, request->on);

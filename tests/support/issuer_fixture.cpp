@@ -58,7 +58,7 @@ IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
   std::filesystem::remove(dir);  // init creates it (and refuses an existing database only)
   issuer::InitOptions initOptions{dir, passphrase, options.alg, std::nullopt, std::nullopt};
   auto r = issuer::Service::init(initOptions, clock);
-  if (!r) throw std::runtime_error("init failed: " + r.problem().message);
+  if (!r) throw std::runtime_error("init failed: " + r.error().message);
   this->init = *r;
   adminToken = this->init.adminToken;
   if (!options.extraProperties.empty()) {
@@ -85,11 +85,11 @@ void IssuerWorld::open() {
   issuer::OpenOptions o{dir, passphrase, nullptr};
   if (!options.realBinding) o.binder = std::make_shared<FastBinder>();
   auto s = issuer::Service::open(o, clock);
-  if (!s) throw std::runtime_error("open failed: " + s.problem().message);
+  if (!s) throw std::runtime_error("open failed: " + s.error().message);
   service = std::move(s).value();
   if (options.startServer) {
     auto srv = issuer::HttpServer::start(*service, "127.0.0.1:0");
-    if (!srv) throw std::runtime_error("server failed: " + srv.problem().message);
+    if (!srv) throw std::runtime_error("server failed: " + srv.error().message);
     server = std::move(srv).value();
   }
 }

@@ -32,12 +32,14 @@ struct Error {
 
 inline Error makeError(Code code, std::string detail = {}) { return Error{code, std::move(detail)}; }
 
-// Either a value or an Error, like absl::StatusOr.
-template <class T>
+// Either a value or an error, like absl::StatusOr. The error type is
+// titlecert::Error everywhere but at the issuer's HTTP edge, which carries
+// its own (issuer::Problem) through the same type.
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT
+  Result(E error) : v_(std::move(error)) {}            // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   const T& value() const& { assert(ok()); return std::get<0>(v_); }
@@ -47,11 +49,11 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  const E& error() const { assert(!ok()); return std::get<1>(v_); }
   Code code() const { return ok() ? Code::OK : error().code; }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // A Result with no value.

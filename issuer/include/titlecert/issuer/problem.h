@@ -38,56 +38,24 @@ Problem fromError(const Error& e, std::string field = {});
 
 struct Done {};
 
-// A value or a Problem (the issuer's counterpart of titlecert::Result).
+// A value or a Problem: titlecert::Result with the HTTP edge's error type
+// (TC_TRY / TC_ASSIGN work on it as on any Result).
 template <class T>
-class [[nodiscard]] Expected {
- public:
-  Expected(T value) : v_(std::move(value)) {}    // NOLINT: implicit by design
-  Expected(Problem p) : v_(std::move(p)) {}      // NOLINT
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
-  const T& operator*() const& { return value(); }
-  T& operator*() & { return value(); }
-  const T* operator->() const { return &value(); }
-  T* operator->() { return &value(); }
-  const Problem& problem() const { assert(!ok()); return std::get<1>(v_); }
-
- private:
-  std::variant<T, Problem> v_;
-};
+using Expected = Result<T, Problem>;
 
 using Outcome = Expected<Done>;
 inline Outcome success() { return Done{}; }
 
 }  // namespace titlecert::issuer
 
-// Return the Problem of an Expected expression from the enclosing function.
-#define ISS_TRY(expr)                                   \
-  do {                                                  \
-    auto&& iss_try_r_ = (expr);                         \
-    if (!iss_try_r_.ok()) return iss_try_r_.problem();  \
-  } while (0)
-
-#define ISS_CONCAT_INNER_(a, b) a##b
-#define ISS_CONCAT_(a, b) ISS_CONCAT_INNER_(a, b)
-// ISS_ASSIGN(auto x, expr): x = expr's value, or return its Problem.
-#define ISS_ASSIGN(decl, expr) ISS_ASSIGN_IMPL_(ISS_CONCAT_(iss_assign_r_, __LINE__), decl, expr)
-#define ISS_ASSIGN_IMPL_(tmp, decl, expr) \
-  auto tmp = (expr);                      \
-  if (!tmp.ok()) return tmp.problem();    \
-  decl = std::move(tmp).value()
-
-// The same over a titlecert::Result / Status (common/): its Error becomes a
-// Problem through fromError.
+// TC_TRY / TC_ASSIGN over a titlecert::Result / Status (common/) whose
+// Error must become a Problem (through fromError).
 #define ISS_TRY_TC(expr)                                                        \
   do {                                                                          \
     auto&& iss_trytc_r_ = (expr);                                               \
     if (!iss_trytc_r_.ok()) return ::titlecert::issuer::fromError(iss_trytc_r_.error()); \
   } while (0)
-#define ISS_ASSIGN_TC(decl, expr) ISS_ASSIGN_TC_IMPL_(ISS_CONCAT_(iss_assigntc_r_, __LINE__), decl, expr)
+#define ISS_ASSIGN_TC(decl, expr) ISS_ASSIGN_TC_IMPL_(TC_CONCAT_(iss_assigntc_r_, __LINE__), decl, expr)
 #define ISS_ASSIGN_TC_IMPL_(tmp, decl, expr)                                  \
   auto tmp = (expr);                                                          \
   if (!tmp.ok()) return ::titlecert::issuer::fromError(tmp.error());          \
