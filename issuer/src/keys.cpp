@@ -180,6 +180,19 @@ Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
   });
 }
 
+// A fresh signing key stored (encrypted) as the active one, in the caller's
+// transaction.
+static OwnKey storeNewKey(Poco::Data::Session& s, Service::Core& core, const NewKey& fresh, std::int64_t when) {
+  const std::int64_t id = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
+  return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
+}
+
+// After the transaction committed: the service signs with `key` from now on.
+static void activate(Service::Core& core, const std::optional<OwnKey>& key) {
+  core.active = key;
+  core.activeAlg.store(key->key.alg());
+}
+
 Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
   Core& core = *core_;
   TC_TRY(requireRole(by, {Role::Admin}));
@@ -194,17 +207,13 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
           retireActive(s, core.active->id, when + 1, when);
           change.retiredKid = core.active->kidHex;
         }
-        const std::int64_t id = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
-        installed = OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
+        installed = storeNewKey(s, core, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(fresh.key.alg()));
         audit::append(s, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
         return change;
       },
-      [&](const KeyChange&) {
-        core.active = installed;
-        core.activeAlg.store(installed->key.alg());
-      });
+      [&](const KeyChange&) { activate(core, installed); });
   if (r.ok()) {
     core.contentChanged();
     Poco::Logger::get("titlecert.issuer").notice("signing key rotated: new kid " + r->kid + ", retired " + r->retiredKid);
@@ -239,10 +248,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
         KeyChange change;
         change.retiredKid = kid;
         installed = core.active;
-        if (row->state == "active" || !installed) {
-          const std::int64_t newId = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
-          installed = OwnKey{newId, fresh.key, toHex(fresh.key.publicKey().kid())};
-        }
+        if (row->state == "active" || !installed) installed = storeNewKey(s, core, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(installed->key.alg()));
         change.resigned = resignAll(s, row->id, *installed, when, by);
@@ -250,10 +256,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
                       {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
         return change;
       },
-      [&](const KeyChange&) {
-        core.active = installed;
-        core.activeAlg.store(installed->key.alg());
-      });
+      [&](const KeyChange&) { activate(core, installed); });
   if (r.ok()) {
     core.contentChanged();
     Poco::Logger::get("titlecert.issuer")
