@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git curl
   clang libclang-rt-14-dev            # libFuzzer + sanitizers
-  libssl-dev                          # OpenSSL 3: SM2/SM3, Ed25519, P-256, scrypt
+  libssl-dev openssl                  # OpenSSL 3: SM2/SM3, Ed25519, P-256, scrypt (CLI: test keys)
   nlohmann-json3-dev                  # JSON for manifests, catalogue, CLI output
   libqrencode-dev                     # QR rendering (issuer, demo)
   libzxing-dev                        # QR reading (verifier)
