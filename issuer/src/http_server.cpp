@@ -139,6 +139,22 @@ std::string readBody(HTTPServerRequest& request, std::size_t limit) {
   return body;
 }
 
+// Reads and drops what is left of a request body (up to 16 MiB) before the
+// answer goes out. A refused request (401, 403, 413 …) leaves its body
+// unread; closing a socket with unread input makes the kernel send a reset,
+// which can destroy the answer before the client reads it.
+bool discardUnreadBody(HTTPServerRequest& request) {
+  constexpr std::streamsize kDrainLimit = 16 << 20;
+  std::istream& in = request.stream();
+  char buffer[8192];
+  std::streamsize drained = 0;
+  while (in && drained < kDrainLimit) {
+    in.read(buffer, sizeof buffer);
+    drained += in.gcount();
+  }
+  return drained < kDrainLimit;
+}
+
 std::string bearerToken(const HTTPServerRequest& request) {
   const std::string header = request.get("Authorization", "");
   const std::string prefix = "Bearer ";
@@ -179,6 +195,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       Poco::Logger::get("titlecert.issuer.http").error(std::string("request failed: ") + e.what());
       reply = problemReply(internalError("the request could not be handled"));
     }
+    // Past the drain limit the connection is not reused, so nothing is left to read.
+    if (!discardUnreadBody(request)) response.setKeepAlive(false);
     send(response, reply);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     // Never the Authorization header or the body: only what identifies the request.
