@@ -323,14 +323,23 @@ Result<Bytes> encodeClaims(const Credential& c) {
 
 Result<Bytes> signCose(const Credential& c, const crypto::PrivateKey& key) {
   TC_ASSIGN(auto claims, encodeClaims(c));
+  return signClaims(claims, key);
+}
+
+Result<Bytes> signClaims(ByteView claims, const crypto::PrivateKey& key) {
   TC_ASSIGN(auto cose, cose::sign(key, claims));
   if (cose.size() > kMaxCoseBytes) return makeError(Code::PAYLOAD_TOO_LARGE, "COSE_Sign1 over 2048 bytes");
   return cose;
 }
 
-Result<std::string> issue(const Credential& c, const crypto::PrivateKey& key) {
-  TC_ASSIGN(auto cose, signCose(c, key));
+Result<std::string> issueClaims(ByteView claims, const crypto::PrivateKey& key) {
+  TC_ASSIGN(auto cose, signClaims(claims, key));
   return std::string(kPrefix) + base45::encode(cose);
+}
+
+Result<std::string> issue(const Credential& c, const crypto::PrivateKey& key) {
+  TC_ASSIGN(auto claims, encodeClaims(c));
+  return issueClaims(claims, key);
 }
 
 void KeyList::find(std::string_view iss, const crypto::Kid& kid, std::vector<const TrustedKey*>& out) const {

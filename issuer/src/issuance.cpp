@@ -167,7 +167,7 @@ void bindAndSign(Service::Core& core, Group& group) {
       }
       c.idh = *p.binding;
       auto claims = zc1::encodeClaims(c);
-      auto payload = claims ? zc1::issue(c, key) : Result<std::string>(claims.error());
+      auto payload = claims ? zc1::issueClaims(*claims, key) : Result<std::string>(claims.error());
       if (!payload) {
         p.prepareFailed = fromError(payload.error());
         continue;

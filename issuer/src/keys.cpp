@@ -82,7 +82,7 @@ void resignOne(Poco::Data::Session& s, const std::string& certNo, const Bytes& c
   zc1::Credential c = *credential;
   c.iat = static_cast<std::uint64_t>(when);
   auto newClaims = zc1::encodeClaims(c);
-  auto payload = zc1::issue(c, key.key);
+  auto payload = newClaims ? zc1::issueClaims(*newClaims, key.key) : Result<std::string>(newClaims.error());
   if (!newClaims || !payload) throw std::runtime_error("re-signing " + certNo + " failed");
   std::string no = certNo, old = oldPayload, text = *payload, reason = "key compromised";
   Poco::Int64 oldKey = oldKeyId, newKey = key.id, at = when;

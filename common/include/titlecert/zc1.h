@@ -95,6 +95,10 @@ Result<Bytes> encodeClaims(const Credential& c);
 // COSE_Sign1 bytes (tagged) and the full "ZC1:" text.
 Result<Bytes> signCose(const Credential& c, const crypto::PrivateKey& key);
 Result<std::string> issue(const Credential& c, const crypto::PrivateKey& key);
+// The same from claims already encoded by encodeClaims (callers that keep
+// the claims bytes need not encode twice).
+Result<Bytes> signClaims(ByteView claims, const crypto::PrivateKey& key);
+Result<std::string> issueClaims(ByteView claims, const crypto::PrivateKey& key);
 
 // ---- Opening a credential ------------------------------------------------
 
