@@ -1,5 +1,7 @@
 // The C API over verifier::Verifier. Every entry point catches everything:
 // no exception crosses into C.
+#include <memory>
+#include <mutex>
 #include <new>
 
 #include "titlecert/scan.h"
@@ -15,11 +17,21 @@ struct tc_verifier {
   Verifier verifier;
 };
 
+// The JSON and text forms, rendered on first request only (a terminal that
+// reads the code and a field or two should not pay for four renderings);
+// call_once keeps concurrent readers of one result safe.
+struct Renderings {
+  enum Kind { kJsonZh, kJsonEn, kTextZh, kTextEn, kCount };
+  std::once_flag once[kCount];
+  std::string text[kCount];
+};
+
 struct tc_result {
   Verifier verifier;  // keeps the bundle (names, rows) alive as long as the result
   Outcome outcome;
+  std::string input;
   std::string titleZh, titleEn, type;
-  std::string jsonZh, jsonEn, textZh, textEn;
+  std::unique_ptr<Renderings> rendered = std::make_unique<Renderings>();
 };
 
 struct tc_result_list {
@@ -53,15 +65,25 @@ std::string titleOf(const Verifier& v, const Outcome& o, Lang lang) {
 }
 
 tc_result makeResult(const Verifier& v, Outcome o, const std::string& input) {
-  tc_result r{v, std::move(o), {}, {}, {}, {}, {}, {}, {}};
+  tc_result r{v, std::move(o), input, {}, {}, {}};
   r.titleZh = titleOf(v, r.outcome, Lang::Zh);
   r.titleEn = titleOf(v, r.outcome, Lang::En);
   if (r.outcome.credential) r.type = r.outcome.credential->title() ? "title" : "qualification";
-  r.jsonZh = v.toJson(r.outcome, input, Lang::Zh);
-  r.jsonEn = v.toJson(r.outcome, input, Lang::En);
-  r.textZh = v.toHuman(r.outcome, Lang::Zh);
-  r.textEn = v.toHuman(r.outcome, Lang::En);
   return r;
+}
+
+const char* rendering(const tc_result* r, tc_lang lang, bool json) {
+  const Lang l = lang == TC_LANG_EN ? Lang::En : Lang::Zh;
+  const int kind = (json ? Renderings::kJsonZh : Renderings::kTextZh) + (l == Lang::En ? 1 : 0);
+  Renderings& out = *r->rendered;
+  try {
+    std::call_once(out.once[kind], [&] {
+      out.text[kind] = json ? r->verifier.toJson(r->outcome, r->input, l) : r->verifier.toHuman(r->outcome, l);
+    });
+  } catch (...) {
+    return "";  // nothing crosses into C; a failed rendering is empty
+  }
+  return out.text[kind].c_str();
 }
 
 titlecert::verifier::VerifyOptions optionsFor(const char* idNumber) {
@@ -184,14 +206,8 @@ size_t tc_result_warning_count(const tc_result* r) { return r ? r->outcome.warni
 tc_code tc_result_warning_at(const tc_result* r, size_t index) {
   return r && index < r->outcome.warnings.size() ? toC(r->outcome.warnings[index]) : TC_INVALID_ARGUMENT;
 }
-const char* tc_result_json(const tc_result* r, tc_lang lang) {
-  if (!r) return "";
-  return (lang == TC_LANG_EN ? r->jsonEn : r->jsonZh).c_str();
-}
-const char* tc_result_text(const tc_result* r, tc_lang lang) {
-  if (!r) return "";
-  return (lang == TC_LANG_EN ? r->textEn : r->textZh).c_str();
-}
+const char* tc_result_json(const tc_result* r, tc_lang lang) { return r ? rendering(r, lang, true) : ""; }
+const char* tc_result_text(const tc_result* r, tc_lang lang) { return r ? rendering(r, lang, false) : ""; }
 void tc_result_free(tc_result* r) { delete r; }
 
 }  // extern "C"
