@@ -11,8 +11,9 @@
  * Time: `now` (seconds since 1970-01-01 UTC) is always passed in.
  *
  * Threads: a tc_verifier is immutable; any number of threads may call
- * tc_verify_* on one verifier at once. tc_result/tc_result_list objects are
- * not shared between threads while being freed.
+ * tc_verify_* on one verifier at once. The accessors of one tc_result may be
+ * called from several threads (tc_result_json/_text render on first use,
+ * once); a result or list must not be freed while another thread uses it.
  */
 #ifndef TITLECERT_VERIFY_H
 #define TITLECERT_VERIFY_H
