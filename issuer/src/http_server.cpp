@@ -11,6 +11,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -18,6 +19,7 @@
 #include <Poco/NumberParser.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
+#include <openssl/ssl.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -383,6 +385,10 @@ Poco::Net::Context::Ptr tlsContext(const Config& c) {
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
   ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1 |
                         Poco::Net::Context::PROTO_TLSV1_1);
+  // Poco loads the key, then the certificate; OpenSSL silently drops a key
+  // that does not match it, and every handshake would fail. Refuse instead.
+  if (SSL_CTX_check_private_key(ctx->sslContext()) != 1)
+    throw Poco::Net::SSLContextException("the private key is not the certificate's");
   return ctx;
 }
 
@@ -411,12 +417,24 @@ void HttpServer::stop() {
 
 Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const std::string& listen) {
   const Config& config = service.config();
+  // The TLS files first, so that an error names them and not the address.
+  Poco::Net::Context::Ptr context;
+  if (!config.tlsCertificate.empty()) {
+    try {
+      context = tlsContext(config);
+    } catch (const Poco::Exception& e) {
+      return badRequest("http.tls.certificate",
+                        "http.tls.certificate " + config.tlsCertificate + " / http.tls.private_key " +
+                            config.tlsPrivateKey + ": " + e.displayText(),
+                        "BAD_CONFIG");
+    }
+  }
   try {
     auto impl = std::make_unique<Impl>();
     const Poco::Net::SocketAddress address(listen);
     std::unique_ptr<Poco::Net::ServerSocket> socket;
-    if (!config.tlsCertificate.empty()) {
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, tlsContext(config));
+    if (context) {
+      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
       impl->tls = true;
     } else {
       socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
