@@ -684,6 +684,41 @@ void tamper(const std::string& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
+std::vector<issuer::BatchRow> batchOf(std::size_t count, std::size_t firstLine = 1) {
+  std::vector<issuer::BatchRow> rows;
+  for (std::size_t i = 0; i < count; ++i)
+    rows.push_back({firstLine + i, titleBody("批" + std::to_string(firstLine + i), cnId(static_cast<int>(firstLine + i))).dump(),
+                    std::nullopt});
+  return rows;
+}
+
+// A row the database itself refuses while the group is written (here a
+// trigger stands in for any storage-level refusal) fails alone: the group
+// is written again without it, the others keep dense indexes.
+TEST(IssuerBatch, ARowTheDatabaseRefusesFailsAloneAndTheOthersStayDense) {
+  IssuerWorld w(noServer());
+  w.stop();
+  tamper(w.dir + "/issuer.db",
+         "CREATE TRIGGER refuse_one BEFORE INSERT ON certificates WHEN NEW.holder_name = '批7'"
+         " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+  w.reopen();
+  const auto outcomes = w.service->issueBatch(batchOf(20), issuer::localOperator());
+  ASSERT_EQ(outcomes.size(), 20u);
+  std::uint64_t nextIndex = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].line == 7) {
+      EXPECT_FALSE(outcomes[i].result.ok());
+      continue;
+    }
+    ASSERT_TRUE(outcomes[i].result.ok()) << outcomes[i].line << ": " << outcomes[i].result.error().message;
+    EXPECT_EQ(outcomes[i].result->statusIndex, nextIndex++);
+  }
+  EXPECT_EQ(nextIndex, 19u);
+  const auto check = w.service->verifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->intact) << check->reason;
+}
+
 TEST(IssuerAudit, TheChainListsEveryChangeAndIsAppendOnly) {
   IssuerWorld w;
   const std::string no = w.post("/v1/certificates", titleBody(), w.clerkToken).json()["cert_no"];

@@ -4,6 +4,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <stdexcept>
+
 #include "titlecert/crypto.h"
 #include "titlecert/dates.h"
 
@@ -22,7 +24,11 @@ std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t
   return toHex(crypto::sha256(asBytes(prevHash + "|" + row.dump())));
 }
 
-ChainWriter::ChainWriter(Poco::Data::Session& s) : s_(s) {
+RowsInsert ChainWriter::newEntries() {
+  return RowsInsert("audit", {"seq", "at", "actor", "action", "details", "prev_hash", "hash"});
+}
+
+ChainWriter::ChainWriter(Poco::Data::Session& s) : s_(s), entries_(newEntries()) {
   Poco::Nullable<Poco::Int64> lastSeq;
   Poco::Nullable<std::string> lastHash;
   s_ << "SELECT seq, hash FROM audit_head WHERE id = 1", into(lastSeq), into(lastHash), now;
@@ -33,24 +39,21 @@ ChainWriter::ChainWriter(Poco::Data::Session& s) : s_(s) {
 
 void ChainWriter::append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details) {
   const std::uint64_t seq = lastSeq_ + 1;
-  std::string prev = lastHash_;
   std::string text = details.dump();
-  std::string act = action;
-  std::int64_t when = at;
-  Poco::Int64 seqValue = static_cast<Poco::Int64>(seq);
-  std::string hash = rowHash(prev, seq, at, actor.tokenId, action, text);
+  std::string hash = rowHash(lastHash_, seq, at, actor.tokenId, action, text);
   Poco::Nullable<Poco::Int64> who;
   if (actor.tokenId > 0) who = actor.tokenId;
-  s_ << "INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      use(seqValue), use(when), use(who), use(act), use(text), use(prev), use(hash), now;
+  entries_.add({static_cast<Poco::Int64>(seq), static_cast<Poco::Int64>(at), who, action, std::move(text), lastHash_, hash});
   lastSeq_ = seq;
-  lastHash_ = hash;
+  lastHash_ = std::move(hash);
 }
 
 void ChainWriter::finish() {
+  if (entries_.size() == 0) return;
+  if (auto refused = entries_.execute(s_)) throw std::runtime_error("an audit entry was refused: " + refused->reason);
+  entries_ = newEntries();
   Poco::Int64 seqValue = static_cast<Poco::Int64>(lastSeq_);
   std::string hash = lastHash_;
-  if (lastSeq_ == 0) return;
   if (hadHead_)
     s_ << "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", use(seqValue), use(hash), now;
   else

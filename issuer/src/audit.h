@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sql_rows.h"
 #include "titlecert/issuer/problem.h"
 #include "titlecert/issuer/service.h"
 
@@ -25,16 +26,20 @@ inline const std::string kGenesis(64, '0');
 std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
                     const std::string& action, const std::string& details);
 
-// Appends entries inside the caller's write transaction, reading the head
-// once and writing it once (finish()), for many entries in one transaction.
+// Appends entries inside the caller's write transaction: reads the head
+// once, chains the entries in memory, and writes them and the head with a
+// few statements in finish(), however many entries one transaction has.
 class ChainWriter {
  public:
   explicit ChainWriter(Poco::Data::Session& s);
   void append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details);
-  void finish();  // writes audit_head; call before the commit
+  void finish();  // writes the entries and audit_head; call before the commit
 
  private:
+  static RowsInsert newEntries();
+
   Poco::Data::Session& s_;
+  RowsInsert entries_;
   std::uint64_t lastSeq_ = 0;
   bool hadHead_ = false;
   std::string lastHash_;

@@ -3,6 +3,7 @@
 #include <Poco/Data/LOB.h>
 #include <Poco/Logger.h>
 #include <Poco/Nullable.h>
+#include <Poco/Data/Statement.h>
 
 #include <atomic>
 #include <future>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "audit.h"
+#include "sql_rows.h"
 #include "titlecert/dates.h"
 
 using namespace Poco::Data::Keywords;
@@ -44,23 +46,67 @@ struct RowFailure {
   Problem problem;
 };
 
-bool certNoTaken(Poco::Data::Session& s, const std::string& certNo) {
-  std::string no = certNo;
-  int count = 0;
-  s << "SELECT COUNT(*) FROM certificates WHERE cert_no = ?", use(no), into(count), now;
-  return count > 0;
-}
+// What the database already holds for a group: the certificates issued
+// for its request keys and which of its numbers are taken, each read with
+// one query per group rather than one per row.
+class Known {
+ public:
+  explicit Known(Poco::Data::Session& s) : s_(s) {}
 
-std::optional<Issued> findByRequestKey(Poco::Data::Session& s, const std::string& key) {
-  std::string k = key;
-  Poco::Nullable<std::string> certNo, payload, kid;
-  Poco::Int64 index = 0, issuedAt = 0;
-  s << "SELECT c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
-       " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key = ?",
-      use(k), into(certNo), into(index), into(payload), into(kid), into(issuedAt), now;
-  if (certNo.isNull()) return std::nullopt;
-  return Issued{certNo.value(), static_cast<std::uint64_t>(index), payload.value(), kid.value(), issuedAt, true};
-}
+  void loadRequestKeys(const std::vector<std::string>& keys) {
+    forChunks(keys, [&](std::size_t from, std::size_t count) {
+      std::vector<std::string> requestKeys, certNos, payloads, kids;
+      std::vector<Poco::Int64> indexes, issuedAts;
+      Poco::Data::Statement st(s_);
+      st << "SELECT c.request_key, c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
+            " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key IN " + parenthesisedPlaceholders(count);
+      for (std::size_t i = from; i < from + count; ++i) bindValue(st, keys[i]);
+      st, into(requestKeys), into(certNos), into(indexes), into(payloads), into(kids), into(issuedAts);
+      st.execute();
+      for (std::size_t r = 0; r < requestKeys.size(); ++r)
+        issued_[requestKeys[r]] =
+            Issued{certNos[r], static_cast<std::uint64_t>(indexes[r]), payloads[r], kids[r], issuedAts[r], true};
+    });
+  }
+
+  std::optional<Issued> issuedFor(const std::string& requestKey) const {
+    auto it = issued_.find(requestKey);
+    if (it == issued_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void loadNumbers(const std::vector<std::string>& numbers) {
+    forChunks(numbers, [&](std::size_t from, std::size_t count) {
+      std::vector<std::string> taken;
+      Poco::Data::Statement st(s_);
+      st << "SELECT cert_no FROM certificates WHERE cert_no IN " + parenthesisedPlaceholders(count);
+      for (std::size_t i = from; i < from + count; ++i) bindValue(st, numbers[i]);
+      st, into(taken);
+      st.execute();
+      for (std::size_t i = from; i < from + count; ++i) numbers_[numbers[i]] = false;
+      for (const std::string& no : taken) numbers_[no] = true;
+    });
+  }
+
+  // A number loaded before, or asked now (an auto number past the
+  // predicted ones, when some of those were taken).
+  bool numberTaken(const std::string& certNo) {
+    if (auto it = numbers_.find(certNo); it != numbers_.end()) return it->second;
+    loadNumbers({certNo});
+    return numbers_[certNo];
+  }
+
+ private:
+  template <class F>
+  static void forChunks(const std::vector<std::string>& keys, F&& f) {
+    for (std::size_t from = 0; from < keys.size(); from += kKeysPerStatement)
+      f(from, std::min(kKeysPerStatement, keys.size() - from));
+  }
+
+  Poco::Data::Session& s_;
+  std::map<std::string, Issued> issued_;
+  std::map<std::string, bool> numbers_;  // number -> taken
+};
 
 // The gap-free counters of one transaction: read once, advanced in memory,
 // written back once before the commit.
@@ -68,16 +114,12 @@ class Counters {
  public:
   explicit Counters(Poco::Data::Session& s) : s_(s) {}
   std::uint64_t next(const std::string& name, std::uint64_t first) {
-    auto it = values_.find(name);
-    if (it == values_.end()) {
-      std::string n = name;
-      Poco::Nullable<Poco::Int64> current;
-      s_ << "SELECT next_value FROM counters WHERE name = ?", use(n), into(current), now;
-      it = values_.emplace(name, Entry{current.isNull() ? first : static_cast<std::uint64_t>(current.value()), !current.isNull(), false}).first;
-    }
-    it->second.changed = true;
-    return it->second.value++;
+    Entry& e = entry(name, first);
+    e.changed = true;
+    return e.value++;
   }
+  // The value next() would return, without taking it.
+  std::uint64_t peek(const std::string& name, std::uint64_t first) { return entry(name, first).value; }
   void flush() {
     for (auto& [name, e] : values_) {
       if (!e.changed) continue;
@@ -98,12 +140,43 @@ class Counters {
     bool stored;
     bool changed;
   };
+  Entry& entry(const std::string& name, std::uint64_t first) {
+    auto it = values_.find(name);
+    if (it == values_.end()) {
+      std::string n = name;
+      Poco::Nullable<Poco::Int64> current;
+      s_ << "SELECT next_value FROM counters WHERE name = ?", use(n), into(current), now;
+      it = values_.emplace(name, Entry{current.isNull() ? first : static_cast<std::uint64_t>(current.value()), !current.isNull(), false}).first;
+    }
+    return it->second;
+  }
   Poco::Data::Session& s_;
   std::map<std::string, Entry> values_;
 };
 
+// Reads what the database holds for the group's request keys and numbers,
+// predicting the automatic numbers the counter will hand out.
+void loadKnown(Service::Core& core, Counters& counters, const Group& group, std::int64_t when, Known& known) {
+  std::vector<std::string> keys, numbers;
+  std::uint64_t autoRows = 0;
+  for (const auto& item : group) {
+    if (item->result) continue;
+    if (item->draft.requestKey) keys.push_back(*item->draft.requestKey);
+    if (item->autoNumber)
+      ++autoRows;
+    else
+      numbers.push_back(item->draft.credential.certNo);
+  }
+  known.loadRequestKeys(keys);
+  const std::uint64_t first = counters.peek(certNoCounter(core.config, when), 1);
+  for (std::uint64_t i = 0; i < autoRows; ++i) numbers.push_back(formatCertNo(core.config, when, first + i));
+  known.loadNumbers(numbers);
+}
+
 // Phase A: numbers and indexes, in queue order, from the counters.
 void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, Group& group, std::int64_t when) {
+  Known known(s);
+  loadKnown(core, counters, group, when, known);
   std::set<std::string> numbersInGroup;
   std::map<std::string, std::shared_ptr<PendingIssue>> keysInGroup;
   const std::string counter = certNoCounter(core.config, when);
@@ -115,7 +188,7 @@ void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, G
     if (p.result) continue;
     zc1::Credential& c = p.draft.credential;
     if (p.draft.requestKey) {
-      if (auto existing = findByRequestKey(s, *p.draft.requestKey)) {
+      if (auto existing = known.issuedFor(*p.draft.requestKey)) {
         p.result = *existing;
         continue;
       }
@@ -127,8 +200,8 @@ void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, G
     if (p.autoNumber) {
       do {
         c.certNo = formatCertNo(core.config, when, counters.next(counter, 1));
-      } while (numbersInGroup.count(c.certNo) || certNoTaken(s, c.certNo));
-    } else if (numbersInGroup.count(c.certNo) || certNoTaken(s, c.certNo)) {
+      } while (numbersInGroup.count(c.certNo) || known.numberTaken(c.certNo));
+    } else if (numbersInGroup.count(c.certNo) || known.numberTaken(c.certNo)) {
       p.result = Expected<Issued>(conflict("cert_no " + c.certNo + " is already used"));
       continue;
     }
@@ -182,22 +255,31 @@ void bindAndSign(Service::Core& core, Group& group) {
   for (auto& t : pool) t.join();
 }
 
-void insertRow(Poco::Data::Session& s, const PendingIssue& p, const OwnKey& key, const Bytes& claims,
-               const std::string& payload, std::int64_t when) {
+RowsInsert certificateRows() {
+  return RowsInsert("certificates", {"cert_no", "iss", "status_index", "type", "holder_name", "holder_id_masked", "idh",
+                                     "fields", "claims", "payload", "key_id", "issued_at", "issued_by", "request_key"});
+}
+
+SqlRow certificateRow(const PendingIssue& p, const OwnKey& key, std::int64_t when) {
   const zc1::Credential& c = p.draft.credential;
-  std::string certNo = c.certNo, iss = c.iss, type = c.title() ? "title" : "qualification";
-  std::string name = c.holderName, masked = p.draft.maskedId, idhHex = toHex(c.idh), fields = p.draft.fields.dump();
-  std::string text = payload;
-  Poco::Int64 index = static_cast<Poco::Int64>(c.statusIndex), keyId = key.id, at = when;
-  Poco::Data::BLOB claimsBlob(claims.data(), claims.size());
   Poco::Nullable<Poco::Int64> by;
   if (p.actor.tokenId > 0) by = p.actor.tokenId;
   Poco::Nullable<std::string> requestKey;
   if (p.draft.requestKey) requestKey = *p.draft.requestKey;
-  s << "INSERT INTO certificates (cert_no, iss, status_index, type, holder_name, holder_id_masked, idh, fields,"
-       " claims, payload, key_id, issued_at, issued_by, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      use(certNo), use(iss), use(index), use(type), use(name), use(masked), use(idhHex), use(fields), use(claimsBlob),
-      use(text), use(keyId), use(at), use(by), use(requestKey), now;
+  return {c.certNo,
+          c.iss,
+          static_cast<Poco::Int64>(c.statusIndex),
+          std::string(c.title() ? "title" : "qualification"),
+          c.holderName,
+          p.draft.maskedId,
+          toHex(c.idh),
+          p.draft.fields.dump(),
+          Poco::Data::BLOB(p.claims.data(), p.claims.size()),
+          p.payload,
+          static_cast<Poco::Int64>(key.id),
+          static_cast<Poco::Int64>(when),
+          by,
+          requestKey};
 }
 
 nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
@@ -213,25 +295,31 @@ nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std:
   return d;
 }
 
-// Phase C: store and audit each signed draft.
+// Phase C: store and audit the signed drafts, a few statements for the
+// whole group.
 std::optional<RowFailure> store(Service::Core& core, Poco::Data::Session& s, Group& group, std::int64_t when) {
   const std::optional<OwnKey>& active = core.active;
+  RowsInsert rows = certificateRows();
+  std::vector<std::size_t> rowOf;  // group index of each inserted row
   audit::ChainWriter chain(s);
   for (std::size_t i = 0; i < group.size(); ++i) {
     PendingIssue& p = *group[i];
     if (!p.allocated) continue;
     if (!active) return RowFailure{i, unavailable("no active signing key")};
     if (p.prepareFailed) return RowFailure{i, *p.prepareFailed};
-    try {
-      insertRow(s, p, *active, p.claims, p.payload, when);
-      chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
-    } catch (const std::exception& e) {
-      return RowFailure{i, problemFromException("issue", e)};
-    }
+    rows.add(certificateRow(p, *active, when));
+    rowOf.push_back(i);
+    chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
+  }
+  // A refused row: the caller rolls back and runs the group without it.
+  if (auto refused = rows.execute(s))
+    return RowFailure{rowOf[refused->index], problemFromException("issue", std::runtime_error(refused->reason))};
+  chain.finish();
+  for (std::size_t i : rowOf) {
+    PendingIssue& p = *group[i];
     const zc1::Credential& c = p.draft.credential;
     p.issued = Issued{c.certNo, c.statusIndex, p.payload, active->kidHex, when, false};
   }
-  chain.finish();
   return std::nullopt;
 }
 
