@@ -692,6 +692,55 @@ std::vector<issuer::BatchRow> batchOf(std::size_t count, std::size_t firstLine =
   return rows;
 }
 
+std::string certNoOf(int seq) {
+  char no[32];
+  std::snprintf(no, sizeof no, "650100-2026-%06d", seq);
+  return no;
+}
+
+// 300 rows in groups of 200 (the first group written with more than one
+// INSERT): numbers taken by hand before, in the database, are skipped,
+// indexes stay dense, progress comes once per committed group, and the
+// audit chain holds.
+TEST(IssuerBatch, ManyGroupsSkipNumbersTakenByHandAndKeepIndexesDense) {
+  IssuerWorld w(withProperties({"batch.commit_rows = 200"}));
+  for (int taken : {3, 130}) {
+    json body = titleBody("手工" + std::to_string(taken), cnId(1000 + taken));
+    body["cert_no"] = certNoOf(taken);
+    ASSERT_EQ(w.post("/v1/certificates", body, w.clerkToken).status, 201);
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> progress;  // (rows in the group, done)
+  const auto outcomes = w.service->issueBatch(batchOf(300), issuer::localOperator(),
+                                              [&](std::span<const issuer::RowOutcome> committed, std::size_t done, std::size_t total) {
+                                                EXPECT_EQ(total, 300u);
+                                                progress.emplace_back(committed.size(), done);
+                                              });
+  EXPECT_EQ(progress, (std::vector<std::pair<std::size_t, std::size_t>>{{200, 200}, {100, 300}}));
+  ASSERT_EQ(outcomes.size(), 300u);
+  std::set<std::string> numbers;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    ASSERT_TRUE(outcomes[i].result.ok()) << i << ": " << outcomes[i].result.error().message;
+    EXPECT_EQ(outcomes[i].line, i + 1);
+    EXPECT_EQ(outcomes[i].result->statusIndex, i + 2) << "the two issued by hand took 0 and 1";
+    numbers.insert(outcomes[i].result->certNo);
+  }
+  std::set<std::string> expected;
+  for (int seq = 1; seq <= 302; ++seq)
+    if (seq != 3 && seq != 130) expected.insert(certNoOf(seq));
+  EXPECT_EQ(numbers, expected);
+  const auto check = w.service->verifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->intact) << check->reason;
+  EXPECT_EQ(check->entries, 1u /*init*/ + 1 /*key*/ + 3 /*admin, clerk, auditor tokens*/ + 2 + 300);
+  // A rerun finds every row by its request key, in one group or several.
+  const auto again = w.service->issueBatch(batchOf(300), issuer::localOperator());
+  for (std::size_t i = 0; i < again.size(); ++i) {
+    ASSERT_TRUE(again[i].result.ok());
+    EXPECT_TRUE(again[i].result->existed);
+    EXPECT_EQ(again[i].result->certNo, outcomes[i].result->certNo);
+  }
+}
+
 // A row the database itself refuses while the group is written (here a
 // trigger stands in for any storage-level refusal) fails alone: the group
 // is written again without it, the others keep dense indexes.

@@ -214,20 +214,16 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!rows) return report(rows.error());
     auto service = openService();
     if (!service) return kUsage;
-    const std::size_t chunk = service->config().batchCommitRows;
-    std::size_t failed = 0, done = 0;
+    std::size_t failed = 0;
     drawProgress(0, rows->size());
-    for (std::size_t start = 0; start < rows->size(); start += chunk) {
-      std::vector<BatchRow> part(rows->begin() + static_cast<std::ptrdiff_t>(start),
-                                 rows->begin() + static_cast<std::ptrdiff_t>(std::min(rows->size(), start + chunk)));
-      for (const RowOutcome& o : service->issueBatch(part, localOperator())) {
+    service->issueBatch(*rows, localOperator(), [&](std::span<const RowOutcome> committed, std::size_t done, std::size_t total) {
+      for (const RowOutcome& o : committed) {
         if (!o.result.ok()) ++failed;
         std::cout << rowOutcomeJson(o) << "\n";
       }
       std::cout.flush();
-      done += part.size();
-      drawProgress(done, rows->size());
-    }
+      drawProgress(done, total);
+    });
     std::cerr << "\n" << (rows->size() - failed) << " row(s) issued or already issued, " << failed << " failed\n";
     return failed ? kRefused : kDone;
   }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "audit.h"
@@ -364,10 +365,10 @@ std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, c
     return out;
   }
   const std::size_t chunk = core_->config.batchCommitRows;
-  for (std::size_t start = 0; start < rows.size(); start += chunk) {
+  // Rows are validated on several threads (parsing, catalogue checks and
+  // the size estimate need no lock); the writer then takes them in order.
+  auto validate = [&](std::size_t start) {
     const std::size_t end = std::min(rows.size(), start + chunk);
-    // Rows are validated on several threads (parsing, catalogue checks and
-    // the size estimate need no lock); the writer then takes them in order.
     std::vector<Expected<Draft>> drafts(end - start, Expected<Draft>(internalError("not parsed")));
     std::atomic<std::size_t> next{start};
     auto work = [&] {
@@ -378,9 +379,20 @@ std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, c
     for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+    return drafts;
+  };
+  // The next group is validated while this one is numbered, signed and
+  // committed: the commit mostly waits for the disk, and the writer's
+  // work is on one thread.
+  std::future<std::vector<Expected<Draft>>> validated = std::async(std::launch::async, validate, 0);
+  for (std::size_t start = 0; start < rows.size(); start += chunk) {
+    const std::size_t end = std::min(rows.size(), start + chunk);
+    std::vector<Expected<Draft>> drafts = validated.get();
+    if (end < rows.size()) validated = std::async(std::launch::async, validate, end);
     auto results = issueDrafts(*core_, std::move(drafts), by);
+    const std::size_t first = out.size();
     for (std::size_t i = start; i < end; ++i) out.push_back({rows[i].line, std::move(results[i - start])});
-    if (progress) progress(end, rows.size());
+    if (progress) progress(std::span<const RowOutcome>(out.data() + first, out.size() - first), end, rows.size());
   }
   return out;
 }

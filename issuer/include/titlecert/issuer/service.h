@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,7 +105,9 @@ struct RowOutcome {
 // One JSON object per row: {"line", "status": "issued"|"exists"|"error", ...}.
 std::string rowOutcomeJson(const RowOutcome& r);
 
-using Progress = std::function<void(std::size_t done, std::size_t total)>;
+// Called after each group commits, with that group's outcomes and how many
+// rows of the batch are done.
+using Progress = std::function<void(std::span<const RowOutcome> committed, std::size_t done, std::size_t total)>;
 
 struct KeyChange {
   std::string kid;      // the new signing key (hex)
