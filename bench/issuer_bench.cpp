@@ -85,7 +85,7 @@ Bench& bench(crypto::Alg alg) {
   std::string pattern = (std::filesystem::temp_directory_path() / "titlecert-bench-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) std::abort();
   b->dir = pattern + "/data";
-  auto init = Service::init({b->dir, "bench-passphrase", alg, std::nullopt, std::nullopt}, b->clock);
+  auto init = Service::init({b->dir, "bench-passphrase", alg, std::nullopt, std::nullopt, std::nullopt, std::nullopt}, b->clock);
   if (!init) std::abort();
   b->token = init->adminToken;
   auto s = Service::open({b->dir, "bench-passphrase", std::make_shared<PrecomputedBinder>()}, b->clock);

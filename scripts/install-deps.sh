@@ -12,6 +12,7 @@ packages=(
   libzxing-dev                        # QR reading (verifier)
   libpng-dev libjpeg-dev              # image loading for ZXing-cpp 1.4
   libsqlite3-dev                      # issuer storage
+  libpq-dev postgresql                # issuer storage for several instances; tests run a throwaway cluster
   libpoco-dev                         # issuer HTTP service
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)

@@ -2,6 +2,7 @@
 // (CONTRACT.md, "titlecert-issuer"; docs/issuer.md).
 //
 //   titlecert-issuer init  --data DIR [--alg SM2-SM3|EdDSA|ES256] [--iss CODE] [--region CODE]
+//                          [--db-connector sqlite|postgresql --db-connection TEXT]
 //   titlecert-issuer serve --data DIR [--listen 127.0.0.1:8080]
 //   titlecert-issuer issue --data DIR --csv FILE         batch issuance, a JSON line per row on stdout
 //   titlecert-issuer audit verify --data DIR
@@ -45,6 +46,7 @@ constexpr int kDone = 0, kRefused = 1, kUsage = 2;
 
 const char* kUsageText =
     "usage: titlecert-issuer init  --data DIR [--alg SM2-SM3|EdDSA|ES256] [--iss CODE] [--region CODE]\n"
+    "                              [--db-connector sqlite|postgresql --db-connection TEXT]\n"
     "       titlecert-issuer serve --data DIR [--listen 127.0.0.1:8080]\n"
     "       titlecert-issuer issue --data DIR --csv FILE\n"
     "       titlecert-issuer audit verify --data DIR\n"
@@ -84,7 +86,8 @@ class IssuerApp : public Poco::Util::ServerApplication {
     ServerApplication::defineOptions(options);
     for (const auto& [name, arg] : std::vector<std::pair<std::string, std::string>>{
              {"data", "DIR"}, {"alg", "ALG"}, {"iss", "CODE"}, {"region", "CODE"}, {"listen", "HOST:PORT"},
-             {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"}})
+             {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"},
+             {"db-connector", "NAME"}, {"db-connection", "TEXT"}})
       options.addOption(Option(name, "", "see --help").required(false).repeatable(false).argument(arg));
     options.addOption(Option("help", "h", "show the usage").required(false).repeatable(false));
   }
@@ -176,6 +179,8 @@ class IssuerApp : public Poco::Util::ServerApplication {
     }
     if (!value("iss").empty()) o.iss = value("iss");
     if (!value("region").empty()) o.region = value("region");
+    if (!value("db-connector").empty()) o.dbConnector = value("db-connector");
+    if (!value("db-connection").empty()) o.dbConnection = value("db-connection");
     auto r = Service::init(o, clock_);
     if (!r) return report(r.error());
     std::cout << r->toJson() << std::endl;

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "db.h"
 #include "titlecert/crypto.h"
 #include "titlecert/dates.h"
 
@@ -55,9 +56,9 @@ void ChainWriter::finish() {
   Poco::Int64 seqValue = static_cast<Poco::Int64>(lastSeq_);
   std::string hash = lastHash_;
   if (hadHead_)
-    s_ << "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", use(seqValue), use(hash), now;
+    s_ << sql(s_, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), use(seqValue), use(hash), now;
   else
-    s_ << "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", use(seqValue), use(hash), now;
+    s_ << sql(s_, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"), use(seqValue), use(hash), now;
   hadHead_ = true;
 }
 
@@ -120,7 +121,7 @@ nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t 
   Poco::Data::Statement select(s);
   Poco::Int64 after = static_cast<Poco::Int64>(afterSeq);
   Poco::Int64 lim = static_cast<Poco::Int64>(limit);
-  select << "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?",
+  select << sql(s, "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"),
       use(after), use(lim), now;
   Poco::Data::RecordSet rs(select);
   nlohmann::json entries = nlohmann::json::array();

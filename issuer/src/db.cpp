@@ -3,6 +3,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 
 #include <filesystem>
 
@@ -114,9 +115,16 @@ std::vector<Migration> migrations(const Dialect& d) {
   };
 }
 
-// SQLite only: the audit table refuses UPDATE and DELETE (defence in depth;
-// the hash chain is what detects a change made around it).
-std::vector<std::string> sqliteAuditTriggers() {
+// The audit table refuses UPDATE and DELETE (defence in depth; the hash
+// chain is what detects a change made around it).
+std::vector<std::string> auditTriggers(const Dialect& d) {
+  if (d.name == "postgresql")
+    return {
+        "CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+        " 'BEGIN RAISE EXCEPTION ''audit is append-only''; END'",
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    };
   return {
       "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
       "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
@@ -132,6 +140,22 @@ Dialect dialectFor(const std::string& connector) {
 }
 
 int latestSchemaVersion() { return 1; }
+
+std::string sql(const Poco::Data::Session& s, std::string_view text) {
+  if (Poco::icompare(s.connector(), "postgresql") != 0) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 16);
+  int n = 0;
+  bool quoted = false;  // inside '...': a ? there is a character, not a parameter
+  for (char c : text) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted)
+      out += "$" + std::to_string(++n);
+    else
+      out += c;
+  }
+  return out;
+}
 
 Problem problemFromException(const char* what, const std::exception& e) {
   std::string detail = e.what();
@@ -197,13 +221,13 @@ Outcome Database::migrate() {
     if (m.version <= current) continue;
     beginLocked();
     try {
-      for (const std::string& sql : m.statements) s << sql, now;
-      if (m.version == 1 && dialect_.name == "sqlite")
-        for (const std::string& sql : sqliteAuditTriggers()) s << sql, now;
+      for (const std::string& statement : m.statements) s << statement, now;
+      if (m.version == 1)
+        for (const std::string& statement : auditTriggers(dialect_)) s << statement, now;
       int version = m.version;
       // Migrations record the wall-clock-free value 0: the schema's history
       // is the versions, and the audit trail records when things happened.
-      s << "INSERT INTO schema_version (version, applied_at) VALUES (?, 0)", use(version), now;
+      s << sql(s, "INSERT INTO schema_version (version, applied_at) VALUES (?, 0)"), use(version), now;
       commitLocked();
     } catch (...) {
       rollbackLocked();

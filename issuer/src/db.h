@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "titlecert/issuer/config.h"
 #include "titlecert/issuer/problem.h"
@@ -28,6 +29,11 @@ struct Dialect {
   std::string blobType;
 };
 Dialect dialectFor(const std::string& connector);
+
+// The statement text for the session's connector. Statements are written
+// with `?` parameters; Poco's PostgreSQL connector passes them through
+// unchanged, and PostgreSQL numbers its parameters ($1, $2, ...).
+std::string sql(const Poco::Data::Session& s, std::string_view text);
 
 // The newest schema version this build knows.
 int latestSchemaVersion();

@@ -58,8 +58,8 @@ class Known {
       std::vector<std::string> requestKeys, certNos, payloads, kids;
       std::vector<Poco::Int64> indexes, issuedAts;
       Poco::Data::Statement st(s_);
-      st << "SELECT c.request_key, c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
-            " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key IN " + parenthesisedPlaceholders(count);
+      st << sql(s_, "SELECT c.request_key, c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
+                    " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key IN " + parenthesisedPlaceholders(count));
       for (std::size_t i = from; i < from + count; ++i) bindValue(st, keys[i]);
       st, into(requestKeys), into(certNos), into(indexes), into(payloads), into(kids), into(issuedAts);
       st.execute();
@@ -79,7 +79,7 @@ class Known {
     forChunks(numbers, [&](std::size_t from, std::size_t count) {
       std::vector<std::string> taken;
       Poco::Data::Statement st(s_);
-      st << "SELECT cert_no FROM certificates WHERE cert_no IN " + parenthesisedPlaceholders(count);
+      st << sql(s_, "SELECT cert_no FROM certificates WHERE cert_no IN " + parenthesisedPlaceholders(count));
       for (std::size_t i = from; i < from + count; ++i) bindValue(st, numbers[i]);
       st, into(taken);
       st.execute();
@@ -126,9 +126,9 @@ class Counters {
       std::string n = name;
       Poco::Int64 v = static_cast<Poco::Int64>(e.value);
       if (e.stored)
-        s_ << "UPDATE counters SET next_value = ? WHERE name = ?", use(v), use(n), now;
+        s_ << sql(s_, "UPDATE counters SET next_value = ? WHERE name = ?"), use(v), use(n), now;
       else
-        s_ << "INSERT INTO counters (name, next_value) VALUES (?, ?)", use(n), use(v), now;
+        s_ << sql(s_, "INSERT INTO counters (name, next_value) VALUES (?, ?)"), use(n), use(v), now;
       e.stored = true;
       e.changed = false;
     }
@@ -145,7 +145,7 @@ class Counters {
     if (it == values_.end()) {
       std::string n = name;
       Poco::Nullable<Poco::Int64> current;
-      s_ << "SELECT next_value FROM counters WHERE name = ?", use(n), into(current), now;
+      s_ << sql(s_, "SELECT next_value FROM counters WHERE name = ?"), use(n), into(current), now;
       it = values_.emplace(name, Entry{current.isNull() ? first : static_cast<std::uint64_t>(current.value()), !current.isNull(), false}).first;
     }
     return it->second;

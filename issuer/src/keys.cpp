@@ -52,7 +52,7 @@ Expected<NewKey> generateKey(const Service::Core& core, crypto::Alg alg) {
 // Closes the active key's window at `closeAt` (exclusive) and marks it retired.
 void retireActive(Poco::Data::Session& s, std::int64_t keyId, std::int64_t closeAt, std::int64_t when) {
   Poco::Int64 id = keyId, to = closeAt, at = when;
-  s << "UPDATE issuer_keys SET state = 'retired', valid_to = ?, closed_at = ? WHERE id = ? AND state = 'active'", use(to),
+  s << sql(s, "UPDATE issuer_keys SET state = 'retired', valid_to = ?, closed_at = ? WHERE id = ? AND state = 'active'"), use(to),
       use(at), use(id), now;
 }
 
@@ -65,7 +65,7 @@ std::optional<KeyRow> findKey(Poco::Data::Session& s, const std::string& iss, co
   std::string i = iss, k = kid;
   Poco::Nullable<Poco::Int64> id;
   std::string alg, state;
-  s << "SELECT id, alg, state FROM issuer_keys WHERE iss = ? AND kid = ?", use(i), use(k), into(id), into(alg),
+  s << sql(s, "SELECT id, alg, state FROM issuer_keys WHERE iss = ? AND kid = ?"), use(i), use(k), into(id), into(alg),
       into(state), now;
   if (id.isNull()) return std::nullopt;
   return KeyRow{id.value(), iss, kid, alg, state};
@@ -87,9 +87,9 @@ void resignOne(Poco::Data::Session& s, const std::string& certNo, const Bytes& c
   std::string no = certNo, old = oldPayload, text = *payload, reason = "key compromised";
   Poco::Int64 oldKey = oldKeyId, newKey = key.id, at = when;
   Poco::Data::BLOB blob(newClaims->data(), newClaims->size());
-  s << "INSERT INTO superseded_payloads (cert_no, payload, key_id, superseded_at, reason) VALUES (?, ?, ?, ?, ?)",
+  s << sql(s, "INSERT INTO superseded_payloads (cert_no, payload, key_id, superseded_at, reason) VALUES (?, ?, ?, ?, ?)"),
       use(no), use(old), use(oldKey), use(at), use(reason), now;
-  s << "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?", use(text),
+  s << sql(s, "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?"), use(text),
       use(blob), use(newKey), use(at), use(no), now;
   audit::append(s, when, by, "certificate.resign",
                 {{"cert_no", certNo},
@@ -104,7 +104,7 @@ std::size_t resignAll(Poco::Data::Session& s, std::int64_t compromisedId, const 
   Poco::Int64 id = compromisedId;
   std::vector<std::string> numbers, payloads;
   std::vector<Poco::Data::BLOB> claims;
-  s << "SELECT cert_no, claims, payload FROM certificates WHERE key_id = ? ORDER BY status_index", use(id),
+  s << sql(s, "SELECT cert_no, claims, payload FROM certificates WHERE key_id = ? ORDER BY status_index"), use(id),
       into(numbers), into(claims), into(payloads), now;
   struct Row {
     std::string certNo;
@@ -157,12 +157,12 @@ std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, con
   std::string pub = key.publicKey().pem(), priv = encryptedPem, zh = core.config.nameZh, en = core.config.nameEn;
   std::string region = core.config.region, scope = everythingScope().dump();
   Poco::Int64 from = validFrom, to = validTo, at = when;
-  s << "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
-       " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+  s << sql(s, "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
+       " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)"),
       use(iss), use(kid), use(alg), use(pub), use(priv), use(zh), use(en), use(region), use(from), use(to), use(scope),
       use(at), now;
   Poco::Int64 id = 0;
-  s << "SELECT id FROM issuer_keys WHERE iss = ? AND kid = ?", use(iss), use(kid), into(id), now;
+  s << sql(s, "SELECT id FROM issuer_keys WHERE iss = ? AND kid = ?"), use(iss), use(kid), into(id), now;
   return id;
 }
 
@@ -172,7 +172,7 @@ Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
     std::string iss = core.config.iss;
     Poco::Nullable<Poco::Int64> id;
     Poco::Nullable<std::string> pem;
-    s << "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'", use(iss), into(id), into(pem), now;
+    s << sql(s, "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'"), use(iss), into(id), into(pem), now;
     if (id.isNull() || pem.isNull()) return std::optional<OwnKey>{};
     auto key = crypto::PrivateKey::fromPem(pem.value(), core.passphrase);
     if (!key) return fromError(key.error());
@@ -244,7 +244,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
         if (!row) return notFound("no signing key " + kid + " of " + core.config.iss);
         if (row->state == "compromised") return conflict("key " + kid + " is already marked compromised");
         Poco::Int64 id = row->id, at = when;
-        s << "UPDATE issuer_keys SET state = 'compromised', closed_at = ? WHERE id = ?", use(at), use(id), now;
+        s << sql(s, "UPDATE issuer_keys SET state = 'compromised', closed_at = ? WHERE id = ?"), use(at), use(id), now;
         KeyChange change;
         change.retiredKid = kid;
         installed = core.active;
@@ -317,8 +317,8 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
     if (findKey(s, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
     std::string i = iss, k = kid, a = algName, p = key->pem(), z = zh, e = en, reg = region, sc = body["scope"].dump();
     Poco::Int64 vf = *from, vt = *to, at = core.now();
-    s << "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
-         " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'imported', ?)",
+    s << sql(s, "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
+         " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'imported', ?)"),
         use(i), use(k), use(a), use(p), use(z), use(e), use(reg), use(vf), use(vt), use(sc), use(at), now;
     audit::append(s, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
     return json{{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}}.dump();

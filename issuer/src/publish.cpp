@@ -61,7 +61,7 @@ bundle::StatusList revocations(Poco::Data::Session& s, const std::string& iss) {
   std::string i = iss;
   std::vector<Poco::Int64> indexes;
   std::vector<std::string> numbers;
-  s << "SELECT status_index, cert_no FROM certificates WHERE iss = ? AND revoked_at IS NOT NULL ORDER BY status_index",
+  s << sql(s, "SELECT status_index, cert_no FROM certificates WHERE iss = ? AND revoked_at IS NOT NULL ORDER BY status_index"),
       use(i), into(indexes), into(numbers), now;
   bundle::StatusList list{iss, {}, {}};
   for (std::size_t k = 0; k < indexes.size(); ++k) list.revoke(static_cast<std::uint64_t>(indexes[k]), numbers[k]);
@@ -112,8 +112,8 @@ void storeBundle(Poco::Data::Session& s, std::uint64_t version, std::int64_t iss
   Poco::Int64 v = static_cast<Poco::Int64>(version), ia = issuedAt, nu = nextUpdate, at = when;
   std::string h = hash, o = origin;
   Poco::Data::BLOB blob(bytes.data(), bytes.size());
-  s << "INSERT INTO bundles (version, issued_at, next_update, content_hash, origin, bytes, created_at)"
-       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+  s << sql(s, "INSERT INTO bundles (version, issued_at, next_update, content_hash, origin, bytes, created_at)"
+       " VALUES (?, ?, ?, ?, ?, ?, ?)"),
       use(v), use(ia), use(nu), use(h), use(o), use(blob), use(at), now;
 }
 

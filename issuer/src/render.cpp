@@ -27,7 +27,7 @@ Expected<Printable> loadPrintable(Service::Core& core, std::string_view certNo) 
     std::string no(certNo);
     Poco::Nullable<std::string> payload, fields;
     Poco::Nullable<Poco::Int64> issuedAt, revokedAt;
-    s << "SELECT payload, fields, issued_at, revoked_at FROM certificates WHERE cert_no = ?", use(no), into(payload),
+    s << sql(s, "SELECT payload, fields, issued_at, revoked_at FROM certificates WHERE cert_no = ?"), use(no), into(payload),
         into(fields), into(issuedAt), into(revokedAt), now;
     if (payload.isNull()) return notFound("no certificate " + no);
     return Printable{payload.value(), json::parse(fields.value(), nullptr, false), no, issuedAt.value(),

@@ -41,10 +41,10 @@ std::pair<std::int64_t, std::string> insertToken(Poco::Data::Session& s, Role ro
   Poco::Int64 at = when;
   Poco::Nullable<Poco::Int64> creator;
   if (by.tokenId > 0) creator = by.tokenId;
-  s << "INSERT INTO tokens (hash, role, created_at, created_by) VALUES (?, ?, ?, ?)", use(hash), use(roleText), use(at),
+  s << sql(s, "INSERT INTO tokens (hash, role, created_at, created_by) VALUES (?, ?, ?, ?)"), use(hash), use(roleText), use(at),
       use(creator), now;
   Poco::Int64 id = 0;
-  s << "SELECT id FROM tokens WHERE hash = ?", use(hash), into(id), now;
+  s << sql(s, "SELECT id FROM tokens WHERE hash = ?"), use(hash), into(id), now;
   audit::append(s, when, by, "token.create", {{"token_id", id}, {"role", roleText}});
   return {id, token};
 }
@@ -52,13 +52,13 @@ std::pair<std::int64_t, std::string> insertToken(Poco::Data::Session& s, Role ro
 std::string readSetting(Poco::Data::Session& s, const std::string& name) {
   std::string n = name;
   Poco::Nullable<std::string> value;
-  s << "SELECT value FROM settings WHERE name = ?", use(n), into(value), now;
+  s << sql(s, "SELECT value FROM settings WHERE name = ?"), use(n), into(value), now;
   return value.isNull() ? std::string() : value.value();
 }
 
 void writeSetting(Poco::Data::Session& s, const std::string& name, const std::string& value) {
   std::string n = name, v = value;
-  s << "INSERT INTO settings (name, value) VALUES (?, ?)", use(n), use(v), now;
+  s << sql(s, "INSERT INTO settings (name, value) VALUES (?, ?)"), use(n), use(v), now;
 }
 
 Expected<catalogue::Catalogue> loadCatalogue(const Config& c) {
@@ -83,8 +83,8 @@ json certificateRowJson(Poco::Data::Session& s, const std::string& certNo, bool&
   std::string no = certNo;
   Poco::Nullable<std::string> fields, payload, kid, reason;
   Poco::Nullable<Poco::Int64> index, issuedAt, revokedAt, resignedAt;
-  s << "SELECT c.fields, c.status_index, c.payload, c.issued_at, c.revoked_at, c.revoke_reason, c.resigned_at, k.kid"
-       " FROM certificates c JOIN issuer_keys k ON k.id = c.key_id WHERE c.cert_no = ?",
+  s << sql(s, "SELECT c.fields, c.status_index, c.payload, c.issued_at, c.revoked_at, c.revoke_reason, c.resigned_at, k.kid"
+       " FROM certificates c JOIN issuer_keys k ON k.id = c.key_id WHERE c.cert_no = ?"),
       use(no), into(fields), into(index), into(payload), into(issuedAt), into(revokedAt), into(reason), into(resignedAt),
       into(kid), now;
   found = !fields.isNull();
@@ -216,14 +216,17 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   if (o.passphrase.empty()) return badRequest("passphrase", std::string("a passphrase is required (") + kPassphraseEnv + " or --passphrase-file)");
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(o.dataDir + "/issuer.db", ec)) return conflict(o.dataDir + " already holds an issuer database");
-  fs::create_directories(o.dataDir, ec);
-  if (ec) return internalError("cannot create " + o.dataDir + ": " + ec.message());
-  ::chmod(o.dataDir.c_str(), 0700);
+  if (fs::exists(o.dataDir + "/issuer.db", ec) || fs::exists(o.dataDir + "/issuer.properties", ec))
+    return conflict(o.dataDir + " already holds an issuer");
   Config config;
   if (o.iss) config.iss = *o.iss;
   if (o.region) config.region = *o.region;
+  if (o.dbConnector) config.dbConnector = *o.dbConnector;
+  if (o.dbConnection) config.dbConnection = *o.dbConnection;
   TC_TRY(validateConfig(config));
+  fs::create_directories(o.dataDir, ec);
+  if (ec) return internalError("cannot create " + o.dataDir + ": " + ec.message());
+  ::chmod(o.dataDir.c_str(), 0700);
   ISS_TRY_TC(files::writeAtomically(o.dataDir + "/issuer.properties", asBytes(renderConfig(config)), 0600));
 
   ISS_ASSIGN_TC(auto root, crypto::PrivateKey::generate(o.alg));
@@ -241,6 +244,8 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   const std::int64_t t = clock.now();
   InitResult result;
   auto written = db->write<Done>([&](Poco::Data::Session& s) -> Outcome {
+    // A shared database (PostgreSQL) may already hold an issuer.
+    if (!readSetting(s, "request_key_salt").empty()) return conflict("the database already holds an issuer");
     writeSetting(s, "request_key_salt", toHex(salt));
     audit::append(s, t, localOperator(), "service.init",
                   {{"iss", config.iss}, {"region", config.region}, {"root_kid", toHex(root.publicKey().kid())},
@@ -313,7 +318,7 @@ Expected<Actor> Service::authenticate(std::string_view token) const {
     std::string hash = tokenHash(token);
     Poco::Nullable<Poco::Int64> id, revokedAt;
     Poco::Nullable<std::string> role;
-    s << "SELECT id, role, revoked_at FROM tokens WHERE hash = ?", use(hash), into(id), into(role), into(revokedAt), now;
+    s << sql(s, "SELECT id, role, revoked_at FROM tokens WHERE hash = ?"), use(hash), into(id), into(role), into(revokedAt), now;
     Role r{};
     if (id.isNull() || !revokedAt.isNull() || !roleFromName(role.value(), r))
       return unauthorized("a valid bearer token is required");
@@ -336,10 +341,10 @@ Outcome Service::revokeToken(std::int64_t tokenId, const Actor& by) {
   return core_->db->write<Done>([&](Poco::Data::Session& s) -> Outcome {
     Poco::Int64 id = tokenId, at = core_->now();
     Poco::Nullable<Poco::Int64> found, revokedAt;
-    s << "SELECT id, revoked_at FROM tokens WHERE id = ?", use(id), into(found), into(revokedAt), now;
+    s << sql(s, "SELECT id, revoked_at FROM tokens WHERE id = ?"), use(id), into(found), into(revokedAt), now;
     if (found.isNull()) return notFound("no token " + std::to_string(tokenId));
     if (!revokedAt.isNull()) return conflict("token " + std::to_string(tokenId) + " is already revoked");
-    s << "UPDATE tokens SET revoked_at = ? WHERE id = ?", use(at), use(id), now;
+    s << sql(s, "UPDATE tokens SET revoked_at = ? WHERE id = ?"), use(at), use(id), now;
     audit::append(s, at, by, "token.revoke", {{"token_id", tokenId}});
     return success();
   });
@@ -414,12 +419,12 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
   auto r = core_->db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
     std::string n = no;
     Poco::Nullable<Poco::Int64> index, revokedAt;
-    s << "SELECT status_index, revoked_at FROM certificates WHERE cert_no = ?", use(n), into(index), into(revokedAt), now;
+    s << sql(s, "SELECT status_index, revoked_at FROM certificates WHERE cert_no = ?"), use(n), into(index), into(revokedAt), now;
     if (index.isNull()) return notFound("no certificate " + no);
     if (!revokedAt.isNull()) return conflict("certificate " + no + " is already revoked");
     Poco::Int64 at = core_->now();
     std::string why = reason;
-    s << "UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE cert_no = ?", use(at), use(why), use(n), now;
+    s << sql(s, "UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE cert_no = ?"), use(at), use(why), use(n), now;
     audit::append(s, at, by, "certificate.revoke", {{"cert_no", no}, {"status_index", index.value()}, {"reason", reason}});
     bool found = false;
     return toJsonText(certificateRowJson(s, no, found));

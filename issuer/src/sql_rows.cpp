@@ -1,5 +1,7 @@
 #include "sql_rows.h"
 
+#include "db.h"
+
 #include <Poco/Data/Binding.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/String.h>
@@ -104,28 +106,38 @@ void RowsInsert::insert(Poco::Data::Session& s, std::size_t from, std::size_t co
   std::string sql = head_;
   for (std::size_t i = 0; i < count; ++i) sql += (i ? ", " : "") + oneRow;
   Poco::Data::Statement st(s);
-  st << sql;
+  st << issuer::sql(s, sql);
   for (std::size_t r = from; r < from + count; ++r)
     for (const SqlValue& v : rows_[r]) bindValue(st, v);
   st.execute();
 }
 
-// Multi-row INSERTs; when one fails, row by row names the row.
+// Multi-row INSERTs; when one fails, row by row names the row. All inside
+// a savepoint: PostgreSQL refuses every statement of a transaction after
+// its first error, unless the work since a savepoint is rolled back.
 std::optional<RefusedRow> RowsInsert::executeGeneric(Poco::Data::Session& s) const {
-  std::size_t from = 0;
+  using Poco::Data::Keywords::now;
+  s << "SAVEPOINT rows_insert", now;
   try {
-    for (; from < rows_.size(); from += kRowsPerStatement) insert(s, from, std::min(kRowsPerStatement, rows_.size() - from));
+    for (std::size_t from = 0; from < rows_.size(); from += kRowsPerStatement)
+      insert(s, from, std::min(kRowsPerStatement, rows_.size() - from));
+    s << "RELEASE SAVEPOINT rows_insert", now;
     return std::nullopt;
   } catch (const std::exception&) {
-    for (std::size_t r = from; r < rows_.size(); ++r) {
-      try {
-        insert(s, r, 1);
-      } catch (const std::exception& e) {
-        return RefusedRow{r, e.what()};
-      }
-    }
-    throw;
+    s << "ROLLBACK TO SAVEPOINT rows_insert", now;
   }
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    try {
+      insert(s, r, 1);
+    } catch (const std::exception& e) {
+      s << "ROLLBACK TO SAVEPOINT rows_insert", now;
+      s << "RELEASE SAVEPOINT rows_insert", now;
+      return RefusedRow{r, e.what()};
+    }
+  }
+  // Each row alone went in: they are all written.
+  s << "RELEASE SAVEPOINT rows_insert", now;
+  return std::nullopt;
 }
 
 }  // namespace titlecert::issuer

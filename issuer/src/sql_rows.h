@@ -50,7 +50,9 @@ class RowsInsert {
 
   // Inserts every row inside the caller's transaction. A row the database
   // refuses is named (rows before it may be written: the caller rolls
-  // back); any other failure throws what Poco throws.
+  // back); any other failure throws what Poco throws. Under SQLite a
+  // refusal is a constraint (SQLITE_CONSTRAINT); elsewhere any error of a
+  // row inserted alone.
   std::optional<RefusedRow> execute(Poco::Data::Session& s) const;
 
  private:

@@ -11,9 +11,52 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <sqlite3.h>
+
+#ifdef TITLECERT_TEST_POSTGRESQL_SUPPORT
+#include <libpq-fe.h>
+#endif
+
 #include "titlecert/crypto.h"
 
 namespace titlecert::testing {
+namespace {
+
+std::string postgresqlBase() {
+  const char* base = std::getenv("TITLECERT_TEST_POSTGRESQL");
+  return base ? base : "";
+}
+
+// Runs SQL through libpq; true when it succeeded.
+bool postgresqlExec(const std::string& conninfo, const std::string& sql) {
+#ifdef TITLECERT_TEST_POSTGRESQL_SUPPORT
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  bool ok = PQstatus(c) == CONNECTION_OK;
+  if (ok) {
+    PGresult* r = PQexec(c, sql.c_str());
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+  }
+  PQfinish(c);
+  return ok;
+#else
+  (void)conninfo;
+  (void)sql;
+  throw std::runtime_error("TITLECERT_TEST_POSTGRESQL is set, but the tests were built without PostgreSQL");
+#endif
+}
+
+bool sqliteExec(const std::string& file, const std::string& sql) {
+  sqlite3* h = nullptr;
+  bool ok = sqlite3_open(file.c_str(), &h) == SQLITE_OK;
+  if (ok) ok = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(h);
+  return ok;
+}
+
+}  // namespace
+
+bool testsOnPostgresql() { return !postgresqlBase().empty(); }
 
 Result<idh::Idh> FastBinder::bind(std::string_view normalizedId, std::string_view certNo) const {
   const Bytes h = crypto::sha256(asBytes(std::string(normalizedId) + "|" + std::string(certNo)));
@@ -56,7 +99,16 @@ nlohmann::json qualificationBody(const std::string& name, const std::string& id)
 IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
   dir = makeTempDir("titlecert-issuer");
   std::filesystem::remove(dir);  // init creates it (and refuses an existing database only)
-  issuer::InitOptions initOptions{dir, passphrase, options.alg, std::nullopt, std::nullopt};
+  issuer::InitOptions initOptions{dir, passphrase, options.alg, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  if (testsOnPostgresql()) {
+    auto random = crypto::randomBytes(6);
+    if (!random) throw std::runtime_error("no random bytes");
+    postgresqlDatabase = "w_" + toHex(*random);
+    if (!postgresqlExec(postgresqlBase() + " dbname=postgres", "CREATE DATABASE " + postgresqlDatabase))
+      throw std::runtime_error("cannot create the PostgreSQL database " + postgresqlDatabase);
+    initOptions.dbConnector = "postgresql";
+    initOptions.dbConnection = postgresqlBase() + " dbname=" + postgresqlDatabase;
+  }
   auto r = issuer::Service::init(initOptions, clock);
   if (!r) throw std::runtime_error("init failed: " + r.error().message);
   this->init = *r;
@@ -79,6 +131,20 @@ IssuerWorld::~IssuerWorld() {
   stop();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+  if (!postgresqlDatabase.empty())
+    postgresqlExec(postgresqlBase() + " dbname=postgres", "DROP DATABASE IF EXISTS " + postgresqlDatabase + " WITH (FORCE)");
+}
+
+bool IssuerWorld::trySql(const std::string& sql) const {
+  if (postgresqlDatabase.empty()) return sqliteExec(dir + "/issuer.db", sql);
+  return postgresqlExec(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
+}
+
+void IssuerWorld::tamper(const std::string& sql) const {
+  const std::string dropTriggers = postgresqlDatabase.empty()
+                                       ? "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete; "
+                                       : "DROP TRIGGER IF EXISTS audit_no_update ON audit; DROP TRIGGER IF EXISTS audit_no_delete ON audit; ";
+  if (!trySql(dropTriggers + sql)) throw std::runtime_error("tampering failed: " + sql);
 }
 
 void IssuerWorld::open() {

@@ -33,6 +33,12 @@ struct HttpReply {
   nlohmann::json json() const;  // null when the body is not JSON
 };
 
+// Where a world's database lives: SQLite in its data directory, or, when
+// TITLECERT_TEST_POSTGRESQL holds a libpq connection string without dbname
+// (ctest sets it for the "pg." tests, with a throwaway cluster), a fresh
+// PostgreSQL database per world, dropped with it.
+bool testsOnPostgresql();
+
 struct IssuerWorldOptions {
   crypto::Alg alg = crypto::Alg::EdDSA;
   bool realBinding = false;                    // scrypt instead of FastBinder
@@ -49,6 +55,12 @@ class IssuerWorld {
   void reopen();
   void stop();
 
+  // Runs SQL on the world's database behind the service's back: true when
+  // the database accepted it. tamper() first drops the audit table's
+  // append-only triggers, as an attacker with the database would.
+  bool trySql(const std::string& sql) const;
+  void tamper(const std::string& sql) const;
+
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = {},
                  const std::string& token = {}, const std::string& contentType = "application/json",
                  const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
@@ -63,6 +75,7 @@ class IssuerWorld {
   std::unique_ptr<issuer::Service> service;
   std::unique_ptr<issuer::HttpServer> server;
   IssuerWorldOptions options;
+  std::string postgresqlDatabase;  // empty: SQLite
 
  private:
   void open();

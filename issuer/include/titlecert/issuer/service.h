@@ -56,6 +56,10 @@ struct InitOptions {
   crypto::Alg alg = crypto::Alg::SM2_SM3;
   std::optional<std::string> iss;
   std::optional<std::string> region;
+  // The database (db.connector / db.connection in issuer.properties); by
+  // default SQLite in DIR/issuer.db.
+  std::optional<std::string> dbConnector;
+  std::optional<std::string> dbConnection;
 };
 
 // CONTRACT.md: {"admin_token", "root_public_key", "issuer": {"iss", "kid", "alg"}}.
