@@ -130,14 +130,22 @@ TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
   EXPECT_EQ(w.get("/v1/certificates/nope", w.clerkToken).status, 404);
 }
 
+// On SQLite the files themselves (and the WAL) are searched byte by byte;
+// on PostgreSQL every row of every table, as text.
 TEST(IssuerHttp, TheFullIdNumberIsNeverStored) {
-  if (testsOnPostgresql()) GTEST_SKIP() << "reads the SQLite files byte by byte";
   IssuerWorld w;
   ASSERT_EQ(w.post("/v1/certificates", titleBody(), w.clerkToken).status, 201);
   w.stop();
-  auto db = files::read(w.dir + "/issuer.db");
-  auto wal = files::read(w.dir + "/issuer.db-wal");
-  const std::string stored = *db + (wal ? *wal : "");
+  std::string stored;
+  if (testsOnPostgresql()) {
+    for (const char* table : {"settings", "counters", "tokens", "issuer_keys", "certificates", "superseded_payloads",
+                              "audit", "audit_head", "bundles", "schema_version"})
+      stored += w.queryText(std::string("SELECT t::text FROM ") + table + " t");
+  } else {
+    auto db = files::read(w.dir + "/issuer.db");
+    auto wal = files::read(w.dir + "/issuer.db-wal");
+    stored = *db + (wal ? *wal : "");
+  }
   EXPECT_EQ(stored.find("650102199001011239"), std::string::npos);
   EXPECT_NE(stored.find("CN:650102***********9"), std::string::npos);
 }

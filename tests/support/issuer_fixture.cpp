@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -44,6 +45,48 @@ bool postgresqlExec(const std::string& conninfo, const std::string& sql) {
   (void)sql;
   throw std::runtime_error("TITLECERT_TEST_POSTGRESQL is set, but the tests were built without PostgreSQL");
 #endif
+}
+
+// Every value of the query's rows, one row per line; nullopt on failure.
+std::optional<std::string> postgresqlQuery(const std::string& conninfo, const std::string& sql) {
+#ifdef TITLECERT_TEST_POSTGRESQL_SUPPORT
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  std::optional<std::string> out;
+  if (PQstatus(c) == CONNECTION_OK) {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+      out.emplace();
+      for (int row = 0; row < PQntuples(r); ++row) {
+        for (int col = 0; col < PQnfields(r); ++col) *out += std::string(PQgetvalue(r, row, col)) + "|";
+        *out += "\n";
+      }
+    }
+    PQclear(r);
+  }
+  PQfinish(c);
+  return out;
+#else
+  (void)conninfo;
+  (void)sql;
+  throw std::runtime_error("TITLECERT_TEST_POSTGRESQL is set, but the tests were built without PostgreSQL");
+#endif
+}
+
+std::optional<std::string> sqliteQuery(const std::string& file, const std::string& sql) {
+  sqlite3* h = nullptr;
+  std::optional<std::string> out;
+  if (sqlite3_open(file.c_str(), &h) == SQLITE_OK) {
+    std::string text;
+    auto collect = [](void* into, int columns, char** values, char**) {
+      auto* t = static_cast<std::string*>(into);
+      for (int i = 0; i < columns; ++i) *t += std::string(values[i] ? values[i] : "") + "|";
+      *t += "\n";
+      return 0;
+    };
+    if (sqlite3_exec(h, sql.c_str(), collect, &text, nullptr) == SQLITE_OK) out = std::move(text);
+  }
+  sqlite3_close(h);
+  return out;
 }
 
 bool sqliteExec(const std::string& file, const std::string& sql) {
@@ -138,6 +181,13 @@ IssuerWorld::~IssuerWorld() {
 bool IssuerWorld::trySql(const std::string& sql) const {
   if (postgresqlDatabase.empty()) return sqliteExec(dir + "/issuer.db", sql);
   return postgresqlExec(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
+}
+
+std::string IssuerWorld::queryText(const std::string& sql) const {
+  auto text = postgresqlDatabase.empty() ? sqliteQuery(dir + "/issuer.db", sql)
+                                         : postgresqlQuery(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
+  if (!text) throw std::runtime_error("the query failed: " + sql);
+  return *text;
 }
 
 void IssuerWorld::tamper(const std::string& sql) const {

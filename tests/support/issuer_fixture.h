@@ -60,6 +60,9 @@ class IssuerWorld {
   // append-only triggers, as an attacker with the database would.
   bool trySql(const std::string& sql) const;
   void tamper(const std::string& sql) const;
+  // Every value of a query's rows as text, one row per line (throws when
+  // the query fails).
+  std::string queryText(const std::string& sql) const;
 
   HttpReply call(const std::string& method, const std::string& path, const std::string& body = {},
                  const std::string& token = {}, const std::string& contentType = "application/json",
