@@ -45,16 +45,10 @@ int bindSqlite(sqlite3_stmt* st, int pos, const SqlValue& value) {
 
 }  // namespace
 
-std::string placeholders(std::size_t n) {
-  std::string out;
-  out.reserve(n * 3);
-  for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
-  return out;
-}
-
 std::string parenthesisedPlaceholders(std::size_t n) {
   std::string out = "(";
-  out += placeholders(n);
+  out.reserve(n * 3 + 2);
+  for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
   out += ')';
   return out;
 }

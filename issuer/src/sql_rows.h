@@ -23,8 +23,7 @@ using SqlValue = std::variant<Poco::Int64, std::string, Poco::Data::BLOB, Poco::
                               Poco::Nullable<std::string>>;
 using SqlRow = std::vector<SqlValue>;
 
-// "?, ?, ?" and "(?, ?, ?)" for n parameters.
-std::string placeholders(std::size_t n);
+// "(?, ?, ?)" for n parameters.
 std::string parenthesisedPlaceholders(std::size_t n);
 
 // Binds a copy of the value as the statement's next parameter.
