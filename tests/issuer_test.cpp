@@ -503,6 +503,61 @@ TEST(IssuerHttp, BatchCsvWithQuotedCells) {
 
 // ---- revocation, bundle ---------------------------------------------------------------
 
+// Two service instances on one database (SQLite file or PostgreSQL): their
+// writers take turns, so numbers and indexes stay unique and dense and the
+// audit chain whole; a revocation through one shows in the other's bundle,
+// and a key rotated through one is the key the other signs with next.
+TEST(IssuerInstances, TwoInstancesOnOneDatabaseShareNumbersBundleAndKeys) {
+  IssuerWorld w(noServer());
+  std::unique_ptr<issuer::Service> other = w.openAnotherInstance();
+  issuer::Service* instances[] = {w.service.get(), other.get()};
+  constexpr int kThreadsEach = 3, kEach = 10;
+  std::vector<std::vector<issuer::Issued>> issued(2 * kThreadsEach);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2 * kThreadsEach; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = t * kEach + i;
+        auto r = instances[t % 2]->issue(titleBody("双实例" + std::to_string(n), cnId(n)).dump(), issuer::localOperator());
+        if (r) issued[t].push_back(*r);
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> numbers;
+  std::set<std::uint64_t> indexes;
+  for (const auto& list : issued)
+    for (const auto& r : list) {
+      numbers.insert(r.certNo);
+      indexes.insert(r.statusIndex);
+    }
+  constexpr std::size_t kAll = 2 * kThreadsEach * kEach;
+  ASSERT_EQ(numbers.size(), kAll);
+  ASSERT_EQ(indexes.size(), kAll);
+  EXPECT_EQ(*indexes.rbegin(), kAll - 1);
+  EXPECT_TRUE(w.service->verifyAudit()->intact);
+
+  // A revocation through the first shows in the second's next bundle.
+  auto before = other->bundle();
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  const std::string revoked = issued[0][0].certNo;
+  ASSERT_TRUE(w.service->revoke(revoked, R"({"reason":"test"})", issuer::localOperator()).ok());
+  auto after = other->bundle();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, *before);
+  auto openedBefore = bundle::open(*before, rootOf(w));
+  auto openedAfter = bundle::open(*after, rootOf(w));
+  ASSERT_TRUE(openedBefore.ok() && openedAfter.ok());
+  EXPECT_EQ(openedAfter->contents().version, openedBefore->contents().version + 1);
+
+  // A key rotated through the second is the key the first signs with next.
+  auto change = other->rotateKey(std::nullopt, issuer::localOperator());
+  ASSERT_TRUE(change.ok()) << change.error().message;
+  auto next = w.service->issue(titleBody("轮换后", cnId(900)).dump(), issuer::localOperator());
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->kid, change->kid);
+  EXPECT_TRUE(w.service->verifyAudit()->intact);
+}
+
 TEST(IssuerHttp, BundleBytesAreStableUntilTheContentChanges) {
   IssuerWorld w;
   const HttpReply a = w.get("/v1/bundle");

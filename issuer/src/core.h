@@ -50,8 +50,8 @@ struct Service::Core {
   std::mutex queueMutex;
   std::deque<std::shared_ptr<PendingIssue>> queue;
 
-  // The bundle: content generation bumps on every change of what goes in it.
-  std::atomic<std::uint64_t> generation{1};
+  // The last bundle served, and the database's content generation
+  // (bumpContentGeneration) it was made for.
   std::mutex bundleMutex;
   std::uint64_t cachedGeneration = 0;
   std::string cachedHash;
@@ -62,7 +62,6 @@ struct Service::Core {
 
   Core(const Clock& c, std::size_t qrEntries) : clock(c), qrCache(qrEntries) {}
   std::int64_t now() const { return clock.now(); }
-  void contentChanged() { generation.fetch_add(1); }
 };
 
 // Shared helpers.

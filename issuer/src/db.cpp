@@ -3,6 +3,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
+#include <Poco/Nullable.h>
 #include <Poco/String.h>
 
 #include <filesystem>
@@ -133,10 +134,16 @@ std::vector<std::string> auditTriggers(const Dialect& d) {
 
 }  // namespace
 
+// Writers take turns, as SQLite's BEGIN IMMEDIATE makes them: several
+// service instances on one PostgreSQL database take a transaction-scoped
+// advisory lock first, and then read committed data is all a writer needs
+// (no serialization failures to retry, counters read after the last
+// writer committed).
 Dialect dialectFor(const std::string& connector) {
   if (connector == "postgresql")
-    return {"postgresql", "PostgreSQL", "BEGIN ISOLATION LEVEL SERIALIZABLE", "BIGSERIAL PRIMARY KEY", "BYTEA"};
-  return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "INTEGER PRIMARY KEY", "BLOB"};
+    return {"postgresql", "PostgreSQL", "BEGIN ISOLATION LEVEL READ COMMITTED",
+            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7461010)) AS writers", "BIGSERIAL PRIMARY KEY", "BYTEA"};
+  return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "", "INTEGER PRIMARY KEY", "BLOB"};
 }
 
 int latestSchemaVersion() { return 1; }
@@ -155,6 +162,18 @@ std::string sql(const Poco::Data::Session& s, std::string_view text) {
       out += c;
   }
   return out;
+}
+
+void bumpContentGeneration(Poco::Data::Session& s) {
+  s << "INSERT INTO counters (name, next_value) VALUES ('content', 1)"
+       " ON CONFLICT (name) DO UPDATE SET next_value = counters.next_value + 1",
+      now;
+}
+
+std::uint64_t contentGeneration(Poco::Data::Session& s) {
+  Poco::Nullable<Poco::Int64> value;
+  s << "SELECT next_value FROM counters WHERE name = 'content'", into(value), now;
+  return value.isNull() ? 0 : static_cast<std::uint64_t>(value.value());
 }
 
 Problem problemFromException(const char* what, const std::exception& e) {
@@ -198,7 +217,12 @@ Expected<std::unique_ptr<Database>> Database::open(const Config& config, const s
 
 Poco::Data::Session Database::reader() { return pool_->get(); }
 
-void Database::beginLocked() { *writer_ << dialect_.beginWrite, now; }
+void Database::beginLocked() {
+  *writer_ << dialect_.beginWrite, now;
+  if (dialect_.lockWriters.empty()) return;
+  int one = 0;
+  *writer_ << dialect_.lockWriters, into(one), now;
+}
 void Database::commitLocked() { *writer_ << "COMMIT", now; }
 void Database::rollbackLocked() noexcept {
   try {

@@ -25,6 +25,7 @@ struct Dialect {
   std::string name;             // "sqlite" | "postgresql"
   std::string poco;             // Poco connector key ("SQLite", "PostgreSQL")
   std::string beginWrite;       // starts a write transaction
+  std::string lockWriters;      // then, one writer at a time across processes (empty: begin does it)
   std::string autoIdType;       // an auto-assigned integer primary key
   std::string blobType;
 };
@@ -34,6 +35,13 @@ Dialect dialectFor(const std::string& connector);
 // with `?` parameters; Poco's PostgreSQL connector passes them through
 // unchanged, and PostgreSQL numbers its parameters ($1, $2, ...).
 std::string sql(const Poco::Data::Session& s, std::string_view text);
+
+// What goes into the trust bundle changed (a revocation, a key, an
+// issuer, a loaded bundle): bumped inside the changing transaction, so that
+// every service instance on the database sees it, and read before serving
+// a cached bundle.
+void bumpContentGeneration(Poco::Data::Session& s);
+std::uint64_t contentGeneration(Poco::Data::Session& s);
 
 // The newest schema version this build knows.
 int latestSchemaVersion();

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "audit.h"
+#include "keys.h"
 #include "sql_rows.h"
 #include "titlecert/dates.h"
 
@@ -341,6 +342,7 @@ void processGroup(Service::Core& core, Group& group) {
     }
     std::optional<RowFailure> failure;
     try {
+      refreshActiveKey(core, db.writerLocked());
       Counters counters(db.writerLocked());
       allocate(core, db.writerLocked(), counters, group, when);
       bindAndSign(core, group);

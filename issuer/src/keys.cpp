@@ -166,18 +166,54 @@ std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, con
   return id;
 }
 
+namespace {
+
+struct ActiveRow {
+  std::int64_t id;
+  std::string pem;
+};
+
+std::optional<ActiveRow> activeRow(const Service::Core& core, Poco::Data::Session& s) {
+  std::string iss = core.config.iss;
+  Poco::Nullable<Poco::Int64> id;
+  Poco::Nullable<std::string> pem;
+  s << sql(s, "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'"), use(iss), into(id), into(pem), now;
+  if (id.isNull() || pem.isNull()) return std::nullopt;
+  return ActiveRow{id.value(), pem.value()};
+}
+
+// The service signs with `key` from now on (after the transaction that made
+// it active committed, or once it is found active in the database).
+void activate(Service::Core& core, const std::optional<OwnKey>& key) {
+  core.active = key;
+  if (key) core.activeAlg.store(key->key.alg());
+}
+
+Expected<std::optional<OwnKey>> decrypt(const Service::Core& core, const std::optional<ActiveRow>& row) {
+  if (!row) return std::optional<OwnKey>{};
+  auto key = crypto::PrivateKey::fromPem(row->pem, core.passphrase);
+  if (!key) return fromError(key.error());
+  return std::optional<OwnKey>(OwnKey{row->id, *key, toHex(key->publicKey().kid())});
+}
+
+}  // namespace
+
 Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
   return guarded<std::optional<OwnKey>>("load keys", [&]() -> Expected<std::optional<OwnKey>> {
     Poco::Data::Session s = core.db->reader();
-    std::string iss = core.config.iss;
-    Poco::Nullable<Poco::Int64> id;
-    Poco::Nullable<std::string> pem;
-    s << sql(s, "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'"), use(iss), into(id), into(pem), now;
-    if (id.isNull() || pem.isNull()) return std::optional<OwnKey>{};
-    auto key = crypto::PrivateKey::fromPem(pem.value(), core.passphrase);
-    if (!key) return fromError(key.error());
-    return std::optional<OwnKey>(OwnKey{id.value(), *key, toHex(key->publicKey().kid())});
+    return decrypt(core, activeRow(core, s));
   });
+}
+
+void refreshActiveKey(Service::Core& core, Poco::Data::Session& s) {
+  std::optional<ActiveRow> row = activeRow(core, s);
+  if (row && core.active && row->id == core.active->id) return;
+  if (!row && !core.active) return;
+  auto key = decrypt(core, row);
+  if (!key) throw std::runtime_error("the active signing key cannot be decrypted: " + key.error().message);
+  activate(core, *key);
+  Poco::Logger::get("titlecert.issuer").notice("signing key changed in the database; now " +
+                                               (core.active ? core.active->kidHex : std::string("none")));
 }
 
 // A fresh signing key stored (encrypted) as the active one, in the caller's
@@ -187,12 +223,6 @@ static OwnKey storeNewKey(Poco::Data::Session& s, Service::Core& core, const New
   return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
 }
 
-// After the transaction committed: the service signs with `key` from now on.
-static void activate(Service::Core& core, const std::optional<OwnKey>& key) {
-  core.active = key;
-  core.activeAlg.store(key->key.alg());
-}
-
 Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
   Core& core = *core_;
   TC_TRY(requireRole(by, {Role::Admin}));
@@ -200,6 +230,7 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
   std::optional<OwnKey> installed;
   auto r = core.db->write<KeyChange>(
       [&](Poco::Data::Session& s) -> Expected<KeyChange> {
+        refreshActiveKey(core, s);
         const std::int64_t when = core.now();
         KeyChange change;
         if (core.active) {
@@ -211,11 +242,11 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(fresh.key.alg()));
         audit::append(s, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
+        bumpContentGeneration(s);
         return change;
       },
       [&](const KeyChange&) { activate(core, installed); });
   if (r.ok()) {
-    core.contentChanged();
     Poco::Logger::get("titlecert.issuer").notice("signing key rotated: new kid " + r->kid + ", retired " + r->retiredKid);
   }
   return r;
@@ -239,6 +270,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
   std::optional<OwnKey> installed;
   auto r = core.db->write<KeyChange>(
       [&](Poco::Data::Session& s) -> Expected<KeyChange> {
+        refreshActiveKey(core, s);
         const std::int64_t when = core.now();
         auto row = findKey(s, core.config.iss, kid);
         if (!row) return notFound("no signing key " + kid + " of " + core.config.iss);
@@ -254,11 +286,11 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
         change.resigned = resignAll(s, row->id, *installed, when, by);
         audit::append(s, when, by, "key.compromised",
                       {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
+        bumpContentGeneration(s);
         return change;
       },
       [&](const KeyChange&) { activate(core, installed); });
   if (r.ok()) {
-    core.contentChanged();
     Poco::Logger::get("titlecert.issuer")
         .warning("key " + kid + " marked compromised; " + std::to_string(r->resigned) + " credential(s) re-signed with " + r->kid);
   }
@@ -321,9 +353,9 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
          " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'imported', ?)"),
         use(i), use(k), use(a), use(p), use(z), use(e), use(reg), use(vf), use(vt), use(sc), use(at), now;
     audit::append(s, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
+    bumpContentGeneration(s);
     return json{{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}}.dump();
   });
-  if (r.ok()) core.contentChanged();
   return r;
 }
 

@@ -26,4 +26,10 @@ std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, con
 // Decrypts the active signing key of our iss (the only one that signs).
 Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core);
 
+// Inside a write transaction (under the writer's mutex): makes the key the
+// database says is active the one this service signs with. Another
+// instance on the same database may have rotated or replaced it since this
+// one loaded it; it is decrypted again only then.
+void refreshActiveKey(Service::Core& core, Poco::Data::Session& s);
+
 }  // namespace titlecert::issuer

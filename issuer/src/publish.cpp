@@ -133,7 +133,10 @@ std::int64_t refreshMargin(const Config& c) { return static_cast<std::int64_t>(c
 Expected<Bytes> Service::bundle() {
   Core& core = *core_;
   std::lock_guard<std::mutex> lock(core.bundleMutex);
-  const std::uint64_t generation = core.generation.load();
+  TC_ASSIGN(const std::uint64_t generation, guarded<std::uint64_t>("bundle", [&]() -> Expected<std::uint64_t> {
+              Poco::Data::Session s = core.db->reader();
+              return contentGeneration(s);
+            }));
   const std::int64_t t = core.now();
   if (core.cachedGeneration == generation && !core.cachedBytes.empty() &&
       t < core.cachedNextUpdate - refreshMargin(core.config))
@@ -189,9 +192,9 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
     const std::int64_t t = core.now();
     storeBundle(s, c.version, c.issuedAt, c.nextUpdate, hash, "loaded", copy, t);
     audit::append(s, t, by, "bundle.load", {{"version", c.version}, {"content_hash", hash}});
+    bumpContentGeneration(s);
     return c.version;
   });
-  if (r.ok()) core.contentChanged();
   return r;
 }
 

@@ -426,10 +426,10 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
     std::string why = reason;
     s << sql(s, "UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE cert_no = ?"), use(at), use(why), use(n), now;
     audit::append(s, at, by, "certificate.revoke", {{"cert_no", no}, {"status_index", index.value()}, {"reason", reason}});
+    bumpContentGeneration(s);
     bool found = false;
     return toJsonText(certificateRowJson(s, no, found));
   });
-  if (r.ok()) core_->contentChanged();
   return r;
 }
 

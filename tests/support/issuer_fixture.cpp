@@ -174,8 +174,25 @@ IssuerWorld::~IssuerWorld() {
   stop();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+  for (const auto& other : otherDirs) std::filesystem::remove_all(other, ec);
   if (!postgresqlDatabase.empty())
     postgresqlExec(postgresqlBase() + " dbname=postgres", "DROP DATABASE IF EXISTS " + postgresqlDatabase + " WITH (FORCE)");
+}
+
+std::unique_ptr<issuer::Service> IssuerWorld::openAnotherInstance() {
+  const std::string other = makeTempDir("titlecert-issuer-b");
+  otherDirs.push_back(other);
+  for (const char* file : {"issuer.properties", "root.pem", "root.pub.pem"})
+    std::filesystem::copy_file(dir + "/" + file, other + "/" + file, std::filesystem::copy_options::overwrite_existing);
+  if (postgresqlDatabase.empty()) {
+    std::ofstream props(other + "/issuer.properties", std::ios::app);
+    props << "db.connection = " << dir << "/issuer.db\n";
+  }
+  issuer::OpenOptions o{other, passphrase, nullptr};
+  if (!options.realBinding) o.binder = std::make_shared<FastBinder>();
+  auto s = issuer::Service::open(o, clock);
+  if (!s) throw std::runtime_error("opening another instance failed: " + s.error().message);
+  return std::move(s).value();
 }
 
 bool IssuerWorld::trySql(const std::string& sql) const {

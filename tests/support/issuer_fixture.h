@@ -55,6 +55,11 @@ class IssuerWorld {
   void reopen();
   void stop();
 
+  // A second service instance on the same database (as a bureau runs
+  // several behind a load balancer): a copy of the data directory, without
+  // the SQLite files, pointed at this world's database.
+  std::unique_ptr<issuer::Service> openAnotherInstance();
+
   // Runs SQL on the world's database behind the service's back: true when
   // the database accepted it. tamper() first drops the audit table's
   // append-only triggers, as an attacker with the database would.
@@ -79,6 +84,7 @@ class IssuerWorld {
   std::unique_ptr<issuer::HttpServer> server;
   IssuerWorldOptions options;
   std::string postgresqlDatabase;  // empty: SQLite
+  std::vector<std::string> otherDirs;  // of openAnotherInstance(), removed with the world
 
  private:
   void open();
