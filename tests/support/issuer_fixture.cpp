@@ -28,33 +28,15 @@ std::string postgresqlBase() {
   return base ? base : "";
 }
 
-// Runs SQL through libpq; true when it succeeded.
-bool postgresqlExec(const std::string& conninfo, const std::string& sql) {
-#ifdef TITLECERT_TEST_POSTGRESQL_SUPPORT
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  bool ok = PQstatus(c) == CONNECTION_OK;
-  if (ok) {
-    PGresult* r = PQexec(c, sql.c_str());
-    ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    PQclear(r);
-  }
-  PQfinish(c);
-  return ok;
-#else
-  (void)conninfo;
-  (void)sql;
-  throw std::runtime_error("TITLECERT_TEST_POSTGRESQL is set, but the tests were built without PostgreSQL");
-#endif
-}
-
-// Every value of the query's rows, one row per line; nullopt on failure.
-std::optional<std::string> postgresqlQuery(const std::string& conninfo, const std::string& sql) {
+// Runs SQL (several statements allowed) and returns every value of the
+// rows it answers, one row per line; nullopt when the database refused it.
+std::optional<std::string> postgresqlRun(const std::string& conninfo, const std::string& sql) {
 #ifdef TITLECERT_TEST_POSTGRESQL_SUPPORT
   PGconn* c = PQconnectdb(conninfo.c_str());
   std::optional<std::string> out;
   if (PQstatus(c) == CONNECTION_OK) {
     PGresult* r = PQexec(c, sql.c_str());
-    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) {
       out.emplace();
       for (int row = 0; row < PQntuples(r); ++row) {
         for (int col = 0; col < PQnfields(r); ++col) *out += std::string(PQgetvalue(r, row, col)) + "|";
@@ -72,7 +54,7 @@ std::optional<std::string> postgresqlQuery(const std::string& conninfo, const st
 #endif
 }
 
-std::optional<std::string> sqliteQuery(const std::string& file, const std::string& sql) {
+std::optional<std::string> sqliteRun(const std::string& file, const std::string& sql) {
   sqlite3* h = nullptr;
   std::optional<std::string> out;
   if (sqlite3_open(file.c_str(), &h) == SQLITE_OK) {
@@ -87,14 +69,6 @@ std::optional<std::string> sqliteQuery(const std::string& file, const std::strin
   }
   sqlite3_close(h);
   return out;
-}
-
-bool sqliteExec(const std::string& file, const std::string& sql) {
-  sqlite3* h = nullptr;
-  bool ok = sqlite3_open(file.c_str(), &h) == SQLITE_OK;
-  if (ok) ok = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-  sqlite3_close(h);
-  return ok;
 }
 
 }  // namespace
@@ -147,7 +121,7 @@ IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
     auto random = crypto::randomBytes(6);
     if (!random) throw std::runtime_error("no random bytes");
     postgresqlDatabase = "w_" + toHex(*random);
-    if (!postgresqlExec(postgresqlBase() + " dbname=postgres", "CREATE DATABASE " + postgresqlDatabase))
+    if (!postgresqlRun(postgresqlBase() + " dbname=postgres", "CREATE DATABASE " + postgresqlDatabase))
       throw std::runtime_error("cannot create the PostgreSQL database " + postgresqlDatabase);
     initOptions.dbConnector = "postgresql";
     initOptions.dbConnection = postgresqlBase() + " dbname=" + postgresqlDatabase;
@@ -176,7 +150,7 @@ IssuerWorld::~IssuerWorld() {
   std::filesystem::remove_all(dir, ec);
   for (const auto& other : otherDirs) std::filesystem::remove_all(other, ec);
   if (!postgresqlDatabase.empty())
-    postgresqlExec(postgresqlBase() + " dbname=postgres", "DROP DATABASE IF EXISTS " + postgresqlDatabase + " WITH (FORCE)");
+    postgresqlRun(postgresqlBase() + " dbname=postgres", "DROP DATABASE IF EXISTS " + postgresqlDatabase + " WITH (FORCE)");
 }
 
 std::unique_ptr<issuer::Service> IssuerWorld::openAnotherInstance() {
@@ -195,14 +169,15 @@ std::unique_ptr<issuer::Service> IssuerWorld::openAnotherInstance() {
   return std::move(s).value();
 }
 
-bool IssuerWorld::trySql(const std::string& sql) const {
-  if (postgresqlDatabase.empty()) return sqliteExec(dir + "/issuer.db", sql);
-  return postgresqlExec(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
+std::optional<std::string> IssuerWorld::run(const std::string& sql) const {
+  if (postgresqlDatabase.empty()) return sqliteRun(dir + "/issuer.db", sql);
+  return postgresqlRun(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
 }
 
+bool IssuerWorld::trySql(const std::string& sql) const { return run(sql).has_value(); }
+
 std::string IssuerWorld::queryText(const std::string& sql) const {
-  auto text = postgresqlDatabase.empty() ? sqliteQuery(dir + "/issuer.db", sql)
-                                         : postgresqlQuery(postgresqlBase() + " dbname=" + postgresqlDatabase, sql);
+  auto text = run(sql);
   if (!text) throw std::runtime_error("the query failed: " + sql);
   return *text;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -88,6 +89,7 @@ class IssuerWorld {
 
  private:
   void open();
+  std::optional<std::string> run(const std::string& sql) const;
 };
 
 // A title body (series 4 卫生技术 / 401 / level 3 by review: no route rules)
