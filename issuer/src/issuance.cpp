@@ -157,7 +157,8 @@ class Counters {
 
 // Reads what the database holds for the group's request keys and numbers,
 // predicting the automatic numbers the counter will hand out.
-void loadKnown(Service::Core& core, Counters& counters, const Group& group, std::int64_t when, Known& known) {
+void loadKnown(Service::Core& core, Counters& counters, const std::string& counter, const Group& group, std::int64_t when,
+               Known& known) {
   std::vector<std::string> keys, numbers;
   std::uint64_t autoRows = 0;
   for (const auto& item : group) {
@@ -169,18 +170,18 @@ void loadKnown(Service::Core& core, Counters& counters, const Group& group, std:
       numbers.push_back(item->draft.credential.certNo);
   }
   known.loadRequestKeys(keys);
-  const std::uint64_t first = counters.peek(certNoCounter(core.config, when), 1);
+  const std::uint64_t first = counters.peek(counter, 1);
   for (std::uint64_t i = 0; i < autoRows; ++i) numbers.push_back(formatCertNo(core.config, when, first + i));
   known.loadNumbers(numbers);
 }
 
 // Phase A: numbers and indexes, in queue order, from the counters.
 void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, Group& group, std::int64_t when) {
+  const std::string counter = certNoCounter(core.config, when);
   Known known(s);
-  loadKnown(core, counters, group, when, known);
+  loadKnown(core, counters, counter, group, when, known);
   std::set<std::string> numbersInGroup;
   std::map<std::string, std::shared_ptr<PendingIssue>> keysInGroup;
-  const std::string counter = certNoCounter(core.config, when);
   for (auto& item : group) {
     PendingIssue& p = *item;
     p.allocated = false;

@@ -7,6 +7,7 @@
 #include <Poco/Nullable.h>
 
 #include "audit.h"
+#include "sql_rows.h"
 #include "titlecert/cbor.h"
 #include "titlecert/dates.h"
 #include "titlecert/zc1.h"
@@ -73,49 +74,53 @@ std::optional<KeyRow> findKey(Poco::Data::Session& s, const std::string& iss, co
 
 // Re-signs one stored credential with `key`, keeping its number, status
 // index and binding; the old payload is kept as superseded.
-void resignOne(Poco::Data::Session& s, const std::string& certNo, const Bytes& claims, const std::string& oldPayload,
-               std::int64_t oldKeyId, const OwnKey& key, std::int64_t when, const Actor& by) {
-  auto value = cbor::decode(claims, cbor::zc1Profile());
+// The claims re-signed with `key` (iat now; number and index unchanged).
+struct Resigned {
+  Bytes claims;
+  std::string payload;
+  std::uint64_t statusIndex;
+};
+
+Resigned resign(const std::string& certNo, ByteView storedClaims, const OwnKey& key, std::int64_t when) {
+  auto value = cbor::decode(storedClaims, cbor::zc1Profile());
   if (!value) throw std::runtime_error("stored claims of " + certNo + " do not decode");
   auto credential = zc1::decodeClaims(*value);
   if (!credential) throw std::runtime_error("stored claims of " + certNo + " do not read: " + credential.error().detail);
   zc1::Credential c = *credential;
   c.iat = static_cast<std::uint64_t>(when);
-  auto newClaims = zc1::encodeClaims(c);
-  auto payload = newClaims ? zc1::issueClaims(*newClaims, key.key) : Result<std::string>(newClaims.error());
-  if (!newClaims || !payload) throw std::runtime_error("re-signing " + certNo + " failed");
-  std::string no = certNo, old = oldPayload, text = *payload, reason = "key compromised";
-  Poco::Int64 oldKey = oldKeyId, newKey = key.id, at = when;
-  Poco::Data::BLOB blob(newClaims->data(), newClaims->size());
-  s << sql(s, "INSERT INTO superseded_payloads (cert_no, payload, key_id, superseded_at, reason) VALUES (?, ?, ?, ?, ?)"),
-      use(no), use(old), use(oldKey), use(at), use(reason), now;
-  s << sql(s, "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?"), use(text),
-      use(blob), use(newKey), use(at), use(no), now;
-  audit::append(s, when, by, "certificate.resign",
-                {{"cert_no", certNo},
-                 {"status_index", c.statusIndex},
-                 {"kid", key.kidHex},
-                 {"payload_sha256", toHex(crypto::sha256(asBytes(text)))}});
+  auto claims = zc1::encodeClaims(c);
+  auto payload = claims ? zc1::issueClaims(*claims, key.key) : Result<std::string>(claims.error());
+  if (!claims || !payload) throw std::runtime_error("re-signing " + certNo + " failed");
+  return {std::move(*claims), std::move(*payload), c.statusIndex};
 }
 
-// Every credential the compromised key signed, re-signed with `key`.
-std::size_t resignAll(Poco::Data::Session& s, std::int64_t compromisedId, const OwnKey& key, std::int64_t when,
-                      const Actor& by) {
+// Every credential the compromised key signed, re-signed with `key`: the
+// old payloads kept in superseded_payloads, and an audit entry each, in
+// the caller's transaction and its audit chain.
+std::size_t resignAll(Poco::Data::Session& s, audit::ChainWriter& chain, std::int64_t compromisedId, const OwnKey& key,
+                      std::int64_t when, const Actor& by) {
   Poco::Int64 id = compromisedId;
   std::vector<std::string> numbers, payloads;
   std::vector<Poco::Data::BLOB> claims;
   s << sql(s, "SELECT cert_no, claims, payload FROM certificates WHERE key_id = ? ORDER BY status_index"), use(id),
       into(numbers), into(claims), into(payloads), now;
-  struct Row {
-    std::string certNo;
-    Bytes claims;
-    std::string payload;
-  };
-  std::vector<Row> rows;
-  for (std::size_t i = 0; i < numbers.size(); ++i)
-    rows.push_back({numbers[i], Bytes(claims[i].rawContent(), claims[i].rawContent() + claims[i].size()), payloads[i]});
-  for (const Row& r : rows) resignOne(s, r.certNo, r.claims, r.payload, compromisedId, key, when, by);
-  return rows.size();
+  RowsInsert superseded("superseded_payloads", {"cert_no", "payload", "key_id", "superseded_at", "reason"});
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    Resigned r = resign(numbers[i], ByteView(claims[i].rawContent(), claims[i].size()), key, when);
+    superseded.add({numbers[i], payloads[i], id, static_cast<Poco::Int64>(when), std::string("key compromised")});
+    std::string no = numbers[i];
+    Poco::Int64 newKey = key.id, at = when;
+    Poco::Data::BLOB blob(r.claims.data(), r.claims.size());
+    s << sql(s, "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?"),
+        use(r.payload), use(blob), use(newKey), use(at), use(no), now;
+    chain.append(when, by, "certificate.resign",
+                 {{"cert_no", numbers[i]},
+                  {"status_index", r.statusIndex},
+                  {"kid", key.kidHex},
+                  {"payload_sha256", toHex(crypto::sha256(asBytes(r.payload)))}});
+  }
+  if (auto refused = superseded.execute(s)) throw std::runtime_error("superseded payload refused: " + refused->reason);
+  return numbers.size();
 }
 
 }  // namespace
@@ -283,9 +288,11 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
         if (row->state == "active" || !installed) installed = storeNewKey(s, core, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(installed->key.alg()));
-        change.resigned = resignAll(s, row->id, *installed, when, by);
-        audit::append(s, when, by, "key.compromised",
-                      {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
+        audit::ChainWriter chain(s);
+        change.resigned = resignAll(s, chain, row->id, *installed, when, by);
+        chain.append(when, by, "key.compromised",
+                     {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
+        chain.finish();
         bumpContentGeneration(s);
         return change;
       },

@@ -335,11 +335,10 @@ std::size_t maxTextForVersion(int maxVersion) {
   return lo;
 }
 
-std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const std::string& normalizedId) {
+std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const Draft& draft) {
   json canonical = body;
-  canonical["holder"]["id"] = normalizedId;
-  if (canonical["holder"].contains("name") && canonical["holder"]["name"].is_string())
-    canonical["holder"]["name"] = toNfc(canonical["holder"]["name"].get<std::string>());
+  canonical["holder"]["id"] = draft.normalizedId;
+  canonical["holder"]["name"] = draft.credential.holderName;  // NFC, as parsed
   const std::string text = "titlecert-batch-row/1|" + canonical.dump();
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t macLength = 0;

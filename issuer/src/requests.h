@@ -29,10 +29,10 @@ struct Draft {
 Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::json& body, const Actor& by, std::int64_t when);
 
 // The batch row key: HMAC-SHA256 over the canonical request (holder ID
-// normalised), so a re-run finds the rows it issued before. Keyed by a
-// secret derived from the passphrase: the stored key reveals nothing of the
-// ID number to someone who has only the database.
-std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const std::string& normalizedId);
+// and name as the draft normalised them), so a re-run finds the rows it
+// issued before. Keyed by a secret derived from the passphrase: the stored
+// key reveals nothing of the ID number to someone who has only the database.
+std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const Draft& draft);
 
 // The certificate number the service would assign for a sequence value.
 std::string formatCertNo(const Config& config, std::int64_t when, std::uint64_t seq);

@@ -106,7 +106,7 @@ Expected<Draft> parseBatchRow(const Service::Core& core, const BatchRow& row, co
   if (row.unreadable || !row.json) return row.unreadable ? *row.unreadable : badRequest("", "empty row", "BAD_JSON");
   TC_ASSIGN(json body, parseJsonObject(*row.json));
   TC_ASSIGN(Draft draft, parseIssueRequest(core, body, by, core.now()));
-  draft.requestKey = requestKeyFor(core, body, draft.normalizedId);
+  draft.requestKey = requestKeyFor(core, body, draft);
   return draft;
 }
 
