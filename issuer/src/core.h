@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "db.h"
 #include "qr_cache.h"
+#include "store/store.h"
 #include "titlecert/catalogue.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/service.h"
@@ -23,7 +23,7 @@ struct PendingIssue;  // issuance.cpp
 
 // A signing key of our own iss (never a compromised one).
 struct OwnKey {
-  std::int64_t id = 0;  // issuer_keys.id
+  std::int64_t id = 0;  // the key's store id
   crypto::PrivateKey key;
   std::string kidHex;
 };
@@ -32,7 +32,7 @@ struct Service::Core {
   Config config;
   std::string dataDir;
   const Clock& clock;
-  std::unique_ptr<Database> db;
+  std::unique_ptr<store::Store> storage;
   catalogue::Catalogue catalogue;
   std::shared_ptr<const HolderBinder> binder;
   std::string passphrase;  // re-encrypts new keys; never logged
@@ -42,7 +42,7 @@ struct Service::Core {
   std::size_t maxQrTextLength = 0;              // longest "ZC1:" text within certificate.max_qr_version at M
 
   // The signing key of our iss; read and changed only under
-  // db->writeMutex(), so a rotation and an issuance never interleave.
+  // storage->writeMutex(), so a rotation and an issuance never interleave.
   std::optional<OwnKey> active;
   std::atomic<crypto::Alg> activeAlg{crypto::Alg::SM2_SM3};  // readable without the lock (size checks)
 

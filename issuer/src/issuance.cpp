@@ -1,22 +1,15 @@
 #include "issuance.h"
 
-#include <Poco/Data/LOB.h>
-#include <Poco/Logger.h>
-#include <Poco/Nullable.h>
-#include <Poco/Data/Statement.h>
-
 #include <atomic>
 #include <future>
 #include <map>
 #include <set>
 #include <thread>
 
-#include "audit.h"
 #include "keys.h"
-#include "sql_rows.h"
+#include "store/audit_chain.h"
+#include "store/records.h"
 #include "titlecert/dates.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace titlecert::issuer {
 
@@ -52,22 +45,10 @@ struct RowFailure {
 // one query per group rather than one per row.
 class Known {
  public:
-  explicit Known(Poco::Data::Session& s) : s_(s) {}
+  explicit Known(store::Tx& tx) : tx_(tx) {}
 
   void loadRequestKeys(const std::vector<std::string>& keys) {
-    forChunks(keys, [&](std::size_t from, std::size_t count) {
-      std::vector<std::string> requestKeys, certNos, payloads, kids;
-      std::vector<Poco::Int64> indexes, issuedAts;
-      Poco::Data::Statement st(s_);
-      st << sql(s_, "SELECT c.request_key, c.cert_no, c.status_index, c.payload, k.kid, c.issued_at FROM certificates c"
-                    " JOIN issuer_keys k ON k.id = c.key_id WHERE c.request_key IN " + parenthesisedPlaceholders(count));
-      for (std::size_t i = from; i < from + count; ++i) bindValue(st, keys[i]);
-      st, into(requestKeys), into(certNos), into(indexes), into(payloads), into(kids), into(issuedAts);
-      st.execute();
-      for (std::size_t r = 0; r < requestKeys.size(); ++r)
-        issued_[requestKeys[r]] =
-            Issued{certNos[r], static_cast<std::uint64_t>(indexes[r]), payloads[r], kids[r], issuedAts[r], true};
-    });
+    for (auto& [key, issued] : store::issuedForRequestKeys(tx_, keys)) issued_[key] = std::move(issued);
   }
 
   std::optional<Issued> issuedFor(const std::string& requestKey) const {
@@ -77,16 +58,8 @@ class Known {
   }
 
   void loadNumbers(const std::vector<std::string>& numbers) {
-    forChunks(numbers, [&](std::size_t from, std::size_t count) {
-      std::vector<std::string> taken;
-      Poco::Data::Statement st(s_);
-      st << sql(s_, "SELECT cert_no FROM certificates WHERE cert_no IN " + parenthesisedPlaceholders(count));
-      for (std::size_t i = from; i < from + count; ++i) bindValue(st, numbers[i]);
-      st, into(taken);
-      st.execute();
-      for (std::size_t i = from; i < from + count; ++i) numbers_[numbers[i]] = false;
-      for (const std::string& no : taken) numbers_[no] = true;
-    });
+    for (const std::string& no : numbers) numbers_[no] = false;
+    for (const std::string& no : store::takenCertificateNumbers(tx_, numbers)) numbers_[no] = true;
   }
 
   // A number loaded before, or asked now (an auto number past the
@@ -98,62 +71,12 @@ class Known {
   }
 
  private:
-  template <class F>
-  static void forChunks(const std::vector<std::string>& keys, F&& f) {
-    for (std::size_t from = 0; from < keys.size(); from += kKeysPerStatement)
-      f(from, std::min(kKeysPerStatement, keys.size() - from));
-  }
-
-  Poco::Data::Session& s_;
+  store::Tx& tx_;
   std::map<std::string, Issued> issued_;
   std::map<std::string, bool> numbers_;  // number -> taken
 };
 
-// The gap-free counters of one transaction: read once, advanced in memory,
-// written back once before the commit.
-class Counters {
- public:
-  explicit Counters(Poco::Data::Session& s) : s_(s) {}
-  std::uint64_t next(const std::string& name, std::uint64_t first) {
-    Entry& e = entry(name, first);
-    e.changed = true;
-    return e.value++;
-  }
-  // The value next() would return, without taking it.
-  std::uint64_t peek(const std::string& name, std::uint64_t first) { return entry(name, first).value; }
-  void flush() {
-    for (auto& [name, e] : values_) {
-      if (!e.changed) continue;
-      std::string n = name;
-      Poco::Int64 v = static_cast<Poco::Int64>(e.value);
-      if (e.stored)
-        s_ << sql(s_, "UPDATE counters SET next_value = ? WHERE name = ?"), use(v), use(n), now;
-      else
-        s_ << sql(s_, "INSERT INTO counters (name, next_value) VALUES (?, ?)"), use(n), use(v), now;
-      e.stored = true;
-      e.changed = false;
-    }
-  }
-
- private:
-  struct Entry {
-    std::uint64_t value;
-    bool stored;
-    bool changed;
-  };
-  Entry& entry(const std::string& name, std::uint64_t first) {
-    auto it = values_.find(name);
-    if (it == values_.end()) {
-      std::string n = name;
-      Poco::Nullable<Poco::Int64> current;
-      s_ << sql(s_, "SELECT next_value FROM counters WHERE name = ?"), use(n), into(current), now;
-      it = values_.emplace(name, Entry{current.isNull() ? first : static_cast<std::uint64_t>(current.value()), !current.isNull(), false}).first;
-    }
-    return it->second;
-  }
-  Poco::Data::Session& s_;
-  std::map<std::string, Entry> values_;
-};
+using store::Counters;
 
 // Reads what the database holds for the group's request keys and numbers,
 // predicting the automatic numbers the counter will hand out.
@@ -176,9 +99,9 @@ void loadKnown(Service::Core& core, Counters& counters, const std::string& count
 }
 
 // Phase A: numbers and indexes, in queue order, from the counters.
-void allocate(Service::Core& core, Poco::Data::Session& s, Counters& counters, Group& group, std::int64_t when) {
+void allocate(Service::Core& core, store::Tx& tx, Counters& counters, Group& group, std::int64_t when) {
   const std::string counter = certNoCounter(core.config, when);
-  Known known(s);
+  Known known(tx);
   loadKnown(core, counters, counter, group, when, known);
   std::set<std::string> numbersInGroup;
   std::map<std::string, std::shared_ptr<PendingIssue>> keysInGroup;
@@ -257,31 +180,24 @@ void bindAndSign(Service::Core& core, Group& group) {
   for (auto& t : pool) t.join();
 }
 
-RowsInsert certificateRows() {
-  return RowsInsert("certificates", {"cert_no", "iss", "status_index", "type", "holder_name", "holder_id_masked", "idh",
-                                     "fields", "claims", "payload", "key_id", "issued_at", "issued_by", "request_key"});
-}
-
-SqlRow certificateRow(const PendingIssue& p, const OwnKey& key, std::int64_t when) {
+store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, std::int64_t when) {
   const zc1::Credential& c = p.draft.credential;
-  Poco::Nullable<Poco::Int64> by;
-  if (p.actor.tokenId > 0) by = p.actor.tokenId;
-  Poco::Nullable<std::string> requestKey;
-  if (p.draft.requestKey) requestKey = *p.draft.requestKey;
-  return {c.certNo,
-          c.iss,
-          static_cast<Poco::Int64>(c.statusIndex),
-          std::string(c.title() ? "title" : "qualification"),
-          c.holderName,
-          p.draft.maskedId,
-          toHex(c.idh),
-          p.draft.fields.dump(),
-          Poco::Data::BLOB(p.claims.data(), p.claims.size()),
-          p.payload,
-          static_cast<Poco::Int64>(key.id),
-          static_cast<Poco::Int64>(when),
-          by,
-          requestKey};
+  store::NewCertificate row;
+  row.certNo = c.certNo;
+  row.iss = c.iss;
+  row.statusIndex = c.statusIndex;
+  row.type = c.title() ? "title" : "qualification";
+  row.holderName = c.holderName;
+  row.holderIdMasked = p.draft.maskedId;
+  row.idhHex = toHex(c.idh);
+  row.fields = p.draft.fields.dump();
+  row.claims = p.claims;
+  row.payload = p.payload;
+  row.keyId = key.id;
+  row.issuedAt = when;
+  row.issuedBy = p.actor.tokenId;
+  row.requestKey = p.draft.requestKey;
+  return row;
 }
 
 nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
@@ -299,11 +215,11 @@ nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std:
 
 // Phase C: store and audit the signed drafts, a few statements for the
 // whole group.
-std::optional<RowFailure> store(Service::Core& core, Poco::Data::Session& s, Group& group, std::int64_t when) {
+std::optional<RowFailure> storeGroup(Service::Core& core, store::Tx& tx, Group& group, std::int64_t when) {
   const std::optional<OwnKey>& active = core.active;
-  RowsInsert rows = certificateRows();
+  store::CertificateInserts rows;
   std::vector<std::size_t> rowOf;  // group index of each inserted row
-  audit::ChainWriter chain(s);
+  store::audit::ChainWriter chain(tx);
   for (std::size_t i = 0; i < group.size(); ++i) {
     PendingIssue& p = *group[i];
     if (!p.allocated) continue;
@@ -314,8 +230,8 @@ std::optional<RowFailure> store(Service::Core& core, Poco::Data::Session& s, Gro
     chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
   }
   // A refused row: the caller rolls back and runs the group without it.
-  if (auto refused = rows.execute(s))
-    return RowFailure{rowOf[refused->index], problemFromException("issue", std::runtime_error(refused->reason))};
+  if (auto refused = rows.execute(tx))
+    return RowFailure{rowOf[refused->index], store::problemFromException("issue", std::runtime_error(refused->reason))};
   chain.finish();
   for (std::size_t i : rowOf) {
     PendingIssue& p = *group[i];
@@ -328,7 +244,7 @@ std::optional<RowFailure> store(Service::Core& core, Poco::Data::Session& s, Gro
 // One transaction over the group; rows that fail are taken out and the
 // transaction is run again, so the rest commit with gap-free counters.
 void processGroup(Service::Core& core, Group& group) {
-  Database& db = *core.db;
+  store::Store& db = *core.storage;
   for (int attempt = 0; attempt <= static_cast<int>(group.size()); ++attempt) {
     const std::int64_t when = core.now();
     for (auto& item : group)
@@ -336,18 +252,19 @@ void processGroup(Service::Core& core, Group& group) {
     try {
       db.beginLocked();
     } catch (const std::exception& e) {
-      Problem p = problemFromException("begin", e);
+      Problem p = store::problemFromException("begin", e);
       for (auto& item : group)
         if (!item->result) item->result = Expected<Issued>(p);
       return;
     }
     std::optional<RowFailure> failure;
     try {
-      refreshActiveKey(core, db.writerLocked());
-      Counters counters(db.writerLocked());
-      allocate(core, db.writerLocked(), counters, group, when);
+      store::Tx tx = db.writer();
+      refreshActiveKey(core, tx);
+      Counters counters(tx);
+      allocate(core, tx, counters, group, when);
       bindAndSign(core, group);
-      failure = store(core, db.writerLocked(), group, when);
+      failure = storeGroup(core, tx, group, when);
       if (!failure) {
         counters.flush();
         db.commitLocked();
@@ -365,7 +282,7 @@ void processGroup(Service::Core& core, Group& group) {
       }
     } catch (const std::exception& e) {
       db.rollbackLocked();
-      Problem p = problemFromException("issue", e);
+      Problem p = store::problemFromException("issue", e);
       for (auto& item : group)
         if (!item->result) item->result = Expected<Issued>(p);
       return;
@@ -388,7 +305,7 @@ Group takeGroup(Service::Core& core) {
 // Whoever holds the writer processes everything queued, its own drafts
 // among them (or a caller before it did).
 void drain(Service::Core& core) {
-  std::lock_guard<std::mutex> writer(core.db->writeMutex());
+  std::lock_guard<std::mutex> writer(core.storage->writeMutex());
   for (Group group = takeGroup(core); !group.empty(); group = takeGroup(core)) {
     processGroup(core, group);
     for (auto& item : group) {

@@ -1,18 +1,12 @@
 #include "keys.h"
 
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Statement.h>
 #include <Poco/Logger.h>
-#include <Poco/Nullable.h>
 
-#include "audit.h"
-#include "sql_rows.h"
+#include "store/audit_chain.h"
+#include "store/records.h"
 #include "titlecert/cbor.h"
 #include "titlecert/dates.h"
 #include "titlecert/zc1.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace titlecert::issuer {
 namespace {
@@ -50,28 +44,6 @@ Expected<NewKey> generateKey(const Service::Core& core, crypto::Alg alg) {
   return NewKey{std::move(key), std::move(pem)};
 }
 
-// Closes the active key's window at `closeAt` (exclusive) and marks it retired.
-void retireActive(Poco::Data::Session& s, std::int64_t keyId, std::int64_t closeAt, std::int64_t when) {
-  Poco::Int64 id = keyId, to = closeAt, at = when;
-  s << sql(s, "UPDATE issuer_keys SET state = 'retired', valid_to = ?, closed_at = ? WHERE id = ? AND state = 'active'"), use(to),
-      use(at), use(id), now;
-}
-
-struct KeyRow {
-  std::int64_t id = 0;
-  std::string iss, kid, alg, state;
-};
-
-std::optional<KeyRow> findKey(Poco::Data::Session& s, const std::string& iss, const std::string& kid) {
-  std::string i = iss, k = kid;
-  Poco::Nullable<Poco::Int64> id;
-  std::string alg, state;
-  s << sql(s, "SELECT id, alg, state FROM issuer_keys WHERE iss = ? AND kid = ?"), use(i), use(k), into(id), into(alg),
-      into(state), now;
-  if (id.isNull()) return std::nullopt;
-  return KeyRow{id.value(), iss, kid, alg, state};
-}
-
 // Re-signs one stored credential with `key`, keeping its number, status
 // index and binding; the old payload is kept as superseded.
 // The claims re-signed with `key` (iat now; number and index unchanged).
@@ -95,32 +67,25 @@ Resigned resign(const std::string& certNo, ByteView storedClaims, const OwnKey& 
 }
 
 // Every credential the compromised key signed, re-signed with `key`: the
-// old payloads kept in superseded_payloads, and an audit entry each, in
+// old payloads kept as superseded, and an audit entry each, in
 // the caller's transaction and its audit chain.
-std::size_t resignAll(Poco::Data::Session& s, audit::ChainWriter& chain, std::int64_t compromisedId, const OwnKey& key,
+std::size_t resignAll(store::Tx& tx, store::audit::ChainWriter& chain, std::int64_t compromisedId, const OwnKey& key,
                       std::int64_t when, const Actor& by) {
-  Poco::Int64 id = compromisedId;
-  std::vector<std::string> numbers, payloads;
-  std::vector<Poco::Data::BLOB> claims;
-  s << sql(s, "SELECT cert_no, claims, payload FROM certificates WHERE key_id = ? ORDER BY status_index"), use(id),
-      into(numbers), into(claims), into(payloads), now;
-  RowsInsert superseded("superseded_payloads", {"cert_no", "payload", "key_id", "superseded_at", "reason"});
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    Resigned r = resign(numbers[i], ByteView(claims[i].rawContent(), claims[i].size()), key, when);
-    superseded.add({numbers[i], payloads[i], id, static_cast<Poco::Int64>(when), std::string("key compromised")});
-    std::string no = numbers[i];
-    Poco::Int64 newKey = key.id, at = when;
-    Poco::Data::BLOB blob(r.claims.data(), r.claims.size());
-    s << sql(s, "UPDATE certificates SET payload = ?, claims = ?, key_id = ?, resigned_at = ? WHERE cert_no = ?"),
-        use(r.payload), use(blob), use(newKey), use(at), use(no), now;
+  std::vector<store::SignedCertificate> signedByIt = store::certificatesSignedBy(tx, compromisedId);
+  std::vector<store::SupersededPayload> superseded;
+  superseded.reserve(signedByIt.size());
+  for (const store::SignedCertificate& old : signedByIt) {
+    Resigned r = resign(old.certNo, old.claims, key, when);
+    superseded.push_back({old.certNo, old.payload, compromisedId, when, "key compromised"});
+    store::replaceSignature(tx, old.certNo, r.payload, r.claims, key.id, when);
     chain.append(when, by, "certificate.resign",
-                 {{"cert_no", numbers[i]},
+                 {{"cert_no", old.certNo},
                   {"status_index", r.statusIndex},
                   {"kid", key.kidHex},
                   {"payload_sha256", toHex(crypto::sha256(asBytes(r.payload)))}});
   }
-  if (auto refused = superseded.execute(s)) throw std::runtime_error("superseded payload refused: " + refused->reason);
-  return numbers.size();
+  store::keepSupersededPayloads(tx, superseded);
+  return signedByIt.size();
 }
 
 }  // namespace
@@ -155,20 +120,24 @@ Expected<bundle::Scope> scopeFromJson(const json& scope, const std::string& path
   return s;
 }
 
-std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, const crypto::PrivateKey& key,
+std::int64_t insertOwnKey(store::Tx& tx, const Service::Core& core, const crypto::PrivateKey& key,
                           const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
                           std::int64_t when) {
-  std::string iss = core.config.iss, kid = toHex(key.publicKey().kid()), alg(crypto::algName(key.alg()));
-  std::string pub = key.publicKey().pem(), priv = encryptedPem, zh = core.config.nameZh, en = core.config.nameEn;
-  std::string region = core.config.region, scope = everythingScope().dump();
-  Poco::Int64 from = validFrom, to = validTo, at = when;
-  s << sql(s, "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
-       " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)"),
-      use(iss), use(kid), use(alg), use(pub), use(priv), use(zh), use(en), use(region), use(from), use(to), use(scope),
-      use(at), now;
-  Poco::Int64 id = 0;
-  s << sql(s, "SELECT id FROM issuer_keys WHERE iss = ? AND kid = ?"), use(iss), use(kid), into(id), now;
-  return id;
+  store::KeyRecord k;
+  k.iss = core.config.iss;
+  k.kid = toHex(key.publicKey().kid());
+  k.alg = std::string(crypto::algName(key.alg()));
+  k.publicKeyPem = key.publicKey().pem();
+  k.privateKeyPem = encryptedPem;
+  k.nameZh = core.config.nameZh;
+  k.nameEn = core.config.nameEn;
+  k.region = core.config.region;
+  k.validFrom = validFrom;
+  k.validTo = validTo;
+  k.scope = everythingScope().dump();
+  k.state = "active";
+  k.createdAt = when;
+  return store::insertKey(tx, k);
 }
 
 namespace {
@@ -178,13 +147,10 @@ struct ActiveRow {
   std::string pem;
 };
 
-std::optional<ActiveRow> activeRow(const Service::Core& core, Poco::Data::Session& s) {
-  std::string iss = core.config.iss;
-  Poco::Nullable<Poco::Int64> id;
-  Poco::Nullable<std::string> pem;
-  s << sql(s, "SELECT id, private_key_pem FROM issuer_keys WHERE iss = ? AND state = 'active'"), use(iss), into(id), into(pem), now;
-  if (id.isNull() || pem.isNull()) return std::nullopt;
-  return ActiveRow{id.value(), pem.value()};
+std::optional<ActiveRow> activeRow(const Service::Core& core, store::Tx& tx) {
+  auto k = store::activeKey(tx, core.config.iss);
+  if (!k) return std::nullopt;
+  return ActiveRow{k->id, *k->privateKeyPem};
 }
 
 // The service signs with `key` from now on (after the transaction that made
@@ -204,14 +170,13 @@ Expected<std::optional<OwnKey>> decrypt(const Service::Core& core, const std::op
 }  // namespace
 
 Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
-  return guarded<std::optional<OwnKey>>("load keys", [&]() -> Expected<std::optional<OwnKey>> {
-    Poco::Data::Session s = core.db->reader();
-    return decrypt(core, activeRow(core, s));
+  return core.storage->read<std::optional<OwnKey>>("load keys", [&](store::Tx& tx) -> Expected<std::optional<OwnKey>> {
+    return decrypt(core, activeRow(core, tx));
   });
 }
 
-void refreshActiveKey(Service::Core& core, Poco::Data::Session& s) {
-  std::optional<ActiveRow> row = activeRow(core, s);
+void refreshActiveKey(Service::Core& core, store::Tx& tx) {
+  std::optional<ActiveRow> row = activeRow(core, tx);
   if (row && core.active && row->id == core.active->id) return;
   if (!row && !core.active) return;
   auto key = decrypt(core, row);
@@ -223,8 +188,8 @@ void refreshActiveKey(Service::Core& core, Poco::Data::Session& s) {
 
 // A fresh signing key stored (encrypted) as the active one, in the caller's
 // transaction.
-static OwnKey storeNewKey(Poco::Data::Session& s, Service::Core& core, const NewKey& fresh, std::int64_t when) {
-  const std::int64_t id = insertOwnKey(s, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
+static OwnKey storeNewKey(store::Tx& tx, Service::Core& core, const NewKey& fresh, std::int64_t when) {
+  const std::int64_t id = insertOwnKey(tx, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
   return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
 }
 
@@ -233,21 +198,21 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
   TC_TRY(requireRole(by, {Role::Admin}));
   TC_ASSIGN(NewKey fresh, generateKey(core, alg.value_or(core.activeAlg.load())));
   std::optional<OwnKey> installed;
-  auto r = core.db->write<KeyChange>(
-      [&](Poco::Data::Session& s) -> Expected<KeyChange> {
-        refreshActiveKey(core, s);
+  auto r = core.storage->write<KeyChange>(
+      [&](store::Tx& tx) -> Expected<KeyChange> {
+        refreshActiveKey(core, tx);
         const std::int64_t when = core.now();
         KeyChange change;
         if (core.active) {
           // +1: what the old key signed in this very second stays inside its window.
-          retireActive(s, core.active->id, when + 1, when);
+          store::retireActiveKey(tx, core.active->id, when + 1, when);
           change.retiredKid = core.active->kidHex;
         }
-        installed = storeNewKey(s, core, fresh, when);
+        installed = storeNewKey(tx, core, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(fresh.key.alg()));
-        audit::append(s, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
-        bumpContentGeneration(s);
+        store::audit::append(tx, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
+        store::bumpContentGeneration(tx);
         return change;
       },
       [&](const KeyChange&) { activate(core, installed); });
@@ -273,27 +238,26 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
   // A replacement is made in case the compromised key is the active one.
   TC_ASSIGN(NewKey fresh, generateKey(core, core.activeAlg.load()));
   std::optional<OwnKey> installed;
-  auto r = core.db->write<KeyChange>(
-      [&](Poco::Data::Session& s) -> Expected<KeyChange> {
-        refreshActiveKey(core, s);
+  auto r = core.storage->write<KeyChange>(
+      [&](store::Tx& tx) -> Expected<KeyChange> {
+        refreshActiveKey(core, tx);
         const std::int64_t when = core.now();
-        auto row = findKey(s, core.config.iss, kid);
+        auto row = store::findKey(tx, core.config.iss, kid);
         if (!row) return notFound("no signing key " + kid + " of " + core.config.iss);
         if (row->state == "compromised") return conflict("key " + kid + " is already marked compromised");
-        Poco::Int64 id = row->id, at = when;
-        s << sql(s, "UPDATE issuer_keys SET state = 'compromised', closed_at = ? WHERE id = ?"), use(at), use(id), now;
+        store::markKeyCompromised(tx, row->id, when);
         KeyChange change;
         change.retiredKid = kid;
         installed = core.active;
-        if (row->state == "active" || !installed) installed = storeNewKey(s, core, fresh, when);
+        if (row->state == "active" || !installed) installed = storeNewKey(tx, core, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(installed->key.alg()));
-        audit::ChainWriter chain(s);
-        change.resigned = resignAll(s, chain, row->id, *installed, when, by);
+        store::audit::ChainWriter chain(tx);
+        change.resigned = resignAll(tx, chain, row->id, *installed, when, by);
         chain.append(when, by, "key.compromised",
                      {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
         chain.finish();
-        bumpContentGeneration(s);
+        store::bumpContentGeneration(tx);
         return change;
       },
       [&](const KeyChange&) { activate(core, installed); });
@@ -352,15 +316,25 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
   TC_TRY(scopeFromJson(body["scope"], "scope"));
   const std::string kid = toHex(key->kid());
   const std::string algName(crypto::algName(key->alg()));
-  auto r = core.db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
-    if (findKey(s, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
-    std::string i = iss, k = kid, a = algName, p = key->pem(), z = zh, e = en, reg = region, sc = body["scope"].dump();
-    Poco::Int64 vf = *from, vt = *to, at = core.now();
-    s << sql(s, "INSERT INTO issuer_keys (iss, kid, alg, public_key_pem, private_key_pem, name_zh, name_en, region, valid_from,"
-         " valid_to, scope, state, created_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 'imported', ?)"),
-        use(i), use(k), use(a), use(p), use(z), use(e), use(reg), use(vf), use(vt), use(sc), use(at), now;
-    audit::append(s, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
-    bumpContentGeneration(s);
+  auto r = core.storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+    if (store::findKey(tx, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
+    const std::int64_t at = core.now();
+    store::KeyRecord imported;
+    imported.iss = iss;
+    imported.kid = kid;
+    imported.alg = algName;
+    imported.publicKeyPem = key->pem();
+    imported.nameZh = zh;
+    imported.nameEn = en;
+    imported.region = region;
+    imported.validFrom = *from;
+    imported.validTo = *to;
+    imported.scope = body["scope"].dump();
+    imported.state = "imported";
+    imported.createdAt = at;
+    store::insertKey(tx, imported);
+    store::audit::append(tx, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
+    store::bumpContentGeneration(tx);
     return json{{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}}.dump();
   });
   return r;
@@ -368,24 +342,19 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
 
 Expected<std::string> Service::issuersJson() const {
   Core& core = *core_;
-  return guarded<std::string>("issuers", [&]() -> Expected<std::string> {
-    Poco::Data::Session s = core.db->reader();
-    Poco::Data::Statement select(s);
-    select << "SELECT iss, kid, alg, region, name_zh, name_en, valid_from, valid_to, scope, state, public_key_pem"
-              " FROM issuer_keys ORDER BY id", now;
-    Poco::Data::RecordSet rs(select);
+  return core.storage->read<std::string>("issuers", [&](store::Tx& tx) -> Expected<std::string> {
     json out = json::array();
-    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-      out.push_back({{"iss", rs["iss"].convert<std::string>()},
-                     {"kid", rs["kid"].convert<std::string>()},
-                     {"alg", rs["alg"].convert<std::string>()},
-                     {"region", rs["region"].convert<std::string>()},
-                     {"name", {{"zh", rs["name_zh"].convert<std::string>()}, {"en", rs["name_en"].convert<std::string>()}}},
-                     {"valid_from", dates::formatRfc3339(rs["valid_from"].convert<Poco::Int64>())},
-                     {"valid_to", dates::formatRfc3339(rs["valid_to"].convert<Poco::Int64>())},
-                     {"scope", json::parse(rs["scope"].convert<std::string>(), nullptr, false)},
-                     {"state", rs["state"].convert<std::string>()},
-                     {"public_key_pem", rs["public_key_pem"].convert<std::string>()}});
+    for (const store::KeyRecord& k : store::listKeys(tx, false)) {
+      out.push_back({{"iss", k.iss},
+                     {"kid", k.kid},
+                     {"alg", k.alg},
+                     {"region", k.region},
+                     {"name", {{"zh", k.nameZh}, {"en", k.nameEn}}},
+                     {"valid_from", dates::formatRfc3339(k.validFrom)},
+                     {"valid_to", dates::formatRfc3339(k.validTo)},
+                     {"scope", json::parse(k.scope, nullptr, false)},
+                     {"state", k.state},
+                     {"public_key_pem", k.publicKeyPem}});
     }
     return json{{"issuers", out}}.dump();
   });

@@ -1,9 +1,7 @@
-// Issuer keys: our own signing keys (encrypted PKCS#8 in issuer_keys), the
+// Issuer keys: our own signing keys (stored encrypted as PKCS#8), the
 // keys of other issuers imported with their scope, and the scope JSON in the
 // manifest's form (CONTRACT.md).
 #pragma once
-
-#include <Poco/Data/Session.h>
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +16,8 @@ nlohmann::json everythingScope();
 Expected<bundle::Scope> scopeFromJson(const nlohmann::json& scope, const std::string& path);
 
 // Stores a new signing key of our iss (state 'active'), encrypted with the
-// passphrase; returns its issuer_keys id.
-std::int64_t insertOwnKey(Poco::Data::Session& s, const Service::Core& core, const crypto::PrivateKey& key,
+// passphrase; returns its store id.
+std::int64_t insertOwnKey(store::Tx& tx, const Service::Core& core, const crypto::PrivateKey& key,
                           const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
                           std::int64_t when);
 
@@ -30,6 +28,6 @@ Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core);
 // database says is active the one this service signs with. Another
 // instance on the same database may have rotated or replaced it since this
 // one loaded it; it is decrypted again only then.
-void refreshActiveKey(Service::Core& core, Poco::Data::Session& s);
+void refreshActiveKey(Service::Core& core, store::Tx& tx);
 
 }  // namespace titlecert::issuer

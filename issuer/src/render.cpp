@@ -1,12 +1,9 @@
 // QR images (rendered on request, cached by payload) and the printable
 // certificate page (card.svg): the certificate's Chinese text beside its QR.
-#include <Poco/Nullable.h>
-
 #include "core.h"
+#include "store/records.h"
 #include "titlecert/dates.h"
 #include "titlecert/qr.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace titlecert::issuer {
 namespace {
@@ -22,16 +19,11 @@ struct Printable {
 };
 
 Expected<Printable> loadPrintable(Service::Core& core, std::string_view certNo) {
-  return guarded<Printable>("certificate", [&]() -> Expected<Printable> {
-    Poco::Data::Session s = core.db->reader();
-    std::string no(certNo);
-    Poco::Nullable<std::string> payload, fields;
-    Poco::Nullable<Poco::Int64> issuedAt, revokedAt;
-    s << sql(s, "SELECT payload, fields, issued_at, revoked_at FROM certificates WHERE cert_no = ?"), use(no), into(payload),
-        into(fields), into(issuedAt), into(revokedAt), now;
-    if (payload.isNull()) return notFound("no certificate " + no);
-    return Printable{payload.value(), json::parse(fields.value(), nullptr, false), no, issuedAt.value(),
-                     !revokedAt.isNull()};
+  return core.storage->read<Printable>("certificate", [&](store::Tx& tx) -> Expected<Printable> {
+    const std::string no(certNo);
+    std::optional<store::CertificateRecord> c = store::findCertificate(tx, no);
+    if (!c) return notFound("no certificate " + no);
+    return Printable{c->payload, json::parse(c->fields, nullptr, false), no, c->issuedAt, c->revokedAt.has_value()};
   });
 }
 

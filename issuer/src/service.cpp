@@ -2,7 +2,6 @@
 // certificates (issue, batch, read, revoke), eligibility and the audit trail.
 // Keys and issuers: keys.cpp; the bundle: publish.cpp; images: render.cpp.
 #include <Poco/Logger.h>
-#include <Poco/Nullable.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -10,17 +9,16 @@
 #include <future>
 #include <thread>
 
-#include "audit.h"
 #include "core.h"
 #include "issuance.h"
 #include "keys.h"
 #include "requests.h"
+#include "store/audit_chain.h"
+#include "store/records.h"
 #include "titlecert/dates.h"
 #include "titlecert/eligibility.h"
 #include "titlecert/files.h"
 #include "titlecert/passphrase.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace titlecert::issuer {
 namespace {
@@ -34,31 +32,13 @@ constexpr std::size_t kMaxReasonBytes = 500;
 std::string tokenHash(std::string_view token) { return toHex(crypto::sha256(asBytes(token))); }
 
 // Inserts a token; returns {id, the token in clear} (shown once, stored hashed).
-std::pair<std::int64_t, std::string> insertToken(Poco::Data::Session& s, Role role, const Actor& by, std::int64_t when,
+std::pair<std::int64_t, std::string> insertToken(store::Tx& tx, Role role, const Actor& by, std::int64_t when,
                                                  const Bytes& random) {
   std::string token = std::string(kTokenPrefix) + toHex(random);
-  std::string hash = tokenHash(token), roleText(roleName(role));
-  Poco::Int64 at = when;
-  Poco::Nullable<Poco::Int64> creator;
-  if (by.tokenId > 0) creator = by.tokenId;
-  s << sql(s, "INSERT INTO tokens (hash, role, created_at, created_by) VALUES (?, ?, ?, ?)"), use(hash), use(roleText), use(at),
-      use(creator), now;
-  Poco::Int64 id = 0;
-  s << sql(s, "SELECT id FROM tokens WHERE hash = ?"), use(hash), into(id), now;
-  audit::append(s, when, by, "token.create", {{"token_id", id}, {"role", roleText}});
+  const std::string roleText(roleName(role));
+  const std::int64_t id = store::insertToken(tx, tokenHash(token), roleText, when, by.tokenId);
+  store::audit::append(tx, when, by, "token.create", {{"token_id", id}, {"role", roleText}});
   return {id, token};
-}
-
-std::string readSetting(Poco::Data::Session& s, const std::string& name) {
-  std::string n = name;
-  Poco::Nullable<std::string> value;
-  s << sql(s, "SELECT value FROM settings WHERE name = ?"), use(n), into(value), now;
-  return value.isNull() ? std::string() : value.value();
-}
-
-void writeSetting(Poco::Data::Session& s, const std::string& name, const std::string& value) {
-  std::string n = name, v = value;
-  s << sql(s, "INSERT INTO settings (name, value) VALUES (?, ?)"), use(n), use(v), now;
 }
 
 Expected<catalogue::Catalogue> loadCatalogue(const Config& c) {
@@ -79,25 +59,16 @@ Expected<std::string> readReason(std::string_view jsonBody) {
   return reason;
 }
 
-json certificateRowJson(Poco::Data::Session& s, const std::string& certNo, bool& found) {
-  std::string no = certNo;
-  Poco::Nullable<std::string> fields, payload, kid, reason;
-  Poco::Nullable<Poco::Int64> index, issuedAt, revokedAt, resignedAt;
-  s << sql(s, "SELECT c.fields, c.status_index, c.payload, c.issued_at, c.revoked_at, c.revoke_reason, c.resigned_at, k.kid"
-       " FROM certificates c JOIN issuer_keys k ON k.id = c.key_id WHERE c.cert_no = ?"),
-      use(no), into(fields), into(index), into(payload), into(issuedAt), into(revokedAt), into(reason), into(resignedAt),
-      into(kid), now;
-  found = !fields.isNull();
-  if (!found) return {};
-  json j = json::parse(fields.value(), nullptr, false);
-  j["cert_no"] = certNo;
-  j["status_index"] = index.value();
-  j["payload"] = payload.value();
-  j["kid"] = kid.value();
-  j["issued_at"] = dates::formatRfc3339(issuedAt.value());
-  j["revoked"] = revokedAt.isNull() ? json(nullptr) : json{{"at", dates::formatRfc3339(revokedAt.value())}, {"reason", reason.value()}};
-  if (!resignedAt.isNull()) j["resigned_at"] = dates::formatRfc3339(resignedAt.value());
-  const std::string base = "/v1/certificates/" + certNo;
+json certificateRowJson(const store::CertificateRecord& c) {
+  json j = json::parse(c.fields, nullptr, false);
+  j["cert_no"] = c.certNo;
+  j["status_index"] = c.statusIndex;
+  j["payload"] = c.payload;
+  j["kid"] = c.kid;
+  j["issued_at"] = dates::formatRfc3339(c.issuedAt);
+  j["revoked"] = c.revokedAt ? json{{"at", dates::formatRfc3339(*c.revokedAt)}, {"reason", c.revokeReason}} : json(nullptr);
+  if (c.resignedAt) j["resigned_at"] = dates::formatRfc3339(*c.resignedAt);
+  const std::string base = "/v1/certificates/" + c.certNo;
   j["links"] = {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}};
   return j;
 }
@@ -238,23 +209,23 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   ISS_ASSIGN_TC(auto tokenBytes, crypto::randomBytes(kTokenBytes));
   ISS_ASSIGN_TC(auto salt, crypto::randomBytes(16));
 
-  TC_ASSIGN(auto db, Database::open(config, o.dataDir));
+  TC_ASSIGN(auto db, store::Store::open(config, o.dataDir));
   Core probe(clock, 1);
   probe.config = config;
   const std::int64_t t = clock.now();
   InitResult result;
-  auto written = db->write<Done>([&](Poco::Data::Session& s) -> Outcome {
+  auto written = db->write<Done>([&](store::Tx& tx) -> Outcome {
     // A shared database (PostgreSQL) may already hold an issuer.
-    if (!readSetting(s, "request_key_salt").empty()) return conflict("the database already holds an issuer");
-    writeSetting(s, "request_key_salt", toHex(salt));
-    audit::append(s, t, localOperator(), "service.init",
+    if (!store::readSetting(tx, "request_key_salt").empty()) return conflict("the database already holds an issuer");
+    store::writeSetting(tx, "request_key_salt", toHex(salt));
+    store::audit::append(tx, t, localOperator(), "service.init",
                   {{"iss", config.iss}, {"region", config.region}, {"root_kid", toHex(root.publicKey().kid())},
                    {"alg", std::string(crypto::algName(o.alg))}});
-    insertOwnKey(s, probe, issuerKey, issuerPem, t,
+    insertOwnKey(tx, probe, issuerKey, issuerPem, t,
                  t + static_cast<std::int64_t>(config.keyValidityDays) * 86400, t);
-    audit::append(s, t, localOperator(), "key.create",
+    store::audit::append(tx, t, localOperator(), "key.create",
                   {{"kid", toHex(issuerKey.publicKey().kid())}, {"alg", std::string(crypto::algName(o.alg))}});
-    auto [id, token] = insertToken(s, Role::Admin, localOperator(), t, tokenBytes);
+    auto [id, token] = insertToken(tx, Role::Admin, localOperator(), t, tokenBytes);
     result.adminToken = token;
     return success();
   });
@@ -290,12 +261,11 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
     core->root = root;
   }
 
-  TC_ASSIGN(core->db, Database::open(config, o.dataDir));
+  TC_ASSIGN(core->storage, store::Store::open(config, o.dataDir));
   TC_ASSIGN(core->active, loadActiveKey(*core));
   if (core->active) core->activeAlg.store(core->active->key.alg());
-  TC_ASSIGN(std::string salt, guarded<std::string>("settings", [&]() -> Expected<std::string> {
-               Poco::Data::Session s = core->db->reader();
-               return readSetting(s, "request_key_salt");
+  TC_ASSIGN(std::string salt, core->storage->read<std::string>("settings", [](store::Tx& tx) -> Expected<std::string> {
+               return store::readSetting(tx, "request_key_salt");
              }));
   // The batch-row key is keyed by the passphrase, which is not in the database.
   ISS_ASSIGN_TC(core->requestKeySecret,
@@ -313,24 +283,19 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
 Expected<Actor> Service::authenticate(std::string_view token) const {
   if (token.size() != kTokenPrefix.size() + 2 * kTokenBytes || token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
     return unauthorized("a valid bearer token is required");
-  return guarded<Actor>("authenticate", [&]() -> Expected<Actor> {
-    Poco::Data::Session s = core_->db->reader();
-    std::string hash = tokenHash(token);
-    Poco::Nullable<Poco::Int64> id, revokedAt;
-    Poco::Nullable<std::string> role;
-    s << sql(s, "SELECT id, role, revoked_at FROM tokens WHERE hash = ?"), use(hash), into(id), into(role), into(revokedAt), now;
+  return core_->storage->read<Actor>("authenticate", [&](store::Tx& tx) -> Expected<Actor> {
+    std::optional<store::TokenRecord> found = store::tokenByHash(tx, tokenHash(token));
     Role r{};
-    if (id.isNull() || !revokedAt.isNull() || !roleFromName(role.value(), r))
-      return unauthorized("a valid bearer token is required");
-    return Actor{id.value(), r};
+    if (!found || found->revoked || !roleFromName(found->role, r)) return unauthorized("a valid bearer token is required");
+    return Actor{found->id, r};
   });
 }
 
 Expected<std::string> Service::createToken(Role role, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
   ISS_ASSIGN_TC(auto random, crypto::randomBytes(kTokenBytes));
-  return core_->db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
-    auto [id, token] = insertToken(s, role, by, core_->now(), random);
+  return core_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+    auto [id, token] = insertToken(tx, role, by, core_->now(), random);
     nlohmann::ordered_json j = {{"token", token}, {"id", id}, {"role", std::string(roleName(role))}};
     return j.dump();
   });
@@ -338,14 +303,13 @@ Expected<std::string> Service::createToken(Role role, const Actor& by) {
 
 Outcome Service::revokeToken(std::int64_t tokenId, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
-  return core_->db->write<Done>([&](Poco::Data::Session& s) -> Outcome {
-    Poco::Int64 id = tokenId, at = core_->now();
-    Poco::Nullable<Poco::Int64> found, revokedAt;
-    s << sql(s, "SELECT id, revoked_at FROM tokens WHERE id = ?"), use(id), into(found), into(revokedAt), now;
-    if (found.isNull()) return notFound("no token " + std::to_string(tokenId));
-    if (!revokedAt.isNull()) return conflict("token " + std::to_string(tokenId) + " is already revoked");
-    s << sql(s, "UPDATE tokens SET revoked_at = ? WHERE id = ?"), use(at), use(id), now;
-    audit::append(s, at, by, "token.revoke", {{"token_id", tokenId}});
+  return core_->storage->write<Done>([&](store::Tx& tx) -> Outcome {
+    const std::int64_t at = core_->now();
+    std::optional<store::TokenRecord> found = store::tokenById(tx, tokenId);
+    if (!found) return notFound("no token " + std::to_string(tokenId));
+    if (found->revoked) return conflict("token " + std::to_string(tokenId) + " is already revoked");
+    store::markTokenRevoked(tx, tokenId, at);
+    store::audit::append(tx, at, by, "token.revoke", {{"token_id", tokenId}});
     return success();
   });
 }
@@ -403,12 +367,10 @@ std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, c
 }
 
 Expected<std::string> Service::certificateJson(std::string_view certNo) const {
-  return guarded<std::string>("certificate", [&]() -> Expected<std::string> {
-    Poco::Data::Session s = core_->db->reader();
-    bool found = false;
-    json j = certificateRowJson(s, std::string(certNo), found);
+  return core_->storage->read<std::string>("certificate", [&](store::Tx& tx) -> Expected<std::string> {
+    std::optional<store::CertificateRecord> found = store::findCertificate(tx, std::string(certNo));
     if (!found) return notFound("no certificate " + std::string(certNo));
-    return toJsonText(j);
+    return toJsonText(certificateRowJson(*found));
   });
 }
 
@@ -416,19 +378,17 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
   TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
   TC_ASSIGN(std::string reason, readReason(jsonBody));
   const std::string no(certNo);
-  auto r = core_->db->write<std::string>([&](Poco::Data::Session& s) -> Expected<std::string> {
-    std::string n = no;
-    Poco::Nullable<Poco::Int64> index, revokedAt;
-    s << sql(s, "SELECT status_index, revoked_at FROM certificates WHERE cert_no = ?"), use(n), into(index), into(revokedAt), now;
-    if (index.isNull()) return notFound("no certificate " + no);
-    if (!revokedAt.isNull()) return conflict("certificate " + no + " is already revoked");
-    Poco::Int64 at = core_->now();
-    std::string why = reason;
-    s << sql(s, "UPDATE certificates SET revoked_at = ?, revoke_reason = ? WHERE cert_no = ?"), use(at), use(why), use(n), now;
-    audit::append(s, at, by, "certificate.revoke", {{"cert_no", no}, {"status_index", index.value()}, {"reason", reason}});
-    bumpContentGeneration(s);
-    bool found = false;
-    return toJsonText(certificateRowJson(s, no, found));
+  auto r = core_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+    std::optional<store::CertificateRecord> found = store::findCertificate(tx, no);
+    if (!found) return notFound("no certificate " + no);
+    if (found->revokedAt) return conflict("certificate " + no + " is already revoked");
+    const std::int64_t at = core_->now();
+    store::markCertificateRevoked(tx, no, at, reason);
+    store::audit::append(tx, at, by, "certificate.revoke", {{"cert_no", no}, {"status_index", found->statusIndex}, {"reason", reason}});
+    store::bumpContentGeneration(tx);
+    found->revokedAt = at;
+    found->revokeReason = reason;
+    return toJsonText(certificateRowJson(*found));
   });
   return r;
 }
@@ -447,16 +407,14 @@ Expected<std::string> Service::eligibility(std::string_view jsonBody) const {
 // ---- audit -------------------------------------------------------------------
 
 Expected<AuditCheck> Service::verifyAudit() const {
-  return guarded<AuditCheck>("audit verify", [&]() -> Expected<AuditCheck> {
-    Poco::Data::Session s = core_->db->reader();
-    return audit::verify(s);
+  return core_->storage->read<AuditCheck>("audit verify", [](store::Tx& tx) -> Expected<AuditCheck> {
+    return store::audit::verify(tx);
   });
 }
 
 Expected<std::string> Service::auditJson(std::uint64_t afterSeq, std::size_t limit) const {
-  return guarded<std::string>("audit", [&]() -> Expected<std::string> {
-    Poco::Data::Session s = core_->db->reader();
-    json entries = audit::page(s, afterSeq, std::min<std::size_t>(limit, 1000));
+  return core_->storage->read<std::string>("audit", [&](store::Tx& tx) -> Expected<std::string> {
+    json entries = store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000));
     json out = {{"entries", entries}};
     if (!entries.empty()) out["next_after"] = entries.back()["seq"];
     return toJsonText(out);

@@ -17,7 +17,9 @@
 #include <variant>
 #include <vector>
 
-namespace titlecert::issuer {
+#include "store.h"
+
+namespace titlecert::issuer::store {
 
 using SqlValue = std::variant<Poco::Int64, std::string, Poco::Data::BLOB, Poco::Nullable<Poco::Int64>,
                               Poco::Nullable<std::string>>;
@@ -33,11 +35,6 @@ void bindValue(Poco::Data::Statement& st, const SqlValue& value);
 // (SQLite 32766, PostgreSQL 65535).
 inline constexpr std::size_t kKeysPerStatement = 500;
 
-// A row the database refused (a constraint), and why.
-struct RefusedRow {
-  std::size_t index;
-  std::string reason;
-};
 
 // One INSERT for many rows.
 class RowsInsert {
@@ -64,4 +61,4 @@ class RowsInsert {
   std::vector<SqlRow> rows_;
 };
 
-}  // namespace titlecert::issuer
+}  // namespace titlecert::issuer::store

@@ -9,17 +9,19 @@
 // too. Details never hold a secret, a token or a full ID number.
 #pragma once
 
-#include <Poco/Data/Session.h>
-
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sql_rows.h"
-#include "titlecert/issuer/problem.h"
+#include "store.h"
 #include "titlecert/issuer/service.h"
 
-namespace titlecert::issuer::audit {
+namespace titlecert::issuer::store {
+class RowsInsert;
+}
+
+namespace titlecert::issuer::store::audit {
 
 inline const std::string kGenesis(64, '0');
 
@@ -31,29 +33,32 @@ std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t
 // few statements in finish(), however many entries one transaction has.
 class ChainWriter {
  public:
-  explicit ChainWriter(Poco::Data::Session& s);
+  explicit ChainWriter(Tx& tx);
+  ~ChainWriter();
+  ChainWriter(const ChainWriter&) = delete;
+  ChainWriter& operator=(const ChainWriter&) = delete;
   void append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details);
   void finish();  // writes the entries and audit_head; call before the commit
 
  private:
-  static RowsInsert newEntries();
+  static std::unique_ptr<RowsInsert> newEntries();
 
-  Poco::Data::Session& s_;
-  RowsInsert entries_;
+  Tx& tx_;
+  std::unique_ptr<RowsInsert> entries_;
   std::uint64_t lastSeq_ = 0;
   bool hadHead_ = false;
   std::string lastHash_;
 };
 
 // Appends one entry inside the caller's write transaction.
-void append(Poco::Data::Session& s, std::int64_t at, const Actor& actor, const std::string& action,
+void append(Tx& tx, std::int64_t at, const Actor& actor, const std::string& action,
             const nlohmann::json& details);
 
 // Walks the whole chain: consecutive seq from 1, each prev_hash the hash
 // before it, each hash recomputed, and the head matching the last row.
-AuditCheck verify(Poco::Data::Session& s);
+AuditCheck verify(Tx& tx);
 
 // Entries after `afterSeq`, oldest first, at most `limit`.
-nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t limit);
+nlohmann::json page(Tx& tx, std::uint64_t afterSeq, std::size_t limit);
 
-}  // namespace titlecert::issuer::audit
+}  // namespace titlecert::issuer::store::audit

@@ -1,4 +1,4 @@
-#include "db.h"
+#include "database.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
@@ -14,7 +14,7 @@
 
 using namespace Poco::Data::Keywords;
 
-namespace titlecert::issuer {
+namespace titlecert::issuer::store {
 namespace {
 
 void registerConnectors() {
@@ -164,18 +164,6 @@ std::string sql(const Poco::Data::Session& s, std::string_view text) {
   return out;
 }
 
-void bumpContentGeneration(Poco::Data::Session& s) {
-  s << "INSERT INTO counters (name, next_value) VALUES ('content', 1)"
-       " ON CONFLICT (name) DO UPDATE SET next_value = counters.next_value + 1",
-      now;
-}
-
-std::uint64_t contentGeneration(Poco::Data::Session& s) {
-  Poco::Nullable<Poco::Int64> value;
-  s << "SELECT next_value FROM counters WHERE name = 'content'", into(value), now;
-  return value.isNull() ? 0 : static_cast<std::uint64_t>(value.value());
-}
-
 Problem problemFromException(const char* what, const std::exception& e) {
   std::string detail = e.what();
   if (const auto* pe = dynamic_cast<const Poco::Exception*>(&e)) detail = pe->displayText();
@@ -263,4 +251,53 @@ Outcome Database::migrate() {
   return success();
 }
 
-}  // namespace titlecert::issuer
+// ---- Store ---------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+Expected<std::unique_ptr<Store>> Store::open(const Config& config, const std::string& dataDir) {
+  TC_ASSIGN(auto db, Database::open(config, dataDir));
+  return std::unique_ptr<Store>(new Store(std::move(db)));
+}
+
+std::mutex& Store::writeMutex() { return db_->writeMutex(); }
+void Store::beginLocked() { db_->beginLocked(); }
+void Store::commitLocked() { db_->commitLocked(); }
+void Store::rollbackLocked() noexcept { db_->rollbackLocked(); }
+Tx Store::writer() { return Tx(db_->writerLocked()); }
+
+Outcome Store::readErased(const char* what, const std::function<Outcome(Tx&)>& fn) {
+  try {
+    Poco::Data::Session s = db_->reader();
+    Tx tx(s);
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return problemFromException(what, e);
+  }
+}
+
+Outcome Store::writeErased(const std::function<Outcome(Tx&)>& fn, const std::function<void()>& afterCommit) {
+  std::lock_guard<std::mutex> lock(db_->writeMutex());
+  try {
+    db_->beginLocked();
+  } catch (const std::exception& e) {
+    return problemFromException("begin", e);
+  }
+  try {
+    Tx tx(db_->writerLocked());
+    Outcome r = fn(tx);
+    if (!r.ok()) {
+      db_->rollbackLocked();
+      return r;
+    }
+    db_->commitLocked();
+    afterCommit();
+    return r;
+  } catch (const std::exception& e) {
+    db_->rollbackLocked();
+    return problemFromException("write", e);
+  }
+}
+
+}  // namespace titlecert::issuer::store

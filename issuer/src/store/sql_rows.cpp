@@ -1,6 +1,6 @@
 #include "sql_rows.h"
 
-#include "db.h"
+#include "database.h"
 
 #include <Poco/Data/Binding.h>
 #include <Poco/Data/SQLite/Utility.h>
@@ -12,7 +12,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace titlecert::issuer {
+namespace titlecert::issuer::store {
 namespace {
 
 // Rows per multi-row INSERT (other connectors): enough to amortise the
@@ -100,7 +100,7 @@ void RowsInsert::insert(Poco::Data::Session& s, std::size_t from, std::size_t co
   std::string sql = head_;
   for (std::size_t i = 0; i < count; ++i) sql += (i ? ", " : "") + oneRow;
   Poco::Data::Statement st(s);
-  st << issuer::sql(s, sql);
+  st << store::sql(s, sql);
   for (std::size_t r = from; r < from + count; ++r)
     for (const SqlValue& v : rows_[r]) bindValue(st, v);
   st.execute();
@@ -134,4 +134,4 @@ std::optional<RefusedRow> RowsInsert::executeGeneric(Poco::Data::Session& s) con
   return std::nullopt;
 }
 
-}  // namespace titlecert::issuer
+}  // namespace titlecert::issuer::store

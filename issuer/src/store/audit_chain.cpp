@@ -1,4 +1,4 @@
-#include "audit.h"
+#include "audit_chain.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
@@ -6,13 +6,14 @@
 
 #include <stdexcept>
 
-#include "db.h"
+#include "database.h"
+#include "sql_rows.h"
 #include "titlecert/crypto.h"
 #include "titlecert/dates.h"
 
 using namespace Poco::Data::Keywords;
 
-namespace titlecert::issuer::audit {
+namespace titlecert::issuer::store::audit {
 namespace {
 
 nlohmann::json actorJson(std::int64_t actor) { return actor > 0 ? nlohmann::json(actor) : nlohmann::json(nullptr); }
@@ -25,14 +26,18 @@ std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t
   return toHex(crypto::sha256(asBytes(prevHash + "|" + row.dump())));
 }
 
-RowsInsert ChainWriter::newEntries() {
-  return RowsInsert("audit", {"seq", "at", "actor", "action", "details", "prev_hash", "hash"});
+std::unique_ptr<RowsInsert> ChainWriter::newEntries() {
+  return std::make_unique<RowsInsert>(
+      "audit", std::vector<std::string>{"seq", "at", "actor", "action", "details", "prev_hash", "hash"});
 }
 
-ChainWriter::ChainWriter(Poco::Data::Session& s) : s_(s), entries_(newEntries()) {
+ChainWriter::~ChainWriter() = default;
+
+ChainWriter::ChainWriter(Tx& tx) : tx_(tx), entries_(newEntries()) {
+  Poco::Data::Session& s = tx_.session();
   Poco::Nullable<Poco::Int64> lastSeq;
   Poco::Nullable<std::string> lastHash;
-  s_ << "SELECT seq, hash FROM audit_head WHERE id = 1", into(lastSeq), into(lastHash), now;
+  s << "SELECT seq, hash FROM audit_head WHERE id = 1", into(lastSeq), into(lastHash), now;
   hadHead_ = !lastSeq.isNull();
   lastSeq_ = hadHead_ ? static_cast<std::uint64_t>(lastSeq.value()) : 0;
   lastHash_ = hadHead_ ? lastHash.value() : kGenesis;
@@ -44,32 +49,34 @@ void ChainWriter::append(std::int64_t at, const Actor& actor, const std::string&
   std::string hash = rowHash(lastHash_, seq, at, actor.tokenId, action, text);
   Poco::Nullable<Poco::Int64> who;
   if (actor.tokenId > 0) who = actor.tokenId;
-  entries_.add({static_cast<Poco::Int64>(seq), static_cast<Poco::Int64>(at), who, action, std::move(text), lastHash_, hash});
+  entries_->add({static_cast<Poco::Int64>(seq), static_cast<Poco::Int64>(at), who, action, std::move(text), lastHash_, hash});
   lastSeq_ = seq;
   lastHash_ = std::move(hash);
 }
 
 void ChainWriter::finish() {
-  if (entries_.size() == 0) return;
-  if (auto refused = entries_.execute(s_)) throw std::runtime_error("an audit entry was refused: " + refused->reason);
+  if (entries_->size() == 0) return;
+  Poco::Data::Session& s = tx_.session();
+  if (auto refused = entries_->execute(s)) throw std::runtime_error("an audit entry was refused: " + refused->reason);
   entries_ = newEntries();
   Poco::Int64 seqValue = static_cast<Poco::Int64>(lastSeq_);
   std::string hash = lastHash_;
   if (hadHead_)
-    s_ << sql(s_, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), use(seqValue), use(hash), now;
+    s << sql(s, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1"), use(seqValue), use(hash), now;
   else
-    s_ << sql(s_, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"), use(seqValue), use(hash), now;
+    s << sql(s, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"), use(seqValue), use(hash), now;
   hadHead_ = true;
 }
 
-void append(Poco::Data::Session& s, std::int64_t at, const Actor& actor, const std::string& action,
+void append(Tx& tx, std::int64_t at, const Actor& actor, const std::string& action,
             const nlohmann::json& details) {
-  ChainWriter w(s);
+  ChainWriter w(tx);
   w.append(at, actor, action, details);
   w.finish();
 }
 
-AuditCheck verify(Poco::Data::Session& s) {
+AuditCheck verify(Tx& tx) {
+  Poco::Data::Session& s = tx.session();
   AuditCheck check;
   Poco::Data::Statement select(s);
   Poco::Int64 seq = 0, at = 0;
@@ -117,7 +124,8 @@ AuditCheck verify(Poco::Data::Session& s) {
   return check;
 }
 
-nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t limit) {
+nlohmann::json page(Tx& tx, std::uint64_t afterSeq, std::size_t limit) {
+  Poco::Data::Session& s = tx.session();
   Poco::Data::Statement select(s);
   Poco::Int64 after = static_cast<Poco::Int64>(afterSeq);
   Poco::Int64 lim = static_cast<Poco::Int64>(limit);
@@ -140,4 +148,4 @@ nlohmann::json page(Poco::Data::Session& s, std::uint64_t afterSeq, std::size_t 
   return entries;
 }
 
-}  // namespace titlecert::issuer::audit
+}  // namespace titlecert::issuer::store::audit
