@@ -764,7 +764,7 @@ TEST(IssuerBatch, ManyGroupsSkipNumbersTakenByHandAndKeepIndexesDense) {
   }
   std::vector<std::pair<std::size_t, std::size_t>> progress;  // (rows in the group, done)
   const auto outcomes = w.service->issueBatch(batchOf(300), issuer::localOperator(),
-                                              [&](std::span<const issuer::RowOutcome> committed, std::size_t done, std::size_t total) {
+                                              [&](std::span<const issuer::BatchRowResult> committed, std::size_t done, std::size_t total) {
                                                 EXPECT_EQ(total, 300u);
                                                 progress.emplace_back(committed.size(), done);
                                               });

@@ -221,10 +221,10 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!service) return kUsage;
     std::size_t failed = 0;
     drawProgress(0, rows->size());
-    service->issueBatch(*rows, localOperator(), [&](std::span<const RowOutcome> committed, std::size_t done, std::size_t total) {
-      for (const RowOutcome& o : committed) {
+    service->issueBatch(*rows, localOperator(), [&](std::span<const BatchRowResult> committed, std::size_t done, std::size_t total) {
+      for (const BatchRowResult& o : committed) {
         if (!o.result.ok()) ++failed;
-        std::cout << rowOutcomeJson(o) << "\n";
+        std::cout << batchRowResultJson(o) << "\n";
       }
       std::cout.flush();
       drawProgress(done, total);

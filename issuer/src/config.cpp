@@ -91,7 +91,7 @@ Expected<Config> fromProperties(const Props& p) {
 
 }  // namespace
 
-Outcome validateConfig(const Config& c) {
+Completion validateConfig(const Config& c) {
   if (c.iss.empty() || c.iss.size() > zc1::limit::kIss || !isPrintableAscii(c.iss))
     return badRequest("issuer.iss", "issuer.iss: 1..32 printable ASCII characters");
   if (c.region.empty() || c.region.find_first_not_of("0123456789") != std::string::npos)

@@ -305,12 +305,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const auto outcomes = service_.issueBatch(*rows, actor);
     std::size_t issued = 0, exists = 0, failed = 0;
     std::string list;
-    for (const RowOutcome& o : outcomes) {
+    for (const BatchRowResult& o : outcomes) {
       if (!o.result.ok()) ++failed;
       else if (o.result->existed) ++exists;
       else ++issued;
       if (!list.empty()) list += ',';
-      list += rowOutcomeJson(o);
+      list += batchRowResultJson(o);
     }
     return jsonReply(200, "{\"issued\":" + std::to_string(issued) + ",\"exists\":" + std::to_string(exists) +
                               ",\"failed\":" + std::to_string(failed) + ",\"rows\":[" + list + "]}");

@@ -151,9 +151,9 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
   return r;
 }
 
-Outcome Service::exportManifest(const std::string& outDir) {
+Completion Service::exportManifest(const std::string& outDir) {
   Core& core = *core_;
-  return core.storage->read<Done>("export manifest", [&](store::Tx& tx) -> Outcome {
+  return core.storage->read<Done>("export manifest", [&](store::Tx& tx) -> Completion {
     std::error_code ec;
     std::filesystem::create_directories(outDir, ec);
     if (ec) return internalError("cannot create " + outDir + ": " + ec.message());

@@ -92,7 +92,7 @@ Expected<std::optional<std::uint64_t>> optionalDayStart(const json& obj, const s
   return std::optional<std::uint64_t>(day * 86400);
 }
 
-Outcome rejectUnknownFields(const json& body, bool title) {
+Completion rejectUnknownFields(const json& body, bool title) {
   for (const auto& [k, v] : body.items()) {
     if (kCommonFields.count(k)) continue;
     if (title ? kTitleFields.count(k) : kQualificationFields.count(k)) continue;
@@ -179,7 +179,7 @@ Expected<zc1::QualificationBody> readQualification(const Service::Core& core, co
 
 // The route check of CONTRACT.md: a title whose route has rules carries the
 // person's profile, checked on the grant date, unless an admin overrides.
-Outcome checkRoute(const Service::Core& core, const json& body, const zc1::TitleBody& t, const Actor& by, Draft& d) {
+Completion checkRoute(const Service::Core& core, const json& body, const zc1::TitleBody& t, const Actor& by, Draft& d) {
   if (body.contains("override") && !body["override"].is_null()) {
     if (by.role != Role::Admin) return forbidden("override: only an admin may override the route check");
     const json& o = body["override"];
@@ -235,7 +235,7 @@ std::string longestFields(const zc1::Credential& c) {
 
 // Worst-case values for what is assigned at issuance, so that the size
 // checked here bounds the size signed later.
-Outcome checkQrSize(const Service::Core& core, const Draft& d, std::int64_t when, crypto::Alg alg) {
+Completion checkQrSize(const Service::Core& core, const Draft& d, std::int64_t when, crypto::Alg alg) {
   zc1::Credential c = d.credential;
   c.statusIndex = 0xffffffffu;
   c.iat = static_cast<std::uint64_t>(when) + 100 * 365 * 86400ull;

@@ -94,7 +94,7 @@ Expected<json> parseJsonObject(std::string_view body) {
   return j;
 }
 
-Outcome requireRole(const Actor& a, std::initializer_list<Role> allowed) {
+Completion requireRole(const Actor& a, std::initializer_list<Role> allowed) {
   for (Role r : allowed)
     if (a.role == r) return success();
   return forbidden("the role " + std::string(roleName(a.role)) + " may not do this");
@@ -155,7 +155,7 @@ std::string AuditCheck::toJson() const {
   return j.dump();
 }
 
-std::string rowOutcomeJson(const RowOutcome& r) {
+std::string batchRowResultJson(const BatchRowResult& r) {
   nlohmann::ordered_json j = {{"line", r.line}};
   if (r.result.ok()) {
     j["status"] = r.result->existed ? "exists" : "issued";
@@ -214,7 +214,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   probe.config = config;
   const std::int64_t t = clock.now();
   InitResult result;
-  auto written = db->write<Done>([&](store::Tx& tx) -> Outcome {
+  auto written = db->write<Done>([&](store::Tx& tx) -> Completion {
     // A shared database (PostgreSQL) may already hold an issuer.
     if (!store::readSetting(tx, "request_key_salt").empty()) return conflict("the database already holds an issuer");
     store::writeSetting(tx, "request_key_salt", toHex(salt));
@@ -301,9 +301,9 @@ Expected<std::string> Service::createToken(Role role, const Actor& by) {
   });
 }
 
-Outcome Service::revokeToken(std::int64_t tokenId, const Actor& by) {
+Completion Service::revokeToken(std::int64_t tokenId, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
-  return core_->storage->write<Done>([&](store::Tx& tx) -> Outcome {
+  return core_->storage->write<Done>([&](store::Tx& tx) -> Completion {
     const std::int64_t at = core_->now();
     std::optional<store::TokenRecord> found = store::tokenById(tx, tokenId);
     if (!found) return notFound("no token " + std::to_string(tokenId));
@@ -326,8 +326,8 @@ Expected<Issued> Service::issue(std::string_view jsonBody, const Actor& by) {
   return std::move(results.front());
 }
 
-std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress) {
-  std::vector<RowOutcome> out;
+std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress) {
+  std::vector<BatchRowResult> out;
   out.reserve(rows.size());
   if (auto allowed = requireRole(by, {Role::Admin, Role::Clerk}); !allowed) {
     for (const auto& r : rows) out.push_back({r.line, allowed.error()});
@@ -361,7 +361,7 @@ std::vector<RowOutcome> Service::issueBatch(const std::vector<BatchRow>& rows, c
     auto results = issueDrafts(*core_, std::move(drafts), by);
     const std::size_t first = out.size();
     for (std::size_t i = start; i < end; ++i) out.push_back({rows[i].line, std::move(results[i - start])});
-    if (progress) progress(std::span<const RowOutcome>(out.data() + first, out.size() - first), end, rows.size());
+    if (progress) progress(std::span<const BatchRowResult>(out.data() + first, out.size() - first), end, rows.size());
   }
   return out;
 }

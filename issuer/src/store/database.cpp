@@ -220,7 +220,7 @@ void Database::rollbackLocked() noexcept {
   }
 }
 
-Outcome Database::migrate() {
+Completion Database::migrate() {
   std::lock_guard<std::mutex> lock(writeMutex_);
   Poco::Data::Session& s = *writer_;
   s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)", now;
@@ -267,7 +267,7 @@ void Store::commitLocked() { db_->commitLocked(); }
 void Store::rollbackLocked() noexcept { db_->rollbackLocked(); }
 Tx Store::writer() { return Tx(db_->writerLocked()); }
 
-Outcome Store::readErased(const char* what, const std::function<Outcome(Tx&)>& fn) {
+Completion Store::readErased(const char* what, const std::function<Completion(Tx&)>& fn) {
   try {
     Poco::Data::Session s = db_->reader();
     Tx tx(s);
@@ -277,7 +277,7 @@ Outcome Store::readErased(const char* what, const std::function<Outcome(Tx&)>& f
   }
 }
 
-Outcome Store::writeErased(const std::function<Outcome(Tx&)>& fn, const std::function<void()>& afterCommit) {
+Completion Store::writeErased(const std::function<Completion(Tx&)>& fn, const std::function<void()>& afterCommit) {
   std::lock_guard<std::mutex> lock(db_->writeMutex());
   try {
     db_->beginLocked();
@@ -286,7 +286,7 @@ Outcome Store::writeErased(const std::function<Outcome(Tx&)>& fn, const std::fun
   }
   try {
     Tx tx(db_->writerLocked());
-    Outcome r = fn(tx);
+    Completion r = fn(tx);
     if (!r.ok()) {
       db_->rollbackLocked();
       return r;

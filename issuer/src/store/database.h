@@ -60,7 +60,7 @@ class Database {
 
  private:
   Database(Dialect d, std::string connection, int poolSize);
-  Outcome migrate();
+  Completion migrate();
 
   Dialect dialect_;
   std::string connection_;

@@ -76,8 +76,8 @@ class Store {
 
  private:
   explicit Store(std::unique_ptr<Database> db);
-  Outcome readErased(const char* what, const std::function<Outcome(Tx&)>& fn);
-  Outcome writeErased(const std::function<Outcome(Tx&)>& fn, const std::function<void()>& afterCommit);
+  Completion readErased(const char* what, const std::function<Completion(Tx&)>& fn);
+  Completion writeErased(const std::function<Completion(Tx&)>& fn, const std::function<void()>& afterCommit);
 
   std::unique_ptr<Database> db_;
 };
@@ -101,7 +101,7 @@ Expected<T> guarded(const char* what, const std::function<Expected<T>()>& fn) {
 template <class T>
 Expected<T> Store::read(const char* what, const std::function<Expected<T>(Tx&)>& fn) {
   std::optional<Expected<T>> result;
-  Outcome done = readErased(what, [&](Tx& tx) -> Outcome {
+  Completion done = readErased(what, [&](Tx& tx) -> Completion {
     result.emplace(fn(tx));
     if (!result->ok()) return result->error();
     return success();
@@ -113,8 +113,8 @@ Expected<T> Store::read(const char* what, const std::function<Expected<T>(Tx&)>&
 template <class T>
 Expected<T> Store::write(const std::function<Expected<T>(Tx&)>& fn, const std::function<void(const T&)>& afterCommit) {
   std::optional<Expected<T>> result;
-  Outcome done = writeErased(
-      [&](Tx& tx) -> Outcome {
+  Completion done = writeErased(
+      [&](Tx& tx) -> Completion {
         result.emplace(fn(tx));
         if (!result->ok()) return result->error();
         return success();

@@ -59,6 +59,6 @@ Expected<Config> loadConfig(const std::string& path);
 std::string renderConfig(const Config& c);
 
 // Checks the values a Config may hold (ranges, the number format's {seq}).
-Outcome validateConfig(const Config& c);
+Completion validateConfig(const Config& c);
 
 }  // namespace titlecert::issuer

@@ -43,8 +43,10 @@ struct Done {};
 template <class T>
 using Expected = Result<T, Problem>;
 
-using Outcome = Expected<Done>;
-inline Outcome success() { return Done{}; }
+// An action that returns nothing but may fail (not to be confused with a
+// batch row's result, BatchRowResult, or the verifier's Outcome).
+using Completion = Expected<Done>;
+inline Completion success() { return Done{}; }
 
 }  // namespace titlecert::issuer
 

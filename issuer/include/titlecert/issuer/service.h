@@ -102,16 +102,16 @@ enum class BatchFormat { JsonLines, Csv };
 // `unreadable` set.
 Expected<std::vector<BatchRow>> parseBatch(std::string_view body, BatchFormat format);
 
-struct RowOutcome {
+struct BatchRowResult {
   std::size_t line = 0;
   Expected<Issued> result = Problem{};
 };
 // One JSON object per row: {"line", "status": "issued"|"exists"|"error", ...}.
-std::string rowOutcomeJson(const RowOutcome& r);
+std::string batchRowResultJson(const BatchRowResult& r);
 
 // Called after each group commits, with that group's outcomes and how many
 // rows of the batch are done.
-using Progress = std::function<void(std::span<const RowOutcome> committed, std::size_t done, std::size_t total)>;
+using Progress = std::function<void(std::span<const BatchRowResult> committed, std::size_t done, std::size_t total)>;
 
 struct KeyChange {
   std::string kid;      // the new signing key (hex)
@@ -150,7 +150,7 @@ class Service {
   Expected<Actor> authenticate(std::string_view token) const;
   // {"token", "id", "role"}: the token is shown this once.
   Expected<std::string> createToken(Role role, const Actor& by);
-  Outcome revokeToken(std::int64_t tokenId, const Actor& by);
+  Completion revokeToken(std::int64_t tokenId, const Actor& by);
 
   // ---- certificates ----
   // A POST /v1/certificates body (CONTRACT.md). 400 naming the field, 409
@@ -158,7 +158,7 @@ class Service {
   Expected<Issued> issue(std::string_view jsonBody, const Actor& by);
   // Each row on its own: a failing row does not stop or touch the others.
   // A row identical to one issued before by a batch is reported "exists".
-  std::vector<RowOutcome> issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress = {});
+  std::vector<BatchRowResult> issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress = {});
   Expected<std::string> certificateJson(std::string_view certNo) const;
   Expected<std::string> revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by);
   Expected<Bytes> qrPng(std::string_view certNo);
@@ -183,7 +183,7 @@ class Service {
   Expected<std::uint64_t> loadBundle(ByteView bytes, const Actor& by);
   // manifest.json + public key files (+ catalogue.json when not the
   // default) in outDir, for `titlecert-config bundle build`.
-  Outcome exportManifest(const std::string& outDir);
+  Completion exportManifest(const std::string& outDir);
 
   // ---- audit ----
   Expected<AuditCheck> verifyAudit() const;
