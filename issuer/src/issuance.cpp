@@ -6,7 +6,6 @@
 #include <set>
 #include <thread>
 
-#include "keys.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
 #include "titlecert/dates.h"
@@ -32,7 +31,7 @@ struct PendingIssue {
 
 namespace {
 
-using Group = std::vector<std::shared_ptr<PendingIssue>>;
+using Group = IssuanceQueue::Group;
 
 // A row's own failure: the transaction is run again without it.
 struct RowFailure {
@@ -80,7 +79,7 @@ using store::Counters;
 
 // Reads what the database holds for the group's request keys and numbers,
 // predicting the automatic numbers the counter will hand out.
-void loadKnown(Service::Core& core, Counters& counters, const std::string& counter, const Group& group, std::int64_t when,
+void loadKnown(const Config& config, Counters& counters, const std::string& counter, const Group& group, std::int64_t when,
                Known& known) {
   std::vector<std::string> keys, numbers;
   std::uint64_t autoRows = 0;
@@ -94,15 +93,15 @@ void loadKnown(Service::Core& core, Counters& counters, const std::string& count
   }
   known.loadRequestKeys(keys);
   const std::uint64_t first = counters.peek(counter, 1);
-  for (std::uint64_t i = 0; i < autoRows; ++i) numbers.push_back(formatCertNo(core.config, when, first + i));
+  for (std::uint64_t i = 0; i < autoRows; ++i) numbers.push_back(formatCertNo(config, when, first + i));
   known.loadNumbers(numbers);
 }
 
 // Phase A: numbers and indexes, in queue order, from the counters.
-void allocate(Service::Core& core, store::Tx& tx, Counters& counters, Group& group, std::int64_t when) {
-  const std::string counter = certNoCounter(core.config, when);
+void allocate(const Config& config, store::Tx& tx, Counters& counters, Group& group, std::int64_t when) {
+  const std::string counter = certNoCounter(config, when);
   Known known(tx);
-  loadKnown(core, counters, counter, group, when, known);
+  loadKnown(config, counters, counter, group, when, known);
   std::set<std::string> numbersInGroup;
   std::map<std::string, std::shared_ptr<PendingIssue>> keysInGroup;
   for (auto& item : group) {
@@ -124,7 +123,7 @@ void allocate(Service::Core& core, store::Tx& tx, Counters& counters, Group& gro
     }
     if (p.autoNumber) {
       do {
-        c.certNo = formatCertNo(core.config, when, counters.next(counter, 1));
+        c.certNo = formatCertNo(config, when, counters.next(counter, 1));
       } while (numbersInGroup.count(c.certNo) || known.numberTaken(c.certNo));
     } else if (numbersInGroup.count(c.certNo) || known.numberTaken(c.certNo)) {
       p.result = Expected<Issued>(conflict("cert_no " + c.certNo + " is already used"));
@@ -139,15 +138,15 @@ void allocate(Service::Core& core, store::Tx& tx, Counters& counters, Group& gro
 
 // Phase B, on several threads: the holder binding (scrypt, ~60 ms; kept
 // across retries when the number did not change) and the signature.
-void bindAndSign(Service::Core& core, Group& group) {
+void bindAndSign(const Config& config, const HolderBinder& binder, const std::optional<OwnKey>& active, Group& group) {
   std::vector<PendingIssue*> todo;
   for (auto& item : group)
     if (item->allocated) todo.push_back(item.get());
-  if (todo.empty() || !core.active) return;
-  const crypto::PrivateKey& key = core.active->key;
+  if (todo.empty() || !active) return;
+  const crypto::PrivateKey& key = active->key;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t threads = std::min<std::size_t>(
-      todo.size(), core.config.deriveThreads > 0 ? static_cast<std::size_t>(core.config.deriveThreads) : cores);
+      todo.size(), config.deriveThreads > 0 ? static_cast<std::size_t>(config.deriveThreads) : cores);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < todo.size(); i = next++) {
@@ -155,7 +154,7 @@ void bindAndSign(Service::Core& core, Group& group) {
       zc1::Credential& c = p.draft.credential;
       p.prepareFailed.reset();
       if (!p.binding || p.boundCertNo != c.certNo) {
-        auto b = core.binder->bind(p.draft.normalizedId, c.certNo);
+        auto b = binder.bind(p.draft.normalizedId, c.certNo);
         if (!b) {
           p.prepareFailed = internalError("the holder binding could not be derived");
           continue;
@@ -215,8 +214,7 @@ nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std:
 
 // Phase C: store and audit the signed drafts, a few statements for the
 // whole group.
-std::optional<RowFailure> storeGroup(Service::Core& core, store::Tx& tx, Group& group, std::int64_t when) {
-  const std::optional<OwnKey>& active = core.active;
+std::optional<RowFailure> storeGroup(store::Tx& tx, const std::optional<OwnKey>& active, Group& group, std::int64_t when) {
   store::CertificateInserts rows;
   std::vector<std::size_t> rowOf;  // group index of each inserted row
   store::audit::ChainWriter chain(tx);
@@ -243,10 +241,12 @@ std::optional<RowFailure> storeGroup(Service::Core& core, store::Tx& tx, Group& 
 
 // One transaction over the group; rows that fail are taken out and the
 // transaction is run again, so the rest commit with gap-free counters.
-void processGroup(Service::Core& core, Group& group) {
-  store::Store& db = *core.storage;
+}  // namespace
+
+void IssuanceQueue::processGroup(Group& group) {
+  store::Store& db = store_;
   for (int attempt = 0; attempt <= static_cast<int>(group.size()); ++attempt) {
-    const std::int64_t when = core.now();
+    const std::int64_t when = clock_.now();
     for (auto& item : group)
       if (item->autoNumber && !item->result) item->draft.credential.certNo.clear();
     try {
@@ -260,11 +260,12 @@ void processGroup(Service::Core& core, Group& group) {
     std::optional<RowFailure> failure;
     try {
       store::Tx tx = db.writer();
-      refreshActiveKey(core, tx);
+      keys_.refresh(tx);
+      const std::optional<OwnKey> active = keys_.active();
       Counters counters(tx);
-      allocate(core, tx, counters, group, when);
-      bindAndSign(core, group);
-      failure = storeGroup(core, tx, group, when);
+      allocate(config_, tx, counters, group, when);
+      bindAndSign(config_, *binder_, active, group);
+      failure = storeGroup(tx, active, group, when);
       if (!failure) {
         counters.flush();
         db.commitLocked();
@@ -292,22 +293,22 @@ void processGroup(Service::Core& core, Group& group) {
   }
 }
 
-Group takeGroup(Service::Core& core) {
-  std::lock_guard<std::mutex> lock(core.queueMutex);
+IssuanceQueue::Group IssuanceQueue::takeGroup() {
+  std::lock_guard<std::mutex> lock(mu_);
   Group group;
-  while (!core.queue.empty() && group.size() < core.config.batchCommitRows) {
-    group.push_back(std::move(core.queue.front()));
-    core.queue.pop_front();
+  while (!queue_.empty() && group.size() < config_.batchCommitRows) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
   }
   return group;
 }
 
 // Whoever holds the writer processes everything queued, its own drafts
 // among them (or a caller before it did).
-void drain(Service::Core& core) {
-  std::lock_guard<std::mutex> writer(core.storage->writeMutex());
-  for (Group group = takeGroup(core); !group.empty(); group = takeGroup(core)) {
-    processGroup(core, group);
+void IssuanceQueue::drain() {
+  std::lock_guard<std::mutex> writer(store_.writeMutex());
+  for (Group group = takeGroup(); !group.empty(); group = takeGroup()) {
+    processGroup(group);
     for (auto& item : group) {
       if (!item->result) item->result = Expected<Issued>(internalError("issuance did not complete"));
       item->promise.set_value(std::move(*item->result));
@@ -315,13 +316,17 @@ void drain(Service::Core& core) {
   }
 }
 
-}  // namespace
+IssuanceQueue::IssuanceQueue(const Config& config, const Clock& clock, store::Store& store, KeyRing& keys,
+                             std::shared_ptr<const HolderBinder> binder)
+    : config_(config), clock_(clock), store_(store), keys_(keys), binder_(std::move(binder)) {}
 
-std::vector<Expected<Issued>> issueDrafts(Service::Core& core, std::vector<Expected<Draft>> drafts, const Actor& by) {
+IssuanceQueue::~IssuanceQueue() = default;
+
+std::vector<Expected<Issued>> IssuanceQueue::issue(std::vector<Expected<Draft>> drafts, const Actor& by) {
   std::vector<std::future<Expected<Issued>>> futures;
   std::vector<std::optional<Expected<Issued>>> early(drafts.size());
   {
-    std::lock_guard<std::mutex> lock(core.queueMutex);
+    std::lock_guard<std::mutex> lock(mu_);
     for (std::size_t i = 0; i < drafts.size(); ++i) {
       if (!drafts[i].ok()) {
         early[i] = Expected<Issued>(drafts[i].error());
@@ -333,10 +338,10 @@ std::vector<Expected<Issued>> issueDrafts(Service::Core& core, std::vector<Expec
       p->actor = by;
       p->autoNumber = p->draft.credential.certNo.empty();
       futures.push_back(p->promise.get_future());
-      core.queue.push_back(std::move(p));
+      queue_.push_back(std::move(p));
     }
   }
-  drain(core);
+  drain();
   std::vector<Expected<Issued>> out;
   out.reserve(drafts.size());
   for (std::size_t i = 0; i < drafts.size(); ++i) out.push_back(early[i] ? std::move(*early[i]) : futures[i].get());

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "parts.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
 #include "titlecert/cbor.h"
@@ -27,21 +28,8 @@ Expected<std::optional<std::vector<std::uint64_t>>> codeList(const json& scope, 
 }
 
 // A new key's window: from when for issuer.key_validity_days.
-std::int64_t validityEnd(const Service::Core& core, std::int64_t from) {
-  return from + static_cast<std::int64_t>(core.config.keyValidityDays) * 86400;
-}
-
-// A generated key, encrypted for storage (scrypt in PBES2 is slow: done
-// before the write lock is taken).
-struct NewKey {
-  crypto::PrivateKey key;
-  std::string encryptedPem;
-};
-
-Expected<NewKey> generateKey(const Service::Core& core, crypto::Alg alg) {
-  ISS_ASSIGN_TC(auto key, crypto::PrivateKey::generate(alg));
-  ISS_ASSIGN_TC(auto pem, key.toEncryptedPem(core.passphrase));
-  return NewKey{std::move(key), std::move(pem)};
+std::int64_t validityEnd(const Config& config, std::int64_t from) {
+  return from + static_cast<std::int64_t>(config.keyValidityDays) * 86400;
 }
 
 // Re-signs one stored credential with `key`, keeping its number, status
@@ -120,18 +108,18 @@ Expected<bundle::Scope> scopeFromJson(const json& scope, const std::string& path
   return s;
 }
 
-std::int64_t insertOwnKey(store::Tx& tx, const Service::Core& core, const crypto::PrivateKey& key,
+std::int64_t insertOwnKey(store::Tx& tx, const Config& config, const crypto::PrivateKey& key,
                           const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
                           std::int64_t when) {
   store::KeyRecord k;
-  k.iss = core.config.iss;
+  k.iss = config.iss;
   k.kid = toHex(key.publicKey().kid());
   k.alg = std::string(crypto::algName(key.alg()));
   k.publicKeyPem = key.publicKey().pem();
   k.privateKeyPem = encryptedPem;
-  k.nameZh = core.config.nameZh;
-  k.nameEn = core.config.nameEn;
-  k.region = core.config.region;
+  k.nameZh = config.nameZh;
+  k.nameEn = config.nameEn;
+  k.region = config.region;
   k.validFrom = validFrom;
   k.validTo = validTo;
   k.scope = everythingScope().dump();
@@ -140,82 +128,36 @@ std::int64_t insertOwnKey(store::Tx& tx, const Service::Core& core, const crypto
   return store::insertKey(tx, k);
 }
 
-namespace {
-
-struct ActiveRow {
-  std::int64_t id;
-  std::string pem;
-};
-
-std::optional<ActiveRow> activeRow(const Service::Core& core, store::Tx& tx) {
-  auto k = store::activeKey(tx, core.config.iss);
-  if (!k) return std::nullopt;
-  return ActiveRow{k->id, *k->privateKeyPem};
-}
-
-// The service signs with `key` from now on (after the transaction that made
-// it active committed, or once it is found active in the database).
-void activate(Service::Core& core, const std::optional<OwnKey>& key) {
-  core.active = key;
-  if (key) core.activeAlg.store(key->key.alg());
-}
-
-Expected<std::optional<OwnKey>> decrypt(const Service::Core& core, const std::optional<ActiveRow>& row) {
-  if (!row) return std::optional<OwnKey>{};
-  auto key = crypto::PrivateKey::fromPem(row->pem, core.passphrase);
-  if (!key) return fromError(key.error());
-  return std::optional<OwnKey>(OwnKey{row->id, *key, toHex(key->publicKey().kid())});
-}
-
-}  // namespace
-
-Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core) {
-  return core.storage->read<std::optional<OwnKey>>("load keys", [&](store::Tx& tx) -> Expected<std::optional<OwnKey>> {
-    return decrypt(core, activeRow(core, tx));
-  });
-}
-
-void refreshActiveKey(Service::Core& core, store::Tx& tx) {
-  std::optional<ActiveRow> row = activeRow(core, tx);
-  if (row && core.active && row->id == core.active->id) return;
-  if (!row && !core.active) return;
-  auto key = decrypt(core, row);
-  if (!key) throw std::runtime_error("the active signing key cannot be decrypted: " + key.error().message);
-  activate(core, *key);
-  Poco::Logger::get("titlecert.issuer").notice("signing key changed in the database; now " +
-                                               (core.active ? core.active->kidHex : std::string("none")));
-}
-
 // A fresh signing key stored (encrypted) as the active one, in the caller's
 // transaction.
-static OwnKey storeNewKey(store::Tx& tx, Service::Core& core, const NewKey& fresh, std::int64_t when) {
-  const std::int64_t id = insertOwnKey(tx, core, fresh.key, fresh.encryptedPem, when, validityEnd(core, when), when);
+static OwnKey storeNewKey(store::Tx& tx, const Config& config, const NewKey& fresh, std::int64_t when) {
+  const std::int64_t id = insertOwnKey(tx, config, fresh.key, fresh.encryptedPem, when, validityEnd(config, when), when);
   return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
 }
 
 Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
-  Core& core = *core_;
+  Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
-  TC_ASSIGN(NewKey fresh, generateKey(core, alg.value_or(core.activeAlg.load())));
+  TC_ASSIGN(NewKey fresh, parts.keys.generate(alg.value_or(parts.keys.activeAlg())));
   std::optional<OwnKey> installed;
-  auto r = core.storage->write<KeyChange>(
+  auto r = parts.storage->write<KeyChange>(
       [&](store::Tx& tx) -> Expected<KeyChange> {
-        refreshActiveKey(core, tx);
-        const std::int64_t when = core.now();
+        parts.keys.refresh(tx);
+        const std::int64_t when = parts.clock.now();
         KeyChange change;
-        if (core.active) {
+        if (const std::optional<OwnKey> current = parts.keys.active()) {
           // +1: what the old key signed in this very second stays inside its window.
-          store::retireActiveKey(tx, core.active->id, when + 1, when);
-          change.retiredKid = core.active->kidHex;
+          store::retireActiveKey(tx, current->id, when + 1, when);
+          change.retiredKid = current->kidHex;
         }
-        installed = storeNewKey(tx, core, fresh, when);
+        installed = storeNewKey(tx, parts.config, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(fresh.key.alg()));
         store::audit::append(tx, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
         store::bumpContentGeneration(tx);
         return change;
       },
-      [&](const KeyChange&) { activate(core, installed); });
+      [&](const KeyChange&) { parts.keys.install(installed); });
   if (r.ok()) {
     Poco::Logger::get("titlecert.issuer").notice("signing key rotated: new kid " + r->kid + ", retired " + r->retiredKid);
   }
@@ -223,7 +165,7 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
 }
 
 Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by) {
-  Core& core = *core_;
+  Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
   std::string reason = "key compromised";
   if (!jsonBody.empty()) {
@@ -236,20 +178,20 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
   }
   const std::string kid(kidHex);
   // A replacement is made in case the compromised key is the active one.
-  TC_ASSIGN(NewKey fresh, generateKey(core, core.activeAlg.load()));
+  TC_ASSIGN(NewKey fresh, parts.keys.generate(parts.keys.activeAlg()));
   std::optional<OwnKey> installed;
-  auto r = core.storage->write<KeyChange>(
+  auto r = parts.storage->write<KeyChange>(
       [&](store::Tx& tx) -> Expected<KeyChange> {
-        refreshActiveKey(core, tx);
-        const std::int64_t when = core.now();
-        auto row = store::findKey(tx, core.config.iss, kid);
-        if (!row) return notFound("no signing key " + kid + " of " + core.config.iss);
+        parts.keys.refresh(tx);
+        const std::int64_t when = parts.clock.now();
+        auto row = store::findKey(tx, parts.config.iss, kid);
+        if (!row) return notFound("no signing key " + kid + " of " + parts.config.iss);
         if (row->state == "compromised") return conflict("key " + kid + " is already marked compromised");
         store::markKeyCompromised(tx, row->id, when);
         KeyChange change;
         change.retiredKid = kid;
-        installed = core.active;
-        if (row->state == "active" || !installed) installed = storeNewKey(tx, core, fresh, when);
+        installed = parts.keys.active();
+        if (row->state == "active" || !installed) installed = storeNewKey(tx, parts.config, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(installed->key.alg()));
         store::audit::ChainWriter chain(tx);
@@ -260,7 +202,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
         store::bumpContentGeneration(tx);
         return change;
       },
-      [&](const KeyChange&) { activate(core, installed); });
+      [&](const KeyChange&) { parts.keys.install(installed); });
   if (r.ok()) {
     Poco::Logger::get("titlecert.issuer")
         .warning("key " + kid + " marked compromised; " + std::to_string(r->resigned) + " credential(s) re-signed with " + r->kid);
@@ -269,7 +211,7 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string
 }
 
 Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Actor& by) {
-  Core& core = *core_;
+  Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
   TC_ASSIGN(json body, parseJsonObject(jsonBody));
   for (const auto& [k, v] : body.items())
@@ -284,7 +226,7 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
   };
   TC_ASSIGN(std::string iss, text("iss", zc1::limit::kIss));
   if (!isPrintableAscii(iss)) return badRequest("iss", "iss: printable ASCII");
-  if (iss == core.config.iss) return badRequest("iss", "iss: our own iss gets keys through /v1/keys/rotate");
+  if (iss == parts.config.iss) return badRequest("iss", "iss: our own iss gets keys through /v1/keys/rotate");
   TC_ASSIGN(std::string region, text("region", 12));
   if (region.find_first_not_of("0123456789") != std::string::npos) return badRequest("region", "region: digits");
   TC_ASSIGN(std::string pem, text("public_key_pem", 4096));
@@ -316,9 +258,9 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
   TC_TRY(scopeFromJson(body["scope"], "scope"));
   const std::string kid = toHex(key->kid());
   const std::string algName(crypto::algName(key->alg()));
-  auto r = core.storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+  auto r = parts.storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
     if (store::findKey(tx, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
-    const std::int64_t at = core.now();
+    const std::int64_t at = parts.clock.now();
     store::KeyRecord imported;
     imported.iss = iss;
     imported.kid = kid;
@@ -341,8 +283,8 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
 }
 
 Expected<std::string> Service::issuersJson() const {
-  Core& core = *core_;
-  return core.storage->read<std::string>("issuers", [&](store::Tx& tx) -> Expected<std::string> {
+  Parts& parts = *parts_;
+  return parts.storage->read<std::string>("issuers", [&](store::Tx& tx) -> Expected<std::string> {
     json out = json::array();
     for (const store::KeyRecord& k : store::listKeys(tx, false)) {
       out.push_back({{"iss", k.iss},

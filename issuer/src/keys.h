@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core.h"
+#include "key_ring.h"
+#include "store/store.h"
+#include "titlecert/issuer/config.h"
 #include "titlecert/bundle.h"
 
 namespace titlecert::issuer {
@@ -17,17 +19,8 @@ Expected<bundle::Scope> scopeFromJson(const nlohmann::json& scope, const std::st
 
 // Stores a new signing key of our iss (state 'active'), encrypted with the
 // passphrase; returns its store id.
-std::int64_t insertOwnKey(store::Tx& tx, const Service::Core& core, const crypto::PrivateKey& key,
+std::int64_t insertOwnKey(store::Tx& tx, const Config& config, const crypto::PrivateKey& key,
                           const std::string& encryptedPem, std::int64_t validFrom, std::int64_t validTo,
                           std::int64_t when);
-
-// Decrypts the active signing key of our iss (the only one that signs).
-Expected<std::optional<OwnKey>> loadActiveKey(Service::Core& core);
-
-// Inside a write transaction (under the writer's mutex): makes the key the
-// database says is active the one this service signs with. Another
-// instance on the same database may have rotated or replaced it since this
-// one loaded it; it is decrypted again only then.
-void refreshActiveKey(Service::Core& core, store::Tx& tx);
 
 }  // namespace titlecert::issuer

@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-#include "core.h"
+#include "parts.h"
 #include "keys.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
@@ -49,14 +49,14 @@ bundle::StatusList revocations(store::Tx& tx, const std::string& iss) {
 }
 
 // What the bundle should hold when (version and times left at 0).
-Expected<bundle::Contents> desiredContents(const Service::Core& core, store::Tx& tx) {
+Expected<bundle::Contents> desiredContents(const Config& config, const catalogue::Catalogue& catalogue, store::Tx& tx) {
   bundle::Contents c;
   TC_ASSIGN(auto keys, trustedKeys(tx));
   for (auto& k : keys) c.issuers.push_back(std::move(k.entry));
-  c.catalogue = core.catalogue;
-  c.recognition.homeRegion = core.config.effectiveHomeRegion();
-  c.recognition.acceptRegions = core.config.acceptRegions;
-  bundle::StatusList own = revocations(tx, core.config.iss);
+  c.catalogue = catalogue;
+  c.recognition.homeRegion = config.effectiveHomeRegion();
+  c.recognition.acceptRegions = config.acceptRegions;
+  bundle::StatusList own = revocations(tx, config.iss);
   if (!own.bits.empty()) c.revocation.push_back(std::move(own));
   return c;
 }
@@ -81,68 +81,70 @@ std::string fileSafe(const std::string& text) {
 
 std::int64_t refreshMargin(const Config& c) { return static_cast<std::int64_t>(c.bundleRefreshHours) * 3600; }
 
+// The newest stored bundle while its content is current and next_update
+// is not near; else a new version signed with the root key and stored (or,
+// with the root key offline, the newest one still).
+Expected<StoredBundle> latestOrSigned(store::Tx& tx, const Config& config, const catalogue::Catalogue& catalogue,
+                                      const std::optional<crypto::PrivateKey>& root, std::int64_t t) {
+  TC_ASSIGN(auto contents, desiredContents(config, catalogue, tx));
+  const std::string hash = contentHash(contents);
+  std::optional<StoredBundle> latest = store::latestBundle(tx);
+  if (latest && latest->hash == hash && t < latest->nextUpdate - refreshMargin(config)) return *latest;
+  if (!root) {
+    if (latest) {
+      Poco::Logger::get("titlecert.issuer")
+          .warning("the bundle's content changed or next_update is near, but the root key is offline: serving version " +
+                   std::to_string(latest->version) + " until a new one is loaded");
+      return *latest;
+    }
+    return unavailable("no bundle yet: the root key is offline; load a bundle signed offline (load-bundle)");
+  }
+  contents.version = (latest ? latest->version : 0) + 1;
+  contents.issuedAt = t;
+  contents.nextUpdate = t + static_cast<std::int64_t>(config.bundleNextUpdateDays) * 86400;
+  auto bytes = bundle::sign(contents, *root);
+  if (!bytes) return fromError(bytes.error());
+  StoredBundle made{contents.version, contents.nextUpdate, hash, std::move(*bytes)};
+  store::storeBundle(tx, made, contents.issuedAt, "signed", t);
+  store::audit::append(tx, t, localOperator(), "bundle.publish",
+                       {{"version", contents.version}, {"content_hash", hash}, {"next_update", dates::formatRfc3339(contents.nextUpdate)}});
+  Poco::Logger::get("titlecert.issuer").notice("trust bundle version " + std::to_string(contents.version) + " signed");
+  return made;
+}
+
 }  // namespace
 
 Expected<Bytes> Service::bundle() {
-  Core& core = *core_;
-  std::lock_guard<std::mutex> lock(core.bundleMutex);
-  TC_ASSIGN(const std::uint64_t generation, core.storage->read<std::uint64_t>("bundle", [](store::Tx& tx) -> Expected<std::uint64_t> {
-              return store::contentGeneration(tx);
-            }));
-  const std::int64_t t = core.now();
-  if (core.cachedGeneration == generation && !core.cachedBytes.empty() &&
-      t < core.cachedNextUpdate - refreshMargin(core.config))
-    return core.cachedBytes;
-  auto fresh = core.storage->write<StoredBundle>([&](store::Tx& tx) -> Expected<StoredBundle> {
-    TC_ASSIGN(auto contents, desiredContents(core, tx));
-    const std::string hash = contentHash(contents);
-    std::optional<StoredBundle> latest = store::latestBundle(tx);
-    if (latest && latest->hash == hash && t < latest->nextUpdate - refreshMargin(core.config)) return *latest;
-    if (!core.root) {
-      if (latest) {
-        Poco::Logger::get("titlecert.issuer")
-            .warning("the bundle's content changed or next_update is near, but the root key is offline: serving version " +
-                     std::to_string(latest->version) + " until a new one is loaded");
-        return *latest;
-      }
-      return unavailable("no bundle yet: the root key is offline; load a bundle signed offline (load-bundle)");
-    }
-    contents.version = (latest ? latest->version : 0) + 1;
-    contents.issuedAt = t;
-    contents.nextUpdate = t + static_cast<std::int64_t>(core.config.bundleNextUpdateDays) * 86400;
-    auto bytes = bundle::sign(contents, *core.root);
-    if (!bytes) return fromError(bytes.error());
-    StoredBundle made{contents.version, contents.nextUpdate, hash, std::move(*bytes)};
-    store::storeBundle(tx, made, contents.issuedAt, "signed", t);
-    store::audit::append(tx, t, localOperator(), "bundle.publish",
-                  {{"version", contents.version}, {"content_hash", hash}, {"next_update", dates::formatRfc3339(contents.nextUpdate)}});
-    Poco::Logger::get("titlecert.issuer").notice("trust bundle version " + std::to_string(contents.version) + " signed");
-    return made;
-  });
-  if (!fresh) return fresh.error();
-  core.cachedGeneration = generation;
-  core.cachedHash = fresh->hash;
-  core.cachedBytes = fresh->bytes;
-  core.cachedNextUpdate = fresh->nextUpdate;
-  return core.cachedBytes;
+  Parts& parts = *parts_;
+  const std::int64_t t = parts.clock.now();
+  auto generation = [&] {
+    return parts.storage->read<std::uint64_t>("bundle", [](store::Tx& tx) -> Expected<std::uint64_t> {
+      return store::contentGeneration(tx);
+    });
+  };
+  auto make = [&] {
+    return parts.storage->write<StoredBundle>(
+        [&](store::Tx& tx) { return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t); });
+  };
+  return parts.bundleCache.serve(generation, t, refreshMargin(parts.config), make);
 }
 
 Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
-  Core& core = *core_;
+  Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
-  auto verified = bundle::open(bytes, *core.rootPublic);
+  auto verified = bundle::open(bytes, parts.rootPublic);
   if (!verified) return badRequest("bundle", "the bundle does not verify against root.pub.pem: " + verified.error().detail, "BAD_BUNDLE");
   const bundle::Contents& c = verified->contents();
   const std::string hash = contentHash(c);
   const StoredBundle loaded{c.version, c.nextUpdate, hash, Bytes(bytes.begin(), bytes.end())};
-  auto r = core.storage->write<std::uint64_t>([&](store::Tx& tx) -> Expected<std::uint64_t> {
+  auto r = parts.storage->write<std::uint64_t>([&](store::Tx& tx) -> Expected<std::uint64_t> {
     std::optional<StoredBundle> latest = store::latestBundle(tx);
     if (latest && c.version <= latest->version)
       return Problem{409, "BUNDLE_ROLLBACK",
                      "bundle version " + std::to_string(c.version) + " is not above the current version " +
                          std::to_string(latest->version),
                      "version", {}};
-    const std::int64_t t = core.now();
+    const std::int64_t t = parts.clock.now();
     store::storeBundle(tx, loaded, c.issuedAt, "loaded", t);
     store::audit::append(tx, t, by, "bundle.load", {{"version", c.version}, {"content_hash", hash}});
     store::bumpContentGeneration(tx);
@@ -152,22 +154,22 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
 }
 
 Completion Service::exportManifest(const std::string& outDir) {
-  Core& core = *core_;
-  return core.storage->read<Done>("export manifest", [&](store::Tx& tx) -> Completion {
+  Parts& parts = *parts_;
+  return parts.storage->read<Done>("export manifest", [&](store::Tx& tx) -> Completion {
     std::error_code ec;
     std::filesystem::create_directories(outDir, ec);
     if (ec) return internalError("cannot create " + outDir + ": " + ec.message());
     TC_ASSIGN(auto keys, trustedKeys(tx));
     std::optional<StoredBundle> latest = store::latestBundle(tx);
-    const std::int64_t t = core.now();
+    const std::int64_t t = parts.clock.now();
     nlohmann::ordered_json m;
     m["version"] = (latest ? latest->version : 0) + 1;
     m["issued_at"] = dates::formatRfc3339(t);
-    m["next_update"] = dates::formatRfc3339(t + static_cast<std::int64_t>(core.config.bundleNextUpdateDays) * 86400);
-    if (core.config.cataloguePath == "default") {
+    m["next_update"] = dates::formatRfc3339(t + static_cast<std::int64_t>(parts.config.bundleNextUpdateDays) * 86400);
+    if (parts.config.cataloguePath == "default") {
       m["catalogue"] = "default";
     } else {
-      std::filesystem::copy_file(core.config.cataloguePath, outDir + "/catalogue.json",
+      std::filesystem::copy_file(parts.config.cataloguePath, outDir + "/catalogue.json",
                                  std::filesystem::copy_options::overwrite_existing, ec);
       if (ec) return internalError("cannot copy the catalogue: " + ec.message());
       m["catalogue"] = "catalogue.json";
@@ -187,11 +189,11 @@ Completion Service::exportManifest(const std::string& outDir) {
                          {"scope", k.scope}});
     }
     m["issuers"] = issuers;
-    m["recognition"] = {{"home_region", core.config.effectiveHomeRegion()}, {"accept_regions", core.config.acceptRegions}};
+    m["recognition"] = {{"home_region", parts.config.effectiveHomeRegion()}, {"accept_regions", parts.config.acceptRegions}};
     nlohmann::ordered_json revoked = nlohmann::ordered_json::array();
-    const bundle::StatusList own = revocations(tx, core.config.iss);
+    const bundle::StatusList own = revocations(tx, parts.config.iss);
     for (const auto& n : own.notes)
-      revoked.push_back({{"iss", core.config.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
+      revoked.push_back({{"iss", parts.config.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
     m["revoked"] = revoked;
     auto written = files::writeAtomically(outDir + "/manifest.json", asBytes(m.dump(2) + "\n"));
     if (!written) return fromError(written.error());

@@ -1,6 +1,6 @@
 // QR images (rendered on request, cached by payload) and the printable
 // certificate page (card.svg): the certificate's Chinese text beside its QR.
-#include "core.h"
+#include "parts.h"
 #include "store/records.h"
 #include "titlecert/dates.h"
 #include "titlecert/qr.h"
@@ -18,8 +18,8 @@ struct Printable {
   bool revoked = false;
 };
 
-Expected<Printable> loadPrintable(Service::Core& core, std::string_view certNo) {
-  return core.storage->read<Printable>("certificate", [&](store::Tx& tx) -> Expected<Printable> {
+Expected<Printable> loadPrintable(store::Store& storage, std::string_view certNo) {
+  return storage.read<Printable>("certificate", [&](store::Tx& tx) -> Expected<Printable> {
     const std::string no(certNo);
     std::optional<store::CertificateRecord> c = store::findCertificate(tx, no);
     if (!c) return notFound("no certificate " + no);
@@ -92,32 +92,32 @@ std::vector<std::pair<std::string, std::string>> cardLines(const Printable& p, c
 }  // namespace
 
 Expected<Bytes> Service::qrPng(std::string_view certNo) {
-  Core& core = *core_;
-  TC_ASSIGN(auto p, loadPrintable(core, certNo));
+  Parts& parts = *parts_;
+  TC_ASSIGN(auto p, loadPrintable(*parts.storage, certNo));
   const std::string key = "png:" + p.payload;
-  if (auto hit = core.qrCache.find(key)) return Bytes(hit->begin(), hit->end());
+  if (auto hit = parts.qrCache.find(key)) return Bytes(hit->begin(), hit->end());
   TC_ASSIGN(auto m, matrixFor(p.payload));
-  Bytes png = qr::toPng(m, core.config.qrModulePixels, 4);
+  Bytes png = qr::toPng(m, parts.config.qrModulePixels, 4);
   if (png.empty()) return internalError("the QR image could not be rendered");
-  core.qrCache.put(key, std::make_shared<const std::string>(png.begin(), png.end()));
+  parts.qrCache.put(key, std::make_shared<const std::string>(png.begin(), png.end()));
   return png;
 }
 
 Expected<std::string> Service::qrSvg(std::string_view certNo) {
-  Core& core = *core_;
-  TC_ASSIGN(auto p, loadPrintable(core, certNo));
+  Parts& parts = *parts_;
+  TC_ASSIGN(auto p, loadPrintable(*parts.storage, certNo));
   const std::string key = "svg:" + p.payload;
-  if (auto hit = core.qrCache.find(key)) return *hit;
+  if (auto hit = parts.qrCache.find(key)) return *hit;
   TC_ASSIGN(auto m, matrixFor(p.payload));
   std::string svg = qr::toSvg(m, 4);
   if (svg.empty()) return internalError("the QR image could not be rendered");
-  core.qrCache.put(key, std::make_shared<const std::string>(svg));
+  parts.qrCache.put(key, std::make_shared<const std::string>(svg));
   return svg;
 }
 
 Expected<std::string> Service::cardSvg(std::string_view certNo) {
-  Core& core = *core_;
-  TC_ASSIGN(auto p, loadPrintable(core, certNo));
+  Parts& parts = *parts_;
+  TC_ASSIGN(auto p, loadPrintable(*parts.storage, certNo));
   TC_ASSIGN(auto m, matrixFor(p.payload));
   std::string qrSvg = qr::toSvg(m, 4);
   const bool title = p.fields.value("type", "") == "title";
@@ -135,7 +135,7 @@ Expected<std::string> Service::cardSvg(std::string_view certNo) {
   if (p.revoked)
     out += "<text x=\"420\" y=\"118\" text-anchor=\"middle\" font-size=\"22\" fill=\"#c00\">（已撤销 REVOKED）</text>\n";
   int y = 150;
-  for (const auto& [label, value] : cardLines(p, core.config)) {
+  for (const auto& [label, value] : cardLines(p, parts.config)) {
     out += "<text x=\"60\" y=\"" + std::to_string(y) + "\" font-size=\"20\"><tspan fill=\"#555\">" + xmlEscape(label) +
            "：</tspan><tspan>" + xmlEscape(value) + "</tspan></text>\n";
     y += 32;

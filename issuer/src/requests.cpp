@@ -111,8 +111,8 @@ bool isCertNoText(const std::string& s) {
          s != "." && s != "..";
 }
 
-Expected<zc1::TitleBody> readTitle(const Service::Core& core, const json& body, Draft& d) {
-  const catalogue::Catalogue& cat = core.catalogue;
+Expected<zc1::TitleBody> readTitle(const RequestRules& rules, const json& body, Draft& d) {
+  const catalogue::Catalogue& cat = rules.catalogue;
   zc1::TitleBody t;
   TC_ASSIGN(t.series, uintField(body, "series"));
   const catalogue::Series* series = cat.findSeries(t.series);
@@ -155,14 +155,14 @@ Expected<zc1::TitleBody> readTitle(const Service::Core& core, const json& body, 
   return t;
 }
 
-Expected<zc1::QualificationBody> readQualification(const Service::Core& core, const json& body, Draft& d) {
+Expected<zc1::QualificationBody> readQualification(const RequestRules& rules, const json& body, Draft& d) {
   zc1::QualificationBody q;
   TC_ASSIGN(q.qualification, uintField(body, "qualification"));
-  const catalogue::Qualification* qual = core.catalogue.findQualification(q.qualification);
+  const catalogue::Qualification* qual = rules.catalogue.findQualification(q.qualification);
   if (!qual)
     return badRequest("qualification", "qualification: " + std::to_string(q.qualification) + " is not in the catalogue");
   TC_ASSIGN(q.level, uintField(body, "level"));
-  const catalogue::Level* level = core.catalogue.findQualificationLevel(q.qualification, q.level);
+  const catalogue::Level* level = rules.catalogue.findQualificationLevel(q.qualification, q.level);
   if (!level)
     return badRequest("level", "level: " + std::to_string(q.level) + " is not a level of qualification " +
                                    std::to_string(q.qualification));
@@ -179,7 +179,7 @@ Expected<zc1::QualificationBody> readQualification(const Service::Core& core, co
 
 // The route check of CONTRACT.md: a title whose route has rules carries the
 // person's profile, checked on the grant date, unless an admin overrides.
-Completion checkRoute(const Service::Core& core, const json& body, const zc1::TitleBody& t, const Actor& by, Draft& d) {
+Completion checkRoute(const RequestRules& rules, const json& body, const zc1::TitleBody& t, const Actor& by, Draft& d) {
   if (body.contains("override") && !body["override"].is_null()) {
     if (by.role != Role::Admin) return forbidden("override: only an admin may override the route check");
     const json& o = body["override"];
@@ -189,13 +189,13 @@ Completion checkRoute(const Service::Core& core, const json& body, const zc1::Ti
     d.overrideReason = reason;
     return success();
   }
-  const catalogue::Route* route = core.catalogue.findRoute(t.route);
-  if (!route || !eligibility::routeHasRules(core.catalogue, route->id, {t.series, t.specialty, t.level})) return success();
+  const catalogue::Route* route = rules.catalogue.findRoute(t.route);
+  if (!route || !eligibility::routeHasRules(rules.catalogue, route->id, {t.series, t.specialty, t.level})) return success();
   if (!body.contains("person") || !body["person"].is_object())
     return badRequest("person", "person: the route \"" + route->id + "\" has rules: the person's profile is required");
   auto person = eligibility::personFromJson(body["person"].dump());
   if (!person) return fromError(person.error());
-  auto answer = eligibility::evaluate(core.catalogue, *person, {t.series, t.specialty, t.level},
+  auto answer = eligibility::evaluate(rules.catalogue, *person, {t.series, t.specialty, t.level},
                                       static_cast<std::int64_t>(t.grantDate));
   if (!answer) return fromError(answer.error());
   const eligibility::RouteAnswer* r = answer->find(route->id);
@@ -235,18 +235,18 @@ std::string longestFields(const zc1::Credential& c) {
 
 // Worst-case values for what is assigned at issuance, so that the size
 // checked here bounds the size signed later.
-Completion checkQrSize(const Service::Core& core, const Draft& d, std::int64_t when, crypto::Alg alg) {
+Completion checkQrSize(const RequestRules& rules, const Draft& d, std::int64_t when, crypto::Alg alg) {
   zc1::Credential c = d.credential;
   c.statusIndex = 0xffffffffu;
   c.iat = static_cast<std::uint64_t>(when) + 100 * 365 * 86400ull;
-  if (c.certNo.empty()) c.certNo = formatCertNo(core.config, when, 99999999);
+  if (c.certNo.empty()) c.certNo = formatCertNo(rules.config, when, 99999999);
   const std::size_t length = payloadTextLength(c, alg);
-  if (length <= core.maxQrTextLength) return success();
+  if (length <= rules.maxQrTextLength) return success();
   const std::string longest = longestFields(c);
   return badRequest(longest.substr(0, longest.find(' ')),
                     "the payload (" + std::to_string(length) + " characters) needs a QR code larger than version " +
-                        std::to_string(core.config.maxQrVersion) + " at level M (at most " +
-                        std::to_string(core.maxQrTextLength) + "); longest fields: " + longest,
+                        std::to_string(rules.config.maxQrVersion) + " at level M (at most " +
+                        std::to_string(rules.maxQrTextLength) + "); longest fields: " + longest,
                     "PAYLOAD_TOO_LARGE");
 }
 
@@ -335,20 +335,21 @@ std::size_t maxTextForVersion(int maxVersion) {
   return lo;
 }
 
-std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const Draft& draft) {
+std::string requestKeyFor(const RequestRules& rules, const nlohmann::json& body, const Draft& draft) {
   json canonical = body;
   canonical["holder"]["id"] = draft.normalizedId;
   canonical["holder"]["name"] = draft.credential.holderName;  // NFC, as parsed
   const std::string text = "titlecert-batch-row/1|" + canonical.dump();
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t macLength = 0;
-  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, core.requestKeySecret.data(), core.requestKeySecret.size(),
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, rules.requestKeySecret.data(), rules.requestKeySecret.size(),
                  reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, sizeof mac, &macLength))
     return {};
   return toHex(ByteView(mac, macLength));
 }
 
-Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::json& body, const Actor& by, std::int64_t when) {
+Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::json& body, const Actor& by, std::int64_t when,
+                                  crypto::Alg activeAlg) {
   if (!body.is_object()) return badRequest("", "the request is not a JSON object", "BAD_JSON");
   Draft d;
   TC_ASSIGN(const json* typeValue, member(body, "type", "type", true));
@@ -372,8 +373,8 @@ Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::jso
   d.normalizedId = *normalized;
   d.maskedId = idh::masked(d.normalizedId);
 
-  c.iss = core.config.iss;
-  c.catalogueVersion = core.catalogue.version;
+  c.iss = rules.config.iss;
+  c.catalogueVersion = rules.catalogue.version;
   TC_ASSIGN(c.certNo, readCertNo(body));
   TC_ASSIGN(c.exp, optionalDayStart(body, "expires"));
   TC_ASSIGN(c.nbf, optionalDayStart(body, "not_before"));
@@ -383,11 +384,11 @@ Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::jso
   d.fields["type"] = title ? "title" : "qualification";
   d.fields["holder"] = {{"name", c.holderName}, {"id", d.maskedId}};
   if (title) {
-    TC_ASSIGN(auto t, readTitle(core, body, d));
-    TC_TRY(checkRoute(core, body, t, by, d));
+    TC_ASSIGN(auto t, readTitle(rules, body, d));
+    TC_TRY(checkRoute(rules, body, t, by, d));
     c.body = std::move(t);
   } else {
-    TC_ASSIGN(auto q, readQualification(core, body, d));
+    TC_ASSIGN(auto q, readQualification(rules, body, d));
     c.body = std::move(q);
   }
   if (c.exp) d.fields["expires"] = dates::formatDate(static_cast<std::int64_t>(*c.exp / 86400));
@@ -395,11 +396,11 @@ Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::jso
 
   // Backstop: the ZC1 issuing limits with placeholder assigned values.
   zc1::Credential probe = c;
-  if (probe.certNo.empty()) probe.certNo = formatCertNo(core.config, when, 1);
+  if (probe.certNo.empty()) probe.certNo = formatCertNo(rules.config, when, 1);
   auto valid = zc1::validateForIssue(probe);
   if (!valid) return fromError(valid.error());
-  if (auto codes = catalogue::CodeCheck(core.catalogue).check(probe); !codes) return fromError(codes.error());
-  TC_TRY(checkQrSize(core, d, when, core.activeAlg.load()));
+  if (auto codes = catalogue::CodeCheck(rules.catalogue).check(probe); !codes) return fromError(codes.error());
+  TC_TRY(checkQrSize(rules, d, when, activeAlg));
   return d;
 }
 

@@ -8,11 +8,21 @@
 #include <optional>
 #include <string>
 
-#include "core.h"
+#include "titlecert/catalogue.h"
+#include "titlecert/crypto.h"
+#include "titlecert/issuer/service.h"
 #include "titlecert/issuer/payload_size.h"
 #include "titlecert/zc1.h"
 
 namespace titlecert::issuer {
+
+// What validating a request needs: fixed when the service opens.
+struct RequestRules {
+  const Config& config;
+  const catalogue::Catalogue& catalogue;
+  Bytes requestKeySecret;            // HMAC key of batch-row keys (from the passphrase)
+  std::size_t maxQrTextLength = 0;   // longest "ZC1:" text within certificate.max_qr_version at M
+};
 
 struct Draft {
   zc1::Credential credential;  // certNo empty when the service assigns it; idh, status index, iat set at issuance
@@ -24,15 +34,16 @@ struct Draft {
 };
 
 // Validates a request. `when` is the issuance time (for the size check and
-// the auto number's year). 400 naming the field, 403 for a clerk's override,
+// the auto number's year); activeAlg the signing key's (for the size check). 400 naming the field, 403 for a clerk's override,
 // 422 ROUTE_NOT_ELIGIBLE.
-Expected<Draft> parseIssueRequest(const Service::Core& core, const nlohmann::json& body, const Actor& by, std::int64_t when);
+Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::json& body, const Actor& by, std::int64_t when,
+                                  crypto::Alg activeAlg);
 
 // The batch row key: HMAC-SHA256 over the canonical request (holder ID
 // and name as the draft normalised them), so a re-run finds the rows it
 // issued before. Keyed by a secret derived from the passphrase: the stored
 // key reveals nothing of the ID number to someone who has only the database.
-std::string requestKeyFor(const Service::Core& core, const nlohmann::json& body, const Draft& draft);
+std::string requestKeyFor(const RequestRules& rules, const nlohmann::json& body, const Draft& draft);
 
 // The certificate number the service would assign for a sequence value.
 std::string formatCertNo(const Config& config, std::int64_t when, std::uint64_t seq);

@@ -9,7 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "core.h"
+#include "parts.h"
 #include "issuance.h"
 #include "keys.h"
 #include "requests.h"
@@ -73,11 +73,12 @@ json certificateRowJson(const store::CertificateRecord& c) {
   return j;
 }
 
-Expected<Draft> parseBatchRow(const Service::Core& core, const BatchRow& row, const Actor& by) {
+Expected<Draft> parseBatchRow(const RequestRules& rules, const BatchRow& row, const Actor& by, std::int64_t when,
+                              crypto::Alg activeAlg) {
   if (row.unreadable || !row.json) return row.unreadable ? *row.unreadable : badRequest("", "empty row", "BAD_JSON");
   TC_ASSIGN(json body, parseJsonObject(*row.json));
-  TC_ASSIGN(Draft draft, parseIssueRequest(core, body, by, core.now()));
-  draft.requestKey = requestKeyFor(core, body, draft);
+  TC_ASSIGN(Draft draft, parseIssueRequest(rules, body, by, when, activeAlg));
+  draft.requestKey = requestKeyFor(rules, body, draft);
   return draft;
 }
 
@@ -176,12 +177,12 @@ std::string batchRowResultJson(const BatchRowResult& r) {
 
 // ---- setting up and opening ----------------------------------------------
 
-Service::Service(std::unique_ptr<Core> core) : core_(std::move(core)) {}
+Service::Service(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Service::~Service() = default;
 
-const Config& Service::config() const { return core_->config; }
-const std::string& Service::dataDir() const { return core_->dataDir; }
-bool Service::rootKeyOnline() const { return core_->root.has_value(); }
+const Config& Service::config() const { return parts_->config; }
+const std::string& Service::dataDir() const { return parts_->dataDir; }
+bool Service::rootKeyOnline() const { return parts_->root.has_value(); }
 
 Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   if (o.passphrase.empty()) return badRequest("passphrase", std::string("a passphrase is required (") + kPassphraseEnv + " or --passphrase-file)");
@@ -210,8 +211,6 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   ISS_ASSIGN_TC(auto salt, crypto::randomBytes(16));
 
   TC_ASSIGN(auto db, store::Store::open(config, o.dataDir));
-  Core probe(clock, 1);
-  probe.config = config;
   const std::int64_t t = clock.now();
   InitResult result;
   auto written = db->write<Done>([&](store::Tx& tx) -> Completion {
@@ -221,7 +220,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
     store::audit::append(tx, t, localOperator(), "service.init",
                   {{"iss", config.iss}, {"region", config.region}, {"root_kid", toHex(root.publicKey().kid())},
                    {"alg", std::string(crypto::algName(o.alg))}});
-    insertOwnKey(tx, probe, issuerKey, issuerPem, t,
+    insertOwnKey(tx, config, issuerKey, issuerPem, t,
                  t + static_cast<std::int64_t>(config.keyValidityDays) * 86400, t);
     store::audit::append(tx, t, localOperator(), "key.create",
                   {{"kid", toHex(issuerKey.publicKey().kid())}, {"alg", std::string(crypto::algName(o.alg))}});
@@ -244,38 +243,35 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   if (!fs::exists(o.dataDir + "/issuer.db") && !fs::exists(o.dataDir + "/issuer.properties"))
     return notFound(o.dataDir + " is not an issuer data directory (run init first)");
   TC_ASSIGN(Config config, loadConfig(o.dataDir + "/issuer.properties"));
-  auto core = std::make_unique<Core>(clock, config.qrCacheEntries);
-  core->config = config;
-  core->dataDir = o.dataDir;
-  core->passphrase = o.passphrase;
-  core->binder = o.binder ? o.binder : std::make_shared<ScryptBinder>();
-  TC_ASSIGN(core->catalogue, loadCatalogue(config));
+  TC_ASSIGN(catalogue::Catalogue catalogue, loadCatalogue(config));
 
   ISS_ASSIGN_TC(auto rootPubPem, files::read(o.dataDir + "/root.pub.pem"));
   ISS_ASSIGN_TC(auto rootPublic, crypto::PublicKey::fromPem(rootPubPem));
-  core->rootPublic = rootPublic;
+  std::optional<crypto::PrivateKey> rootKey;
   if (fs::exists(o.dataDir + "/root.pem")) {
     ISS_ASSIGN_TC(auto rootPem, files::read(o.dataDir + "/root.pem"));
     ISS_ASSIGN_TC(auto root, crypto::PrivateKey::fromPem(rootPem, o.passphrase));
     if (root.publicKey().kid() != rootPublic.kid()) return internalError("root.pem and root.pub.pem are not one key pair");
-    core->root = root;
+    rootKey = root;
   }
 
-  TC_ASSIGN(core->storage, store::Store::open(config, o.dataDir));
-  TC_ASSIGN(core->active, loadActiveKey(*core));
-  if (core->active) core->activeAlg.store(core->active->key.alg());
-  TC_ASSIGN(std::string salt, core->storage->read<std::string>("settings", [](store::Tx& tx) -> Expected<std::string> {
+  TC_ASSIGN(auto storage, store::Store::open(config, o.dataDir));
+  TC_ASSIGN(std::string salt, storage->read<std::string>("settings", [](store::Tx& tx) -> Expected<std::string> {
                return store::readSetting(tx, "request_key_salt");
              }));
   // The batch-row key is keyed by the passphrase, which is not in the database.
-  ISS_ASSIGN_TC(core->requestKeySecret,
+  ISS_ASSIGN_TC(Bytes requestKeySecret,
                 crypto::scrypt(asBytes(o.passphrase), asBytes("titlecert-issuer/request-key|" + salt), 16384, 8, 1, 32));
-  core->maxQrTextLength = maxTextForVersion(config.maxQrVersion);
+  auto parts = std::make_unique<Parts>(config, o.dataDir, clock, std::move(catalogue), std::move(storage), o.passphrase,
+                                       o.binder ? o.binder : std::make_shared<ScryptBinder>(), std::move(requestKeySecret),
+                                       maxTextForVersion(config.maxQrVersion), std::move(rootKey), rootPublic);
+  TC_TRY(parts->keys.load(*parts->storage));
+  const std::optional<OwnKey> active = parts->keys.active();
   Poco::Logger::get("titlecert.issuer")
       .information("opened " + o.dataDir + ": iss " + config.iss + ", signing key " +
-                   (core->active ? core->active->kidHex : std::string("none")) +
-                   (core->root ? ", root key online" : ", root key offline"));
-  return std::unique_ptr<Service>(new Service(std::move(core)));
+                   (active ? active->kidHex : std::string("none")) +
+                   (parts->root ? ", root key online" : ", root key offline"));
+  return std::unique_ptr<Service>(new Service(std::move(parts)));
 }
 
 // ---- tokens ----------------------------------------------------------------
@@ -283,7 +279,7 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
 Expected<Actor> Service::authenticate(std::string_view token) const {
   if (token.size() != kTokenPrefix.size() + 2 * kTokenBytes || token.substr(0, kTokenPrefix.size()) != kTokenPrefix)
     return unauthorized("a valid bearer token is required");
-  return core_->storage->read<Actor>("authenticate", [&](store::Tx& tx) -> Expected<Actor> {
+  return parts_->storage->read<Actor>("authenticate", [&](store::Tx& tx) -> Expected<Actor> {
     std::optional<store::TokenRecord> found = store::tokenByHash(tx, tokenHash(token));
     Role r{};
     if (!found || found->revoked || !roleFromName(found->role, r)) return unauthorized("a valid bearer token is required");
@@ -294,8 +290,8 @@ Expected<Actor> Service::authenticate(std::string_view token) const {
 Expected<std::string> Service::createToken(Role role, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
   ISS_ASSIGN_TC(auto random, crypto::randomBytes(kTokenBytes));
-  return core_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
-    auto [id, token] = insertToken(tx, role, by, core_->now(), random);
+  return parts_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+    auto [id, token] = insertToken(tx, role, by, parts_->clock.now(), random);
     nlohmann::ordered_json j = {{"token", token}, {"id", id}, {"role", std::string(roleName(role))}};
     return j.dump();
   });
@@ -303,8 +299,8 @@ Expected<std::string> Service::createToken(Role role, const Actor& by) {
 
 Completion Service::revokeToken(std::int64_t tokenId, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
-  return core_->storage->write<Done>([&](store::Tx& tx) -> Completion {
-    const std::int64_t at = core_->now();
+  return parts_->storage->write<Done>([&](store::Tx& tx) -> Completion {
+    const std::int64_t at = parts_->clock.now();
     std::optional<store::TokenRecord> found = store::tokenById(tx, tokenId);
     if (!found) return notFound("no token " + std::to_string(tokenId));
     if (found->revoked) return conflict("token " + std::to_string(tokenId) + " is already revoked");
@@ -319,10 +315,10 @@ Completion Service::revokeToken(std::int64_t tokenId, const Actor& by) {
 Expected<Issued> Service::issue(std::string_view jsonBody, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
   TC_ASSIGN(json body, parseJsonObject(jsonBody));
-  TC_ASSIGN(Draft draft, parseIssueRequest(*core_, body, by, core_->now()));
+  TC_ASSIGN(Draft draft, parseIssueRequest(parts_->rules, body, by, parts_->clock.now(), parts_->keys.activeAlg()));
   std::vector<Expected<Draft>> drafts;
   drafts.emplace_back(std::move(draft));
-  auto results = issueDrafts(*core_, std::move(drafts), by);
+  auto results = parts_->issuance.issue(std::move(drafts), by);
   return std::move(results.front());
 }
 
@@ -333,7 +329,7 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
     for (const auto& r : rows) out.push_back({r.line, allowed.error()});
     return out;
   }
-  const std::size_t chunk = core_->config.batchCommitRows;
+  const std::size_t chunk = parts_->config.batchCommitRows;
   // Rows are validated on several threads (parsing, catalogue checks and
   // the size estimate need no lock); the writer then takes them in order.
   auto validate = [&](std::size_t start) {
@@ -341,7 +337,7 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
     std::vector<Expected<Draft>> drafts(end - start, Expected<Draft>(internalError("not parsed")));
     std::atomic<std::size_t> next{start};
     auto work = [&] {
-      for (std::size_t i = next++; i < end; i = next++) drafts[i - start] = parseBatchRow(*core_, rows[i], by);
+      for (std::size_t i = next++; i < end; i = next++) drafts[i - start] = parseBatchRow(parts_->rules, rows[i], by, parts_->clock.now(), parts_->keys.activeAlg());
     };
     const std::size_t threads = std::min<std::size_t>(end - start, std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;
@@ -358,7 +354,7 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
     const std::size_t end = std::min(rows.size(), start + chunk);
     std::vector<Expected<Draft>> drafts = validated.get();
     if (end < rows.size()) validated = std::async(std::launch::async, validate, end);
-    auto results = issueDrafts(*core_, std::move(drafts), by);
+    auto results = parts_->issuance.issue(std::move(drafts), by);
     const std::size_t first = out.size();
     for (std::size_t i = start; i < end; ++i) out.push_back({rows[i].line, std::move(results[i - start])});
     if (progress) progress(std::span<const BatchRowResult>(out.data() + first, out.size() - first), end, rows.size());
@@ -367,7 +363,7 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
 }
 
 Expected<std::string> Service::certificateJson(std::string_view certNo) const {
-  return core_->storage->read<std::string>("certificate", [&](store::Tx& tx) -> Expected<std::string> {
+  return parts_->storage->read<std::string>("certificate", [&](store::Tx& tx) -> Expected<std::string> {
     std::optional<store::CertificateRecord> found = store::findCertificate(tx, std::string(certNo));
     if (!found) return notFound("no certificate " + std::string(certNo));
     return toJsonText(certificateRowJson(*found));
@@ -378,11 +374,11 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
   TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
   TC_ASSIGN(std::string reason, readReason(jsonBody));
   const std::string no(certNo);
-  auto r = core_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+  auto r = parts_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
     std::optional<store::CertificateRecord> found = store::findCertificate(tx, no);
     if (!found) return notFound("no certificate " + no);
     if (found->revokedAt) return conflict("certificate " + no + " is already revoked");
-    const std::int64_t at = core_->now();
+    const std::int64_t at = parts_->clock.now();
     store::markCertificateRevoked(tx, no, at, reason);
     store::audit::append(tx, at, by, "certificate.revoke", {{"cert_no", no}, {"status_index", found->statusIndex}, {"reason", reason}});
     store::bumpContentGeneration(tx);
@@ -397,23 +393,23 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
 
 Expected<std::string> Service::eligibility(std::string_view jsonBody) const {
   TC_TRY(parseJsonObject(jsonBody));
-  auto request = eligibility::requestFromJson(jsonBody, core_->now() / 86400);
+  auto request = eligibility::requestFromJson(jsonBody, parts_->clock.now() / 86400);
   if (!request) return fromError(request.error());
-  auto answer = eligibility::evaluate(core_->catalogue, request->person, request->target, request->on);
+  auto answer = eligibility::evaluate(parts_->catalogue, request->person, request->target, request->on);
   if (!answer) return fromError(answer.error());
-  return eligibility::answerToJson(*answer, core_->catalogue);
+  return eligibility::answerToJson(*answer, parts_->catalogue);
 }
 
 // ---- audit -------------------------------------------------------------------
 
 Expected<AuditCheck> Service::verifyAudit() const {
-  return core_->storage->read<AuditCheck>("audit verify", [](store::Tx& tx) -> Expected<AuditCheck> {
+  return parts_->storage->read<AuditCheck>("audit verify", [](store::Tx& tx) -> Expected<AuditCheck> {
     return store::audit::verify(tx);
   });
 }
 
 Expected<std::string> Service::auditJson(std::uint64_t afterSeq, std::size_t limit) const {
-  return core_->storage->read<std::string>("audit", [&](store::Tx& tx) -> Expected<std::string> {
+  return parts_->storage->read<std::string>("audit", [&](store::Tx& tx) -> Expected<std::string> {
     json entries = store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000));
     json out = {{"entries", entries}};
     if (!entries.empty()) out["next_after"] = entries.back()["seq"];

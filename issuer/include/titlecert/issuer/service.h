@@ -189,11 +189,11 @@ class Service {
   Expected<AuditCheck> verifyAudit() const;
   Expected<std::string> auditJson(std::uint64_t afterSeq, std::size_t limit) const;
 
-  struct Core;  // the implementation (issuer/src/core.h)
+  struct Parts;  // the implementation's components (issuer/src/parts.h)
 
  private:
-  explicit Service(std::unique_ptr<Core> core);
-  std::unique_ptr<Core> core_;
+  explicit Service(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
 };
 
 }  // namespace titlecert::issuer
