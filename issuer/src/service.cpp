@@ -410,7 +410,16 @@ Expected<AuditCheck> Service::verifyAudit() const {
 
 Expected<std::string> Service::auditJson(std::uint64_t afterSeq, std::size_t limit) const {
   return parts_->storage->read<std::string>("audit", [&](store::Tx& tx) -> Expected<std::string> {
-    json entries = store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000));
+    json entries = json::array();
+    for (const store::audit::Entry& e : store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000)))
+      entries.push_back({{"seq", e.seq},
+                         {"at", e.at},
+                         {"time", dates::formatRfc3339(e.at)},
+                         {"actor", e.actor > 0 ? json(e.actor) : json(nullptr)},
+                         {"action", e.action},
+                         {"details", json::parse(e.details, nullptr, false)},
+                         {"prev_hash", e.prevHash},
+                         {"hash", e.hash}});
     json out = {{"entries", entries}};
     if (!entries.empty()) out["next_after"] = entries.back()["seq"];
     return toJsonText(out);

@@ -9,7 +9,6 @@
 #include "database.h"
 #include "sql_rows.h"
 #include "titlecert/crypto.h"
-#include "titlecert/dates.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -124,7 +123,7 @@ AuditCheck verify(Tx& tx) {
   return check;
 }
 
-nlohmann::json page(Tx& tx, std::uint64_t afterSeq, std::size_t limit) {
+std::vector<Entry> page(Tx& tx, std::uint64_t afterSeq, std::size_t limit) {
   Poco::Data::Session& s = tx.session();
   Poco::Data::Statement select(s);
   Poco::Int64 after = static_cast<Poco::Int64>(afterSeq);
@@ -132,17 +131,16 @@ nlohmann::json page(Tx& tx, std::uint64_t afterSeq, std::size_t limit) {
   select << sql(s, "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"),
       use(after), use(lim), now;
   Poco::Data::RecordSet rs(select);
-  nlohmann::json entries = nlohmann::json::array();
+  std::vector<Entry> entries;
   for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
-    nlohmann::json e;
-    e["seq"] = rs["seq"].convert<Poco::Int64>();
-    e["at"] = rs["at"].convert<Poco::Int64>();
-    e["time"] = dates::formatRfc3339(rs["at"].convert<Poco::Int64>());
-    e["actor"] = rs["actor"].isEmpty() ? nlohmann::json(nullptr) : nlohmann::json(rs["actor"].convert<Poco::Int64>());
-    e["action"] = rs["action"].convert<std::string>();
-    e["details"] = nlohmann::json::parse(rs["details"].convert<std::string>(), nullptr, false);
-    e["prev_hash"] = rs["prev_hash"].convert<std::string>();
-    e["hash"] = rs["hash"].convert<std::string>();
+    Entry e;
+    e.seq = static_cast<std::uint64_t>(rs["seq"].convert<Poco::Int64>());
+    e.at = rs["at"].convert<Poco::Int64>();
+    e.actor = rs["actor"].isEmpty() ? 0 : rs["actor"].convert<Poco::Int64>();
+    e.action = rs["action"].convert<std::string>();
+    e.details = rs["details"].convert<std::string>();
+    e.prevHash = rs["prev_hash"].convert<std::string>();
+    e.hash = rs["hash"].convert<std::string>();
     entries.push_back(std::move(e));
   }
   return entries;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "store.h"
 #include "titlecert/issuer/service.h"
@@ -58,7 +59,18 @@ void append(Tx& tx, std::int64_t at, const Actor& actor, const std::string& acti
 // before it, each hash recomputed, and the head matching the last row.
 AuditCheck verify(Tx& tx);
 
+// One stored entry; `details` is the JSON text as hashed.
+struct Entry {
+  std::uint64_t seq = 0;
+  std::int64_t at = 0;
+  std::int64_t actor = 0;  // token id; 0: the local operator
+  std::string action;
+  std::string details;
+  std::string prevHash;
+  std::string hash;
+};
+
 // Entries after `afterSeq`, oldest first, at most `limit`.
-nlohmann::json page(Tx& tx, std::uint64_t afterSeq, std::size_t limit);
+std::vector<Entry> page(Tx& tx, std::uint64_t afterSeq, std::size_t limit);
 
 }  // namespace titlecert::issuer::store::audit
