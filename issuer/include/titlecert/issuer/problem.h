@@ -1,7 +1,7 @@
 // What the issuer service answers when a request cannot be carried out: an
 // HTTP status, a stable error code for the JSON body {"error", "message"},
 // and where it applies the request field at fault or what is missing.
-// The core returns these as values (Expected<T>); the HTTP layer only maps
+// The service returns these as values (Expected<T>); the HTTP layer only maps
 // them to a response, and the command line prints them.
 #pragma once
 

@@ -1,5 +1,5 @@
-// The issuer service's core: everything the HTTP API and the command line
-// do, without HTTP. Poco-free header; Poco (Data, Util) stays in issuer/src.
+// The issuer service: everything the HTTP API and the command line
+// do, without HTTP. Poco-free header; Poco Data stays in issuer/src/store.
 //
 // One Service per data directory and process. Its methods may be called
 // from several threads at once: reads use pooled sessions, writes are
