@@ -34,6 +34,25 @@ std::uint64_t readUnary(BitReader& in, std::uint64_t limit) {
   }
 }
 
+// The common case on the load path: the whole code lies in the next 64
+// bits, so one read of the stream serves the quotient and the remainder.
+bool readCodeInOneWindow(BitReader& in, const TruncatedBinary& code, std::uint64_t& quotient,
+                         std::uint64_t& remainder) {
+  const std::uint64_t window = in.peek64();
+  const auto ones = static_cast<unsigned>(std::countl_one(window));
+  if (ones + 1 + code.width > 64) return false;
+  const std::uint64_t afterUnary = window << (ones + 1);
+  unsigned used = ones + 1 + code.width - 1;
+  remainder = code.width > 1 ? afterUnary >> (64 - (code.width - 1)) : 0;
+  if (remainder >= code.shorter) {
+    remainder = ((remainder << 1) | ((afterUnary >> (64 - code.width)) & 1)) - code.shorter;
+    ++used;
+  }
+  quotient = ones;
+  in.skip(used);
+  return true;
+}
+
 }  // namespace
 
 void writeGamma(BitWriter& out, std::uint64_t value) {
@@ -79,12 +98,17 @@ Result<std::vector<std::uint32_t>> readGolombGaps(BitReader& in, std::uint64_t c
   for (std::uint64_t i = 0; i < count; ++i) {
     if (next >= issued) return Error::kIndexOutOfRange;
     const std::uint64_t maxQuotient = (issued - next - 1) / parameter;
-    const std::uint64_t quotient = readUnary(in, maxQuotient);
+    std::uint64_t quotient = 0;
+    std::uint64_t remainder = 0;
+    if (!readCodeInOneWindow(in, code, quotient, remainder)) {
+      quotient = readUnary(in, maxQuotient);
+      if (in.overrun()) return Error::kTruncated;
+      if (quotient > maxQuotient) return Error::kIndexOutOfRange;
+      remainder = in.read(code.width - 1);
+      if (remainder >= code.shorter) remainder = ((remainder << 1) | in.read(1)) - code.shorter;
+    }
     if (in.overrun()) return Error::kTruncated;
     if (quotient > maxQuotient) return Error::kIndexOutOfRange;
-    std::uint64_t remainder = in.read(code.width - 1);
-    if (remainder >= code.shorter) remainder = ((remainder << 1) | in.read(1)) - code.shorter;
-    if (in.overrun()) return Error::kTruncated;
     const std::uint64_t index = next + quotient * parameter + remainder;
     if (index >= issued) return Error::kIndexOutOfRange;
     indices.push_back(static_cast<std::uint32_t>(index));
