@@ -63,12 +63,12 @@ void expectDecodesTo(std::uint64_t issued, const Bytes& bytes, const Indices& ex
   EXPECT_EQ(set.encode(), bytes);
 }
 
-// "010 1..." (spaces ignored) as bytes, the last padded with zero bits.
+// "010 1..." (spaces and bars ignored) as bytes, the last padded with zero bits.
 Bytes fromBits(std::string_view bits) {
   Bytes bytes;
   unsigned used = 0;
   for (const char bit : bits) {
-    if (bit == ' ') continue;
+    if (bit == ' ' || bit == '|') continue;
     if (used % 8 == 0) bytes.push_back(0);
     if (bit == '1') bytes.back() = static_cast<std::uint8_t>(bytes.back() | (0x80 >> (used % 8)));
     ++used;
@@ -102,6 +102,33 @@ TEST(RevocationSet, RandomSetsRoundTripAtEveryDensityWithinTheSizeGoal) {
     expectDecodesTo(issued, bytes, indices);
     EXPECT_LE(static_cast<double>(bytes.size() * 8), 1.15 * log2Binomial(issued, static_cast<double>(revoked)));
   }
+}
+
+// The size goal on the whole grid the bench reports: N in {1e5, 1e6, 1e7},
+// R/N in {0.01 %, 0.1 %, 1 %, 10 %}, the flag, count and padding included.
+TEST(RevocationSet, SizeStaysWithinFifteenPercentOfTheBoundOnTheWholeGrid) {
+  for (const std::uint64_t issued : {100'000ull, 1'000'000ull, 10'000'000ull}) {
+    for (const double density : {0.0001, 0.001, 0.01, 0.1}) {
+      const auto revoked = static_cast<std::uint64_t>(std::llround(density * static_cast<double>(issued)));
+      const Indices indices = randomIndices(issued, revoked, static_cast<std::uint32_t>(issued + revoked));
+      SCOPED_TRACE(testing::Message() << "issued " << issued << " density " << density);
+      const Bytes bytes = makeSet(issued, indices).encode();
+      const double bound = log2Binomial(static_cast<double>(issued), static_cast<double>(revoked));
+      EXPECT_LE(static_cast<double>(bytes.size() * 8), 1.15 * bound);
+      auto decoded = RevocationSet::decode(issued, bytes);
+      ASSERT_TRUE(decoded.ok());
+      EXPECT_EQ(decoded.value().revokedIndices(), indices);
+    }
+  }
+}
+
+TEST(RevocationSet, DocumentedTestVectorsEncodeAsWritten) {
+  EXPECT_EQ(makeSet(1, {}).encode(), Bytes{0x40});
+  EXPECT_EQ(makeSet(1000, {3, 500, 999}).encode(),
+            fromBits("0 00100 | 0 0000011 | 110 00111011 | 110 00111101"));
+  EXPECT_EQ(makeSet(1000, {3, 500, 999}).encode(), (Bytes{0x10, 0x0F, 0x1D, 0xE3, 0xD0}));
+  EXPECT_EQ(makeSet(12, {0, 1, 2, 5, 7, 9, 11}).encode(), (Bytes{0x9B, 0x95, 0x40}));
+  EXPECT_EQ(makeSet(100, {99}).encode(), (Bytes{0x29, 0xE0}));
 }
 
 TEST(RevocationSet, EncoderChoosesTheMethodByDensity) {
