@@ -4,7 +4,8 @@
 // The number of issued indices is not part of the encoding: the caller stores
 // it beside the bytes and passes it to decode(). Decoding checks untrusted
 // bytes strictly: one encoding per set, every length bounded by the input,
-// errors returned as values. Nothing here throws except std::bad_alloc.
+// errors returned as values. Nothing here throws except std::bad_alloc (and
+// std::bad_variant_access for value() on an error, a programming error).
 //
 // A RevocationSet is immutable once made; const member functions may be
 // called from several threads at once.
@@ -37,7 +38,7 @@ std::string_view errorName(Error error);
 
 // A value or an Error; no dependency on the rest of titlecert.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(error) {}          // NOLINT: implicit by design
@@ -62,8 +63,8 @@ class RevocationSet {
   static constexpr std::uint64_t kMaxIssued = std::uint64_t{1} << 32;
 
   // `revoked` must be strictly increasing and every index < issued.
-  static Result<RevocationSet> fromIndices(std::uint64_t issued, std::span<const std::uint64_t> revoked);
-  static Result<RevocationSet> decode(std::uint64_t issued, std::span<const std::uint8_t> bytes);
+  [[nodiscard]] static Result<RevocationSet> fromIndices(std::uint64_t issued, std::span<const std::uint64_t> revoked);
+  [[nodiscard]] static Result<RevocationSet> decode(std::uint64_t issued, std::span<const std::uint8_t> bytes);
 
   std::vector<std::uint8_t> encode() const;
 
@@ -73,6 +74,8 @@ class RevocationSet {
   std::uint64_t issued() const { return issued_; }
   std::uint64_t revokedCount() const { return revokedCount_; }
   Method method() const { return method_; }
+  // All R revoked indices, increasing: R * 8 bytes and O(N) time unless the
+  // revoked side is the coded one. For the issuer and tests, not a terminal.
   std::vector<std::uint64_t> revokedIndices() const;
 
  private:
