@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh >/dev/null
 BUILD_DIR=${BUILD_DIR:-build-bench}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTITLECERT_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target bench_zc1 bench_verifier bench_process bench_issuer make_fixture titlecert-verify
+cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target bench_zc1 bench_verifier bench_process bench_issuer bench_revocation make_fixture titlecert-verify
 mkdir -p bench/results
 out=bench/results/latest.txt
 gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3)
@@ -47,6 +47,9 @@ for _ in $(seq $lines); do cat "$fixture/valid.txt"; echo; done > "$fixture/batc
   echo "## issuer (bench_issuer)"
   "$BUILD_DIR"/bench/bench_issuer 2>/dev/null
 } | tee -a "$out"
+
+# Revocation set sizes against log2 C(N,R) and other formats, load times.
+"$BUILD_DIR"/bench/bench_revocation bench/results/revocation.txt
 
 # Ratios of our paths to the floors, from the medians' CPU times.
 awk '

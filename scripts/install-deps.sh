@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
+  zlib1g-dev                          # bench/: the gzip comparison for revocation sets
 )
 
 missing=()

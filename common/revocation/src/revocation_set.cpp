@@ -1,0 +1,192 @@
+#include "titlecert/revocation_set.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "bit_io.h"
+#include "golomb_codec.h"
+
+namespace titlecert::revocation {
+namespace {
+
+using detail::BitReader;
+using detail::BitWriter;
+
+// golombParameter in 16-bit fixed point: ln 2 and the 0.847 that turns
+// ln 2 / p into the optimal Golomb parameter for a geometric gap of
+// probability p (Gallager and van Voorhis), without floating point so that
+// every implementation picks the same parameter.
+constexpr std::uint64_t kLn2Fixed = 45426;         // round(ln 2 * 65536)
+constexpr std::uint64_t kOffsetFixed = 55509;      // round(0.847 * 65536)
+constexpr std::uint64_t kFixedOne = 65536;
+
+bool bitAt(const std::vector<std::uint64_t>& words, std::uint64_t index) {
+  return (words[index / 64] >> (63 - index % 64)) & 1;
+}
+
+std::vector<std::uint64_t> bitsetOf(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
+  std::vector<std::uint64_t> words((issued + 63) / 64, 0);
+  for (const std::uint64_t index : revoked) words[index / 64] |= std::uint64_t{1} << (63 - index % 64);
+  return words;
+}
+
+std::vector<std::uint32_t> complementOf(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
+  std::vector<std::uint32_t> kept;
+  kept.reserve(issued - revoked.size());
+  std::size_t next = 0;
+  for (std::uint64_t index = 0; index < issued; ++index) {
+    if (next < revoked.size() && revoked[next] == index) {
+      ++next;
+    } else {
+      kept.push_back(static_cast<std::uint32_t>(index));
+    }
+  }
+  return kept;
+}
+
+Result<std::vector<std::uint64_t>> readBitset(BitReader& in, std::uint64_t issued, std::uint64_t revoked) {
+  if (issued > in.remaining()) return Error::kTruncated;
+  std::vector<std::uint64_t> words((issued + 63) / 64, 0);
+  std::uint64_t population = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto width = static_cast<unsigned>(std::min<std::uint64_t>(64, issued - i * 64));
+    words[i] = width == 64 ? in.peek64() : in.read(width) << (64 - width);
+    if (width == 64) in.skip(64);
+    population += static_cast<std::uint64_t>(std::popcount(words[i]));
+  }
+  if (population != revoked) return Error::kCountMismatch;
+  return words;
+}
+
+}  // namespace
+
+std::string_view errorName(Error error) {
+  switch (error) {
+    case Error::kIssuedTooLarge: return "issued count too large";
+    case Error::kTruncated: return "truncated";
+    case Error::kTrailingBytes: return "trailing bytes";
+    case Error::kNonZeroPadding: return "non-zero padding";
+    case Error::kCountTooLarge: return "revoked count too large";
+    case Error::kIndexOutOfRange: return "index out of range";
+    case Error::kCountMismatch: return "bitset population differs from the count";
+    case Error::kNotIncreasing: return "indices not strictly increasing";
+    case Error::kNotCanonical: return "complement flag on an evenly split set";
+  }
+  return "unknown";
+}
+
+std::uint64_t golombParameter(std::uint64_t issued, std::uint64_t coded) {
+  const std::uint64_t scaled = kLn2Fixed * issued;
+  const std::uint64_t offset = kOffsetFixed * coded;
+  if (coded == 0 || scaled <= offset) return 1;
+  const std::uint64_t divisor = kFixedOne * coded;
+  return std::max<std::uint64_t>(1, (scaled - offset + divisor - 1) / divisor);
+}
+
+Method methodFor(std::uint64_t issued, std::uint64_t revoked) {
+  if (revoked == 0 || revoked == issued) return Method::kEmpty;
+  const std::uint64_t coded = std::min(revoked, issued - revoked);
+  if (golombParameter(issued, coded) == 1) return Method::kBitset;
+  return coded == revoked ? Method::kGolombGaps : Method::kGolombGapsOfComplement;
+}
+
+Result<RevocationSet> RevocationSet::fromIndices(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
+  if (issued > kMaxIssued) return Error::kIssuedTooLarge;
+  for (std::size_t i = 0; i < revoked.size(); ++i) {
+    if (revoked[i] >= issued) return Error::kIndexOutOfRange;
+    if (i > 0 && revoked[i] <= revoked[i - 1]) return Error::kNotIncreasing;
+  }
+  RevocationSet set;
+  set.issued_ = issued;
+  set.revokedCount_ = revoked.size();
+  set.method_ = methodFor(issued, revoked.size());
+  switch (set.method_) {
+    case Method::kEmpty: break;
+    case Method::kBitset: set.bits_ = bitsetOf(issued, revoked); break;
+    case Method::kGolombGaps: set.coded_.assign(revoked.begin(), revoked.end()); break;
+    case Method::kGolombGapsOfComplement: set.coded_ = complementOf(issued, revoked); break;
+  }
+  return set;
+}
+
+Result<RevocationSet> RevocationSet::decode(std::uint64_t issued, std::span<const std::uint8_t> bytes) {
+  if (issued > kMaxIssued) return Error::kIssuedTooLarge;
+  BitReader in(bytes);
+  // The smaller side is counted; the flag says which side it is.
+  const bool complement = in.read(1) == 1;
+  auto count = detail::readCount(in);
+  if (!count.ok()) return count.error();
+  const std::uint64_t coded = count.value();
+  if (coded > issued / 2) return Error::kCountTooLarge;
+  if (complement && 2 * coded == issued) return Error::kNotCanonical;
+
+  RevocationSet set;
+  set.issued_ = issued;
+  set.revokedCount_ = complement ? issued - coded : coded;
+  set.method_ = methodFor(issued, set.revokedCount_);
+  if (set.method_ == Method::kBitset) {
+    auto words = readBitset(in, issued, set.revokedCount_);
+    if (!words.ok()) return words.error();
+    set.bits_ = std::move(words).value();
+  } else if (set.method_ != Method::kEmpty) {
+    auto indices = detail::readGolombGaps(in, coded, golombParameter(issued, coded), issued);
+    if (!indices.ok()) return indices.error();
+    set.coded_ = std::move(indices).value();
+  }
+  // The encoder pads the last byte with zeros and writes nothing after it.
+  const std::uint64_t rest = in.remaining();
+  if (rest >= 8) return Error::kTrailingBytes;
+  if (in.read(static_cast<unsigned>(rest)) != 0) return Error::kNonZeroPadding;
+  return set;
+}
+
+std::vector<std::uint8_t> RevocationSet::encode() const {
+  BitWriter out;
+  const bool complement = 2 * revokedCount_ > issued_;
+  out.write(complement ? 1 : 0, 1);
+  detail::writeGamma(out, (complement ? issued_ - revokedCount_ : revokedCount_) + 1);
+  if (method_ == Method::kBitset) {
+    for (std::size_t i = 0; i < bits_.size(); ++i) {
+      const auto width = static_cast<unsigned>(std::min<std::uint64_t>(64, issued_ - i * 64));
+      // The writer takes at most 56 bits at once: the word in two halves.
+      const std::uint64_t leading = bits_[i] >> (64 - width);
+      if (width > 32) {
+        out.write(bits_[i] >> 32, 32);
+        out.write(leading, width - 32);
+      } else {
+        out.write(leading, width);
+      }
+    }
+  } else if (method_ != Method::kEmpty) {
+    detail::writeGolombGaps(out, coded_, golombParameter(issued_, coded_.size()));
+  }
+  return std::move(out).finish();
+}
+
+bool RevocationSet::codedContains(std::uint32_t index) const {
+  return std::binary_search(coded_.begin(), coded_.end(), index);
+}
+
+Status RevocationSet::lookup(std::uint64_t index) const {
+  if (index >= issued_) return Status::kOutOfRange;
+  bool revoked = false;
+  switch (method_) {
+    case Method::kEmpty: revoked = revokedCount_ > 0; break;
+    case Method::kBitset: revoked = bitAt(bits_, index); break;
+    case Method::kGolombGaps: revoked = codedContains(static_cast<std::uint32_t>(index)); break;
+    case Method::kGolombGapsOfComplement: revoked = !codedContains(static_cast<std::uint32_t>(index)); break;
+  }
+  return revoked ? Status::kRevoked : Status::kNotRevoked;
+}
+
+std::vector<std::uint64_t> RevocationSet::revokedIndices() const {
+  if (method_ == Method::kGolombGaps) return {coded_.begin(), coded_.end()};
+  std::vector<std::uint64_t> indices;
+  indices.reserve(revokedCount_);
+  for (std::uint64_t index = 0; index < issued_ && indices.size() < revokedCount_; ++index) {
+    if (lookup(index) == Status::kRevoked) indices.push_back(index);
+  }
+  return indices;
+}
+
+}  // namespace titlecert::revocation
