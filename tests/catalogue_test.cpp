@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/cbor.h"
 #include "titlecert/zc1.h"
 

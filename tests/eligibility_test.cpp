@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/dates.h"
 #include "titlecert/eligibility.h"
 

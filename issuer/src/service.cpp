@@ -16,6 +16,7 @@
 #include "keys.h"
 #include "requests.h"
 #include "titlecert/dates.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/eligibility.h"
 #include "titlecert/files.h"
 #include "titlecert/passphrase.h"

@@ -46,6 +46,10 @@ struct Wording {
   std::string notText = "not a string";
   std::string notBool = "not true or false";
   std::string unknownKey = "unknown field";
+  std::string items = "items";  // "more than 64 items"
+  // Whether a required field given as null is "missing" (request bodies) or
+  // a value of the wrong type (catalogues, bundles).
+  bool nullIsMissing = false;
 };
 
 // What a text field must be.
@@ -120,7 +124,8 @@ template <class N>
 bool checkArray(FieldErrors& errors, const N& v, const std::string& path, std::size_t maxItems) {
   if (!errors.ok()) return false;
   if (!v.isArray()) return errors.fail(path, errors.wording().notArray), false;
-  if (v.size() > maxItems) return errors.fail(path, "more than " + std::to_string(maxItems) + " items"), false;
+  if (v.size() > maxItems)
+    return errors.fail(path, "more than " + std::to_string(maxItems) + " " + errors.wording().items), false;
   return true;
 }
 
@@ -161,16 +166,11 @@ class FieldReader {
     if (m && m->isNull()) return std::nullopt;
     return m;
   }
-  // Null counts as given here: the value's own check then rejects it.
+  // Absent is "missing"; null too when the wording says so, else the
+  // value's own check rejects it.
   std::optional<N> required(std::string_view key) {
     if (!ok()) return std::nullopt;
-    auto m = node_->find(key);
-    if (!m) fail(key, errors_->wording().missing);
-    return m;
-  }
-  // Absent or null: "missing".
-  std::optional<N> requiredNotNull(std::string_view key) {
-    auto m = optional(key);
+    auto m = errors_->wording().nullIsMissing ? optional(key) : node_->find(key);
     if (!m) fail(key, errors_->wording().missing);
     return m;
   }

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "titlecert/bundle.h"
+#include "titlecert/bundle_manifest.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 
