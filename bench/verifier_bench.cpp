@@ -1,7 +1,7 @@
 // The offline verifier, per algorithm, next to the floors it is judged by:
 //   Verify       Verifier::verify (the full check list)  vs  raw EVP verify of the same bytes
 //   ScanToVerdict a 1280x720 camera-like frame -> verdict vs  ZXing's ReadBarcodes alone
-// Goals (issue 3): verify throughput >= 0.9x raw; scan-to-verdict <= 1.1x ZXing.
+// Goals (docs/performance.md): verify throughput >= 0.9x raw; scan-to-verdict <= 1.1x ZXing.
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
@@ -15,6 +15,7 @@
 #include "support/world.h"
 #include "titlecert/base45.h"
 #include "titlecert/cose.h"
+#include "titlecert/openssl_handles.h"
 #include "titlecert/qr.h"
 #include "titlecert/scan.h"
 #include "titlecert/verifier.h"
@@ -55,7 +56,7 @@ const Sample& sample(Alg alg) {
 }
 
 bool rawVerify(EVP_PKEY* pkey, Alg alg, const Bytes& msg, const Bytes& sig) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  titlecert::ossl::MdCtxPtr md(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   const EVP_MD* digest = alg == Alg::EdDSA ? nullptr : alg == Alg::ES256 ? EVP_sha256() : EVP_sm3();
   if (alg == Alg::SM2_SM3) {
@@ -83,7 +84,7 @@ void BM_VerifierVerify(benchmark::State& state, Alg alg) {
 
 void BM_VerifierRawVerify(benchmark::State& state, Alg alg) {
   const auto& s = sample(alg);
-  EVP_PKEY* pkey = keyFor(alg).publicKey().raw();
+  EVP_PKEY* pkey = keyFor(alg).publicKey().raw(titlecert::crypto::testAccess());
   for (auto _ : state)
     if (!rawVerify(pkey, alg, s.toBeSigned, s.derSignature)) state.SkipWithError("raw verify failed");
   state.SetItemsProcessed(state.iterations());

@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "titlecert/bundle.h"
-#include "titlecert/catalogue.h"
+#include "titlecert/bundle_manifest.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/catalogue_evolution.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"

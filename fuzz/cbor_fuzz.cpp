@@ -1,4 +1,4 @@
-// libFuzzer target for the CBOR decoder and encoder (common/src/cbor.cpp).
+// libFuzzer target for the CBOR decoder and encoder (common/format/src/cbor.cpp).
 //
 // Beyond "no crash, no leak, no UB" it checks the invariants that the rest of
 // titlecert relies on:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "titlecert/catalogue_evolution.h"
+#include "titlecert/catalogue_json.h"
 
 using namespace titlecert;
 using namespace titlecert::catalogue;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/cbor.h"
 #include "titlecert/zc1.h"
 
@@ -720,7 +721,7 @@ TEST(CatalogueCbor, ShapeErrorsAreBadCatalogue) {
   }
 }
 
-// ---- Policy rules (issue 5; the evaluator's tests are in eligibility_test.cpp) ---------------
+// ---- Policy rules (the evaluator's tests are in eligibility_test.cpp) ------------------------
 
 // The minimal catalogue with two rules that use every kind of condition.
 json withRichRules() {

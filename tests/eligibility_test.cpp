@@ -1,4 +1,4 @@
-// The policy routes (issue 5): a table of applicant profiles evaluated with
+// The policy routes: a table of applicant profiles evaluated with
 // the shipped catalogue's rules, each case citing the rules it exercises;
 // the evaluator's condition kinds on hand-made rules; the rule table's
 // validation errors; the person parser's errors; the CONTRACT answer shape;
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/dates.h"
 #include "titlecert/eligibility.h"
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "support/issuer_fixture.h"
-#include "titlecert/bundle.h"
+#include "titlecert/bundle_manifest.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/issuer/payload_size.h"

@@ -31,6 +31,7 @@
 
 #include "support/issuer_fixture.h"
 #include "titlecert/issuer/config.h"
+#include "titlecert/openssl_handles.h"
 
 namespace titlecert::testing {
 namespace {
@@ -40,12 +41,6 @@ using Poco::Net::Context;
 
 // ---- a self-signed certificate, made here --------------------------------------
 
-struct OpenSslFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-  void operator()(BIO* p) const { BIO_free_all(p); }
-};
 
 void require(bool ok, const std::string& what) {
   if (ok) return;
@@ -63,9 +58,9 @@ struct CertFiles {
 // self-signed X.509 v3 certificate for 127.0.0.1 (CN and subjectAltName IP),
 // valid from 2020-01-01 to 2099-12-31, signed with ECDSA-SHA256.
 CertFiles makeSelfSigned(const std::string& dir, const std::string& name, long serial) {
-  std::unique_ptr<EVP_PKEY, OpenSslFree> key(EVP_EC_gen("P-256"));
+  titlecert::ossl::PkeyPtr key(EVP_EC_gen("P-256"));
   require(key != nullptr, "EVP_EC_gen");
-  std::unique_ptr<X509, OpenSslFree> cert(X509_new());
+  titlecert::ossl::X509Ptr cert(X509_new());
   require(cert != nullptr, "X509_new");
   require(X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_set_version");
   require(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial) == 1, "ASN1_INTEGER_set");
@@ -87,16 +82,16 @@ CertFiles makeSelfSigned(const std::string& dir, const std::string& name, long s
       {NID_subject_key_identifier, "hash"},
   };
   for (const auto& [nid, value] : extensions) {
-    std::unique_ptr<X509_EXTENSION, OpenSslFree> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+    titlecert::ossl::X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
     require(ext != nullptr, std::string("extension ") + value);
     require(X509_add_ext(cert.get(), ext.get(), -1) == 1, "X509_add_ext");
   }
   require(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "X509_sign");
 
   CertFiles out{dir + "/" + name + ".cert.pem", dir + "/" + name + ".key.pem"};
-  std::unique_ptr<BIO, OpenSslFree> certOut(BIO_new_file(out.certificate.c_str(), "w"));
+  titlecert::ossl::BioPtr certOut(BIO_new_file(out.certificate.c_str(), "w"));
   require(certOut != nullptr && PEM_write_bio_X509(certOut.get(), cert.get()) == 1, "writing " + out.certificate);
-  std::unique_ptr<BIO, OpenSslFree> keyOut(BIO_new_file(out.privateKey.c_str(), "w"));
+  titlecert::ossl::BioPtr keyOut(BIO_new_file(out.privateKey.c_str(), "w"));
   require(keyOut != nullptr &&
               PEM_write_bio_PrivateKey(keyOut.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1,
           "writing " + out.privateKey);

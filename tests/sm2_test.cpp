@@ -22,6 +22,7 @@
 
 #include "titlecert/bytes.h"
 #include "titlecert/crypto.h"
+#include "titlecert/openssl_handles.h"
 
 namespace {
 
@@ -34,18 +35,13 @@ using titlecert::Code;
 using titlecert::toHex;
 using namespace titlecert::crypto;
 
-template <auto FreeFn>
-struct Free {
-  template <class T>
-  void operator()(T* p) const { FreeFn(p); }
-};
-using OwnedPkey = std::unique_ptr<EVP_PKEY, Free<&EVP_PKEY_free>>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, Free<&EVP_PKEY_CTX_free>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Free<&EVP_MD_CTX_free>>;
-using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, Free<&OSSL_PARAM_BLD_free>>;
-using Params = std::unique_ptr<OSSL_PARAM, Free<&OSSL_PARAM_free>>;
-using Bn = std::unique_ptr<BIGNUM, Free<&BN_free>>;
-using Md = std::unique_ptr<EVP_MD, Free<&EVP_MD_free>>;
+using OwnedPkey = titlecert::ossl::PkeyPtr;
+using PkeyCtx = titlecert::ossl::PkeyCtxPtr;
+using MdCtx = titlecert::ossl::MdCtxPtr;
+using ParamBld = titlecert::ossl::ParamBldPtr;
+using Params = titlecert::ossl::ParamsPtr;
+using Bn = titlecert::ossl::BnPtr;
+using Md = titlecert::ossl::MdPtr;
 
 const Bytes kSm2CurveOid = {0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d};  // 1.2.156.10197.1.301
 const Bytes kEcPublicKeyOid = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};    // id-ecPublicKey
@@ -168,10 +164,10 @@ TEST(SM2Vectors, StandardCurve) {
 // also covers a non-standard curve and digests the provider refuses.
 //   1 <= r, s < n;  t = (r + s) mod n != 0;  (x1, y1) = s*G + t*P;
 //   valid iff (e + x1) mod n == r, with e the digest as a big-endian integer.
-using Group = std::unique_ptr<EC_GROUP, Free<&EC_GROUP_free>>;
-using Point = std::unique_ptr<EC_POINT, Free<&EC_POINT_free>>;
-using BnCtx = std::unique_ptr<BN_CTX, Free<&BN_CTX_free>>;
-using EcdsaSig = std::unique_ptr<ECDSA_SIG, Free<&ECDSA_SIG_free>>;
+using Group = titlecert::ossl::EcGroupPtr;
+using Point = titlecert::ossl::EcPointPtr;
+using BnCtx = titlecert::ossl::BnCtxPtr;
+using EcdsaSig = titlecert::ossl::EcdsaSigPtr;
 
 Bn bnFromHex(const json& v) {
   BIGNUM* bn = nullptr;
@@ -297,7 +293,7 @@ TEST(SM2Vectors, Prehashed) {
     auto key = PublicKey::fromPem(group["publicKeyPem"].get<std::string>());
     ASSERT_TRUE(key.ok()) << key.error().detail;
     EXPECT_EQ(key->alg(), Alg::SM2_SM3);
-    EXPECT_TRUE(EVP_PKEY_is_a(key->raw(), "SM2"));
+    EXPECT_TRUE(EVP_PKEY_is_a(key->raw(titlecert::crypto::testAccess()), "SM2"));
     const Bytes pub = hex(group["publicKey"]["uncompressed"]);
     EXPECT_EQ(key->kid(), PublicKey::fromRaw(Alg::SM2_SM3, pub)->kid());
     auto priv = PrivateKey::fromPem(group["privateKeyPem"].get<std::string>());
@@ -314,7 +310,7 @@ TEST(SM2Vectors, Prehashed) {
 
       Md md(EVP_MD_fetch(nullptr, test["digest"].get<std::string>().c_str(), nullptr));
       ASSERT_TRUE(md) << test["digest"];
-      PkeyCtx ctx(EVP_PKEY_CTX_new(key->raw(), nullptr));
+      PkeyCtx ctx(EVP_PKEY_CTX_new(key->raw(titlecert::crypto::testAccess()), nullptr));
       ASSERT_EQ(EVP_PKEY_verify_init(ctx.get()), 1);
       if (EVP_PKEY_CTX_set_signature_md(ctx.get(), md.get()) == 1) {
         ++viaEvp;
@@ -354,25 +350,25 @@ TEST(SM2, EmptyIdSignatureIsRejected) {
   auto key = PrivateKey::generate(Alg::SM2_SM3).value();
   const Bytes msg = titlecert::toBytes("title certificate");
 
-  const Bytes emptyIdSig = derToRaw(opensslSm2Sign(key.raw(), msg, std::nullopt)).value();
+  const Bytes emptyIdSig = derToRaw(opensslSm2Sign(key.raw(titlecert::crypto::testAccess()), msg, std::nullopt)).value();
   EXPECT_EQ(key.publicKey().verify(msg, emptyIdSig).code(), Code::BAD_SIGNATURE);
   // ...though it is a good signature under the empty ID: the ID is all that differs.
   EXPECT_TRUE(key.publicKey().verifySm2WithId(msg, emptyIdSig, "").ok());
 
   // The control: OpenSSL with the standard ID set is accepted.
-  const Bytes stdIdSig = derToRaw(opensslSm2Sign(key.raw(), msg, kSm2DefaultId)).value();
+  const Bytes stdIdSig = derToRaw(opensslSm2Sign(key.raw(titlecert::crypto::testAccess()), msg, kSm2DefaultId)).value();
   EXPECT_TRUE(key.publicKey().verify(msg, stdIdSig).ok());
 
   // And the other direction: our signatures carry the standard ID.
   const Bytes ours = key.sign(msg).value();
   const Bytes oursDer = rawToDer(ours).value();
-  EXPECT_TRUE(opensslSm2Verify(key.raw(), msg, oursDer, kSm2DefaultId));
-  EXPECT_FALSE(opensslSm2Verify(key.raw(), msg, oursDer, std::nullopt));
+  EXPECT_TRUE(opensslSm2Verify(key.raw(titlecert::crypto::testAccess()), msg, oursDer, kSm2DefaultId));
+  EXPECT_FALSE(opensslSm2Verify(key.raw(titlecert::crypto::testAccess()), msg, oursDer, std::nullopt));
 }
 
 TEST(SM2, SignVerifyRoundTrip) {
   auto key = PrivateKey::generate(Alg::SM2_SM3).value();
-  EXPECT_TRUE(EVP_PKEY_is_a(key.raw(), "SM2"));
+  EXPECT_TRUE(EVP_PKEY_is_a(key.raw(titlecert::crypto::testAccess()), "SM2"));
   const Bytes msg = titlecert::toBytes("payload");
   const Bytes sig = key.sign(msg).value();
   EXPECT_EQ(sig.size(), 64u);
@@ -386,12 +382,12 @@ TEST(SM2, SignVerifyRoundTrip) {
   auto back = PrivateKey::fromPem(key.toEncryptedPem("pass phrase").value(), "pass phrase");
   ASSERT_TRUE(back.ok()) << back.error().detail;
   EXPECT_EQ(back->alg(), Alg::SM2_SM3);
-  EXPECT_TRUE(EVP_PKEY_is_a(back->raw(), "SM2"));
+  EXPECT_TRUE(EVP_PKEY_is_a(back->raw(titlecert::crypto::testAccess()), "SM2"));
   EXPECT_EQ(back->publicKey().kid(), key.publicKey().kid());
   const Bytes again = back->sign(msg).value();
   EXPECT_TRUE(key.publicKey().verify(msg, again).ok());
-  EXPECT_TRUE(opensslSm2Verify(key.raw(), msg, rawToDer(again).value(), kSm2DefaultId));
-  EXPECT_FALSE(opensslSm2Verify(key.raw(), msg, rawToDer(again).value(), std::nullopt));
+  EXPECT_TRUE(opensslSm2Verify(key.raw(titlecert::crypto::testAccess()), msg, rawToDer(again).value(), kSm2DefaultId));
+  EXPECT_FALSE(opensslSm2Verify(key.raw(titlecert::crypto::testAccess()), msg, rawToDer(again).value(), std::nullopt));
 }
 
 TEST(SM2, SpkiUsesSm2CurveOid) {
@@ -432,8 +428,8 @@ TEST(SM2, EcKeyOnSm2CurveSignsAsSm2) {
   auto key = PrivateKey::fromEvpPkey(ec.get());
   ASSERT_TRUE(key.ok()) << key.error().detail;
   EXPECT_EQ(key->alg(), Alg::SM2_SM3);
-  EXPECT_TRUE(EVP_PKEY_is_a(key->raw(), "SM2"));
-  EXPECT_TRUE(EVP_PKEY_is_a(key->publicKey().raw(), "SM2"));
+  EXPECT_TRUE(EVP_PKEY_is_a(key->raw(titlecert::crypto::testAccess()), "SM2"));
+  EXPECT_TRUE(EVP_PKEY_is_a(key->publicKey().raw(titlecert::crypto::testAccess()), "SM2"));
   auto pub = PublicKey::fromEvpPkey(ec.get());
   ASSERT_TRUE(pub.ok());
   EXPECT_EQ(pub->alg(), Alg::SM2_SM3);
@@ -444,7 +440,7 @@ TEST(SM2, EcKeyOnSm2CurveSignsAsSm2) {
   const Bytes sig = key->sign(msg).value();
   EXPECT_TRUE(pub->verify(msg, sig).ok());
   // A real SM2 verification through OpenSSL, with the standard ID.
-  EXPECT_TRUE(opensslSm2Verify(key->publicKey().raw(), msg, rawToDer(sig).value(), kSm2DefaultId));
+  EXPECT_TRUE(opensslSm2Verify(key->publicKey().raw(titlecert::crypto::testAccess()), msg, rawToDer(sig).value(), kSm2DefaultId));
 }
 
 // The GB/T 32918.5 example key pair: our key built from its scalar has the

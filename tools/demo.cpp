@@ -1,6 +1,6 @@
-// titlecert-demo — stands in for the issuer service in the README's demo
-// until the service lands (issue 4): it makes keys and a manifest, and
-// issues one certificate as text and QR PNG. The bundle is built by the real
+// titlecert-demo — a stand-in issuer for the README's demo, which needs no
+// running service: it makes keys and a manifest, and issues one certificate
+// as text and QR PNG. The bundle is built by the real
 // titlecert-config and the certificate is checked by the real
 // titlecert-verify (scripts/demo.sh).
 //
@@ -123,8 +123,9 @@ int issue(const std::string& dir, std::int64_t now) {
 int main(int argc, char** argv) {
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));  // the demo's edge: the real clock
   const std::string verb = argc > 1 ? argv[1] : "";
-  crypto::Alg alg = crypto::Alg::SM2_SM3;  // the issuer default (ZC1.md §2)
-  if (verb == "keys" && argc >= 3 && (argc == 3 || crypto::algFromName(argv[3], alg))) return keys(argv[2], alg, now);
+  // The issuer default (ZC1.md §2) unless named.
+  const auto alg = argc > 3 ? crypto::algFromName(argv[3]) : Result<crypto::Alg>(crypto::Alg::SM2_SM3);
+  if (verb == "keys" && argc >= 3 && alg) return keys(argv[2], *alg, now);
   if (verb == "issue" && argc == 3) return issue(argv[2], now);
   std::cerr << "usage: titlecert-demo keys DIR [SM2-SM3|EdDSA|ES256]\n       titlecert-demo issue DIR\n";
   return 2;

@@ -6,7 +6,7 @@
 
 int main() {
   std::cout << "# Result codes\n\n"
-               "Generated from `common/include/titlecert/result_codes.def` by\n"
+               "Generated from `common/core/include/titlecert/result_codes.def` by\n"
                "`titlecert-gen-errors-doc` (`scripts/gen-docs.sh`); do not edit by hand.\n"
                "The same list generates the C enum (`TC_<NAME>` in `titlecert/verify.h`)\n"
                "and the C++ enum (`titlecert::Code`). Numbers never change; new codes\n"

@@ -16,6 +16,7 @@
 #include "store/audit_chain.h"
 #include "store/records.h"
 #include "titlecert/dates.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/eligibility.h"
 #include "titlecert/files.h"
 #include "titlecert/passphrase.h"

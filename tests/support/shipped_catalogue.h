@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 
 namespace titlecert::testing {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <mutex>
 
-#include "titlecert/catalogue.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/idh.h"
 
 namespace titlecert::testing {

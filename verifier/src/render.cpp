@@ -1,31 +1,51 @@
 // How a verification outcome is shown: CONTRACT.md's JSON object, and lines
 // for people in Chinese or English.
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <string>
 
 #include "titlecert/dates.h"
+#include "titlecert/json_writer.h"
 #include "titlecert/verifier.h"
 
 namespace titlecert::verifier {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using json::Writer;
 
 const char* pick(Lang lang, const char* zh, const char* en) { return lang == Lang::Zh ? zh : en; }
 const std::string& pick(Lang lang, const catalogue::Names& n) { return lang == Lang::Zh ? n.zh : n.en; }
 
-Json names(std::uint64_t code, const catalogue::Names* n) {
-  Json j = {{"code", code}, {"zh", nullptr}, {"en", nullptr}};
-  if (n) {
-    j["zh"] = n->zh;
-    j["en"] = n->en;
-  }
-  return j;
+void textOrNull(Writer& w, std::string_view key, const std::optional<std::string>& s) {
+  w.key(key);
+  if (s) w.text(*s);
+  else w.null();
 }
 
-Json optionalNames(const std::optional<catalogue::Names>& n) {
-  if (!n) return nullptr;
-  return {{"zh", n->zh}, {"en", n->en}};
+void zhEn(Writer& w, const catalogue::Names& n) { w.field("zh", n.zh).field("en", n.en); }
+
+// {"code", "zh", "en"}, names null when the catalogue does not know the
+// code; `route` objects add their "id" after these (hence no endObject).
+void beginNames(Writer& w, std::string_view key, std::uint64_t code, const catalogue::Names* n) {
+  w.key(key).beginObject().field("code", code);
+  if (n) zhEn(w, *n);
+  else w.key("zh").null().key("en").null();
+}
+
+void names(Writer& w, std::string_view key, std::uint64_t code, const catalogue::Names* n) {
+  beginNames(w, key, code, n);
+  w.endObject();
+}
+
+void optionalNames(Writer& w, std::string_view key, const std::optional<catalogue::Names>& n) {
+  w.key(key);
+  if (!n) {
+    w.null();
+    return;
+  }
+  w.beginObject();
+  zhEn(w, *n);
+  w.endObject();
 }
 
 const catalogue::Names* seriesNames(const catalogue::Catalogue& cat, std::uint64_t code) {
@@ -33,50 +53,58 @@ const catalogue::Names* seriesNames(const catalogue::Catalogue& cat, std::uint64
   return s ? &s->names : nullptr;
 }
 
-void titleFields(const catalogue::Catalogue& cat, const zc1::TitleBody& t, Json& j) {
+void titleFields(const catalogue::Catalogue& cat, const zc1::TitleBody& t, Writer& w) {
   const auto* sp = cat.findSpecialty(t.series, t.specialty);
   const auto* lv = cat.findLevel(t.level);
   const auto* route = cat.findRoute(t.route);
-  j["series"] = names(t.series, seriesNames(cat, t.series));
-  j["specialty"] = names(t.specialty, sp ? &sp->names : nullptr);
-  j["level"] = names(t.level, lv ? &lv->names : nullptr);
-  j["route"] = names(t.route, route ? &route->names : nullptr);
-  j["route"]["id"] = route ? Json(route->id) : Json(nullptr);
-  j["title_name"] = optionalNames(cat.titleName(t.series, t.specialty, t.level));
-  j["grant_date"] = dates::formatDate(static_cast<std::int64_t>(t.grantDate));
-  j["approval_no"] = t.approvalNo ? Json(*t.approvalNo) : Json(nullptr);
+  names(w, "series", t.series, seriesNames(cat, t.series));
+  names(w, "specialty", t.specialty, sp ? &sp->names : nullptr);
+  names(w, "level", t.level, lv ? &lv->names : nullptr);
+  beginNames(w, "route", t.route, route ? &route->names : nullptr);
+  textOrNull(w, "id", route ? std::optional<std::string>(route->id) : std::nullopt);
+  w.endObject();
+  optionalNames(w, "title_name", cat.titleName(t.series, t.specialty, t.level));
+  w.field("grant_date", dates::formatDate(static_cast<std::int64_t>(t.grantDate)));
+  textOrNull(w, "approval_no", t.approvalNo);
   const auto* committee = t.committee ? cat.findCommittee(*t.committee) : nullptr;
-  j["committee"] = t.committee ? names(*t.committee, committee ? &committee->names : nullptr) : Json(nullptr);
-  j["employer"] = t.employer ? Json(*t.employer) : Json(nullptr);
+  if (t.committee) names(w, "committee", *t.committee, committee ? &committee->names : nullptr);
+  else w.key("committee").null();
+  textOrNull(w, "employer", t.employer);
 }
 
-Json equivalenceJson(const catalogue::Catalogue& cat, const EquivalenceResult& e) {
-  return {{"kind", e.kind == catalogue::EquivalenceKind::Recognised ? "recognised" : "eligible_to_apply"},
-          {"series", names(e.series, seriesNames(cat, e.series))},
-          {"level", e.titleLevel},
-          {"title_name", optionalNames(e.titleName)},
-          {"from_date", dates::formatDate(e.fromDate)},
-          {"catalogue_row", e.row ? Json(e.row->id) : Json(nullptr)}};
+void equivalence(const catalogue::Catalogue& cat, const EquivalenceResult& e, Writer& w) {
+  w.beginObject();
+  w.field("kind", e.kind == catalogue::EquivalenceKind::Recognised ? "recognised" : "eligible_to_apply");
+  names(w, "series", e.series, seriesNames(cat, e.series));
+  w.field("level", e.titleLevel);
+  optionalNames(w, "title_name", e.titleName);
+  w.field("from_date", dates::formatDate(e.fromDate));
+  textOrNull(w, "catalogue_row", e.row ? std::optional<std::string>(e.row->id) : std::nullopt);
+  w.endObject();
 }
 
-void qualificationFields(const catalogue::Catalogue& cat, const Outcome& o, const zc1::QualificationBody& q, Json& j) {
+void qualificationFields(const catalogue::Catalogue& cat, const Outcome& o, const zc1::QualificationBody& q, Writer& w) {
   const auto* qual = cat.findQualification(q.qualification);
-  j["qualification"] = names(q.qualification, qual ? &qual->names : nullptr);
-  j["level"] = q.level;
+  names(w, "qualification", q.qualification, qual ? &qual->names : nullptr);
+  w.field("level", q.level);
   const auto* level = cat.findQualificationLevel(q.qualification, q.level);
-  j["level_name"] = level ? Json{{"zh", level->names.zh}, {"en", level->names.en}} : Json(nullptr);
-  j["date_obtained"] = dates::formatDate(static_cast<std::int64_t>(q.dateObtained));
-  j["qualification_no"] = q.certNo ? Json(*q.certNo) : Json(nullptr);
-  Json list = Json::array();
-  for (const auto& e : o.equivalences) list.push_back(equivalenceJson(cat, e));
-  j["equivalences"] = list;
+  optionalNames(w, "level_name", level ? std::optional<catalogue::Names>(level->names) : std::nullopt);
+  w.field("date_obtained", dates::formatDate(static_cast<std::int64_t>(q.dateObtained)));
+  textOrNull(w, "qualification_no", q.certNo);
+  w.key("equivalences").beginArray();
+  for (const auto& e : o.equivalences) equivalence(cat, e, w);
+  w.endArray();
 }
 
-Json recognitionJson(const Outcome& o) {
-  if (!o.recognition) return nullptr;
-  return {{"accepted", o.recognition->accepted},
-          {"region", o.recognition->region},
-          {"policy_entry", o.recognition->policyEntry ? Json(*o.recognition->policyEntry) : Json(nullptr)}};
+void recognition(const Outcome& o, Writer& w) {
+  w.key("recognition");
+  if (!o.recognition) {
+    w.null();
+    return;
+  }
+  w.beginObject().field("accepted", o.recognition->accepted).field("region", o.recognition->region);
+  textOrNull(w, "policy_entry", o.recognition->policyEntry);
+  w.endObject();
 }
 
 std::string titleLine(const catalogue::Catalogue& cat, const zc1::TitleBody& t, Lang lang) {
@@ -98,28 +126,34 @@ std::string titleLine(const catalogue::Catalogue& cat, const zc1::TitleBody& t, 
 
 std::string Verifier::toJson(const Outcome& o, const std::string& input, Lang lang) const {
   const auto& cat = contents().catalogue;
-  Json j;
-  j["input"] = input;
-  j["valid"] = o.valid();
-  j["code"] = std::string(codeName(o.code));
-  j["message"] = std::string(lang == Lang::Zh ? codeZh(o.code) : codeEn(o.code));
   const auto* c = o.credential ? &*o.credential : nullptr;
-  j["type"] = c ? Json(c->title() ? "title" : "qualification") : Json(nullptr);
-  j["iss"] = c ? Json(c->iss) : Json(nullptr);
-  j["issuer_name"] = o.issuer && c ? Json{{"zh", o.issuer->name.zh}, {"en", o.issuer->name.en}} : Json(nullptr);
-  j["cert_no"] = c ? Json(c->certNo) : Json(nullptr);
-  j["holder_name"] = c ? Json(c->holderName) : Json(nullptr);
-  j["holder_match"] = o.holderMatch ? Json(*o.holderMatch) : Json(nullptr);
-  if (c && c->title()) titleFields(cat, *c->title(), j);
-  if (c && c->qualification()) qualificationFields(cat, o, *c->qualification(), j);
-  j["issued_at"] = c ? Json(dates::formatRfc3339(static_cast<std::int64_t>(c->iat))) : Json(nullptr);
-  j["expires"] = c && c->exp ? Json(dates::formatRfc3339(static_cast<std::int64_t>(*c->exp))) : Json(nullptr);
-  j["status_index"] = c ? Json(c->statusIndex) : Json(nullptr);
-  j["recognition"] = recognitionJson(o);
-  Json warnings = Json::array();
-  for (auto w : o.warnings) warnings.push_back(std::string(codeName(w)));
-  j["warnings"] = warnings;
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  auto optional = [&](auto value) { return c ? std::optional<std::string>(value()) : std::nullopt; };
+  Writer w;
+  w.beginObject();
+  w.field("input", input).field("valid", o.valid()).field("code", codeName(o.code));
+  w.field("message", lang == Lang::Zh ? codeZh(o.code) : codeEn(o.code));
+  textOrNull(w, "type", optional([&] { return std::string(c->title() ? "title" : "qualification"); }));
+  textOrNull(w, "iss", optional([&] { return c->iss; }));
+  optionalNames(w, "issuer_name", o.issuer && c ? std::optional<catalogue::Names>(o.issuer->name) : std::nullopt);
+  textOrNull(w, "cert_no", optional([&] { return c->certNo; }));
+  textOrNull(w, "holder_name", optional([&] { return c->holderName; }));
+  w.key("holder_match");
+  if (o.holderMatch) w.boolean(*o.holderMatch);
+  else w.null();
+  if (c && c->title()) titleFields(cat, *c->title(), w);
+  if (c && c->qualification()) qualificationFields(cat, o, *c->qualification(), w);
+  textOrNull(w, "issued_at", optional([&] { return dates::formatRfc3339(static_cast<std::int64_t>(c->iat)); }));
+  textOrNull(w, "expires", c && c->exp ? std::optional<std::string>(dates::formatRfc3339(static_cast<std::int64_t>(*c->exp)))
+                                       : std::nullopt);
+  w.key("status_index");
+  if (c) w.number(c->statusIndex);
+  else w.null();
+  recognition(o, w);
+  w.key("warnings").beginArray();
+  for (auto code : o.warnings) w.text(codeName(code));
+  w.endArray();
+  w.endObject();
+  return w.str();
 }
 
 std::string Verifier::toHuman(const Outcome& o, Lang lang) const {

@@ -35,9 +35,22 @@ inline constexpr std::string_view kSm2DefaultId = "1234567812345678";
 
 // COSE value -> Alg; false for anything not in ZC1.md §2.
 bool algFromCose(std::int64_t value, Alg& out);
-// "EdDSA", "ES256", "SM2-SM3"; and back (exact names only).
+// "EdDSA", "ES256", "SM2-SM3"; and back (exact names only; INVALID_ARGUMENT
+// naming the text otherwise).
 std::string_view algName(Alg alg);
+Result<Alg> algFromName(std::string_view name);
+// The same as a flag, for the issuer's callers that still use this form.
 bool algFromName(std::string_view name, Alg& out);
+
+// Proof that the caller is a test or a benchmark: testAccess() is defined
+// only in tests/support (test_access.cpp), so production code that asks for
+// a key's OpenSSL handle or its unencrypted PEM does not link.
+class TestAccess {
+ private:
+  TestAccess() = default;
+  friend TestAccess testAccess();
+};
+TestAccess testAccess();
 
 struct PkeyDeleter { void operator()(evp_pkey_st* p) const; };
 using PkeyPtr = std::unique_ptr<evp_pkey_st, PkeyDeleter>;
@@ -75,7 +88,8 @@ class PublicKey {
   // DER is required (any non-canonical encoding is BAD_SIGNATURE).
   Status verifyDer(ByteView message, ByteView derSignature) const;
 
-  evp_pkey_st* raw() const { return key_.get(); }
+  // The OpenSSL key, for tests that check against OpenSSL directly.
+  evp_pkey_st* raw(TestAccess) const { return key_.get(); }
 
  private:
   PublicKey() = default;
@@ -96,7 +110,7 @@ class PrivateKey {
   // through this call.
   Result<std::string> toEncryptedPem(std::string_view passphrase) const;
   // Unencrypted PKCS#8 PEM, for tests and test fixtures only.
-  std::string toPlainPemForTests() const;
+  std::string toPlainPemForTests(TestAccess) const;
   // A private key already held as an OpenSSL EVP_PKEY (e.g. from an HSM
   // bridge or a test). The caller keeps ownership: the key is copied. An EC
   // key on the SM2 curve is turned into an SM2 key so that it signs with SM2.
@@ -107,7 +121,8 @@ class PrivateKey {
   // 64-byte signature (raw Ed25519, or r||s for ES256/SM2 with the fixed ID).
   Result<Bytes> sign(ByteView message) const;
 
-  evp_pkey_st* raw() const { return key_.get(); }
+  // The OpenSSL key, for tests that check against OpenSSL directly.
+  evp_pkey_st* raw(TestAccess) const { return key_.get(); }
 
  private:
   PrivateKey() = default;

@@ -1,8 +1,9 @@
 // The title-system catalogue: codes and zh/en names for series, specialties,
 // title levels and names, routes, committees, qualifications, and the
 // equivalence rows, each with its source and confidence. Authored as JSON
-// (data/catalogue/default.json, docs/catalogue.md), carried in trust bundles
-// as deterministic CBOR, loaded at run time — never compiled into code.
+// (data/catalogue/default.json, docs/catalogue.md; the JSON form is in
+// titlecert/catalogue_json.h), carried in trust bundles as deterministic
+// CBOR, loaded at run time — never compiled into code.
 //
 // Thread safety: a Catalogue is immutable after loading; const methods may be
 // called from several threads.
@@ -17,15 +18,10 @@
 
 #include "titlecert/cbor.h"
 #include "titlecert/result.h"
+#include "titlecert/rule_language.h"
 #include "titlecert/zc1.h"
 
 namespace titlecert::catalogue {
-
-struct Names {
-  std::string zh;
-  std::string en;
-  friend bool operator==(const Names&, const Names&) = default;
-};
 
 // Title names per ZC1 level 1..5 (index 0 unused); nullopt where the series
 // has no title at that level.
@@ -34,12 +30,6 @@ struct TitleNames {
   // nullopt also for a level outside 1..5.
   const std::optional<Names>& at(std::uint64_t level) const;
   friend bool operator==(const TitleNames&, const TitleNames&) = default;
-};
-
-struct Provenance {
-  std::vector<std::string> source;  // ids into the catalogue's sources
-  std::string confidence;           // "confirmed", "inferred" or "unconfirmed"
-  friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 
 struct Specialty {
@@ -121,75 +111,6 @@ struct EducationEquivalence {
   friend bool operator==(const EducationEquivalence&, const EducationEquivalence&) = default;
 };
 
-// ---- Policy rules (issue 5; docs/policy.md) ---------------------------------
-//
-// One row per rule of a route: which titles it covers (target), a list of
-// conditions that must all hold, and where it comes from. The evaluator is
-// titlecert/eligibility.h; nothing here interprets the conditions.
-
-// Which titles a rule covers. nullopt = "*" (any).
-struct RuleTarget {
-  std::optional<std::vector<std::uint64_t>> series;
-  std::optional<std::vector<std::uint64_t>> specialties;
-  std::optional<std::vector<std::uint64_t>> levels;  // ZC1 title levels
-  std::vector<std::uint64_t> exceptSeries;
-  std::vector<std::uint64_t> exceptSpecialties;
-  friend bool operator==(const RuleTarget&, const RuleTarget&) = default;
-};
-
-// The undated facts of an applicant's profile a rule may test (docs/policy.md;
-// the evaluator in eligibility.cpp answers each of them).
-inline constexpr std::array<std::string_view, 8> kBoolFacts = {
-    "hr_staff",        "first_application",           "employer.in_zone",    "employer.manufacturing",
-    "no_title_yet",    "high_level_talent_justified", "entrustment_letter",  "entrustment_letter_or_in_zone"};
-inline constexpr std::array<std::string_view, 2> kTextFacts = {"employer.kind", "employer.industry"};
-
-// A test of one undated fact of the applicant's profile ("hr_staff",
-// "employer.kind", ...): a boolean, or one of a list of strings.
-struct FactTest {
-  std::string fact;
-  std::optional<bool> flag;        // boolean facts
-  std::vector<std::string> anyOf;  // text facts: one of these
-  friend bool operator==(const FactTest&, const FactTest&) = default;
-};
-
-// One condition of a rule (docs/policy.md, "The rule language"). At most one
-// selector (education / skill level / title / qualification correspondence /
-// skill equivalence) picks dated items of the profile; the years, the fact
-// tests and the continuing-education threshold all hold together.
-struct Condition {
-  std::optional<std::string> educationAtLeast;  // zhongzhuan .. postdoc
-  bool fullTime = false;
-  bool technicalSchoolClassCounts = false;      // via education_equivalence rows
-  std::optional<std::uint64_t> skillLevelAtMost;  // 5 初级工 .. 1 高级技师
-  std::optional<std::uint64_t> holdsTitleLevel;   // ZC1 1..5, at least
-  bool sameSeries = false;
-  bool countsQualifications = false;              // recognised equivalence rows count as titles
-  bool qualificationCorrespondence = false;       // recognised rows for the target
-  bool skillEquivalence = false;                  // eligible_to_apply rows for the target
-  std::optional<std::uint64_t> yearsOfTechnicalWork;
-  std::vector<std::string> countedFrom;  // graduation | skill_level | title | qualification | technical_work_since
-  std::vector<FactTest> facts;
-  std::optional<std::uint64_t> continuingEducationHoursAtLeast;
-  std::vector<FactTest> unless;  // the hours are waived when all of these hold
-  bool manualDecision = false;   // never met automatically: decided by people
-  Names missing;                 // what is missing when the condition is not met
-  std::optional<Names> missingYears;  // when the item is there but the years are not (yet)
-  friend bool operator==(const Condition&, const Condition&) = default;
-};
-
-struct Rule {
-  std::string id;     // stable dotted id ("init.bachelor.assistant")
-  std::string route;  // a route id of the catalogue
-  RuleTarget target;
-  std::vector<Condition> all;
-  std::vector<std::uint64_t> measures;  // the zone's measures 1..15
-  std::uint64_t version = 1;            // catalogue version that last changed the rule
-  Names explanation;                    // zh/en
-  Provenance provenance;
-  friend bool operator==(const Rule&, const Rule&) = default;
-};
-
 struct Source {
   std::string id;
   std::string title;
@@ -234,23 +155,9 @@ class Catalogue {
   const Rule* findRule(std::string_view id) const;
 };
 
-// Parses and validates the JSON form (docs/catalogue.md). BAD_CATALOGUE with
-// a detail that names the field ("series[3].specialties[0].code: ...") when
-// anything is missing, of the wrong type, duplicated, or refers to a code
-// that does not exist.
-Result<Catalogue> fromJson(std::string_view json);
-Result<Catalogue> loadFile(const std::string& path);
-// The path of the shipped default catalogue: $TITLECERT_DATA_DIR/catalogue/
-// default.json when set, else the build's data dir, else the install prefix.
-std::string defaultPath();
-Result<Catalogue> loadDefault();
-
-// The `titlecert-config catalogue show --json` form (CONTRACT.md).
-std::string toJson(const Catalogue& c);
-
 // The deterministic CBOR form carried in trust bundles (no sources table;
 // each row keeps its source ids and confidence). fromCbor validates like
-// fromJson and fails with BAD_CATALOGUE.
+// the JSON reader and fails with BAD_CATALOGUE.
 cbor::Value toCbor(const Catalogue& c);
 Result<Catalogue> fromCbor(const cbor::Value& value);
 

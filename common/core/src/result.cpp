@@ -37,14 +37,10 @@ std::string_view codeEn(Code code) {
   return i ? i->en : "unknown error";
 }
 
-bool codeFromName(std::string_view name, Code& out) {
-  for (const auto& c : kCodes) {
-    if (c.name == name) {
-      out = c.code;
-      return true;
-    }
-  }
-  return false;
+Result<Code> codeFromName(std::string_view name) {
+  for (const auto& c : kCodes)
+    if (c.name == name) return c.code;
+  return makeError(Code::INVALID_ARGUMENT, "\"" + std::string(name.substr(0, 40)) + "\" is not a result code name");
 }
 
 }  // namespace titlecert

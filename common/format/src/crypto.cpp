@@ -10,6 +10,8 @@
 // an Error detail.
 #include "titlecert/crypto.h"
 
+#include "titlecert/openssl_handles.h"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -36,32 +38,9 @@ void PkeyDeleter::operator()(evp_pkey_st* p) const { EVP_PKEY_free(p); }
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// Owning handles: every OpenSSL object lives in a unique_ptr so that each
-// early return frees it.
-
-template <auto FreeFn>
-struct Free {
-  template <class T>
-  void operator()(T* p) const noexcept { FreeFn(p); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<&EVP_MD_CTX_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Free<&EVP_PKEY_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<&BIO_free_all>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Free<&ECDSA_SIG_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Free<&BN_free>>;
-using SecretBnPtr = std::unique_ptr<BIGNUM, Free<&BN_clear_free>>;
-using KdfPtr = std::unique_ptr<EVP_KDF, Free<&EVP_KDF_free>>;
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Free<&EVP_KDF_CTX_free>>;
-using P8InfoPtr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Free<&PKCS8_PRIV_KEY_INFO_free>>;
-using X509SigPtr = std::unique_ptr<X509_SIG, Free<&X509_SIG_free>>;
-using AlgorPtr = std::unique_ptr<X509_ALGOR, Free<&X509_ALGOR_free>>;
-
-// OPENSSL_free is a macro; these give it an address.
-void opensslFree(char* p) noexcept { OPENSSL_free(p); }
-void opensslFreeBytes(unsigned char* p) noexcept { OPENSSL_free(p); }
-using OsslCharPtr = std::unique_ptr<char, Free<&opensslFree>>;
-using OsslBytePtr = std::unique_ptr<unsigned char, Free<&opensslFreeBytes>>;
+// Owning handles (titlecert/openssl_handles.h): every OpenSSL object lives
+// in a unique_ptr so that each early return frees it.
+using namespace titlecert::ossl;
 
 constexpr std::size_t kFieldSize = 32;            // P-256 and SM2 coordinates, r, s
 constexpr std::size_t kEd25519KeySize = 32;
@@ -389,14 +368,16 @@ std::string_view algName(Alg alg) {
   return "";
 }
 
+Result<Alg> algFromName(std::string_view name) {
+  for (Alg a : {Alg::EdDSA, Alg::ES256, Alg::SM2_SM3})
+    if (algName(a) == name) return a;
+  return makeError(Code::INVALID_ARGUMENT, "\"" + std::string(name.substr(0, 40)) + "\" is not EdDSA, ES256 or SM2-SM3");
+}
+
 bool algFromName(std::string_view name, Alg& out) {
-  for (Alg a : {Alg::EdDSA, Alg::ES256, Alg::SM2_SM3}) {
-    if (algName(a) == name) {
-      out = a;
-      return true;
-    }
-  }
-  return false;
+  auto a = algFromName(name);
+  if (a) out = *a;
+  return a.ok();
 }
 
 // ---------------------------------------------------------------------------
@@ -547,7 +528,7 @@ Result<std::string> PrivateKey::toEncryptedPem(std::string_view passphrase) cons
   return pem;
 }
 
-std::string PrivateKey::toPlainPemForTests() const {
+std::string PrivateKey::toPlainPemForTests(TestAccess) const {
   return writePem(true, [&](BIO* b) {
     return PEM_write_bio_PrivateKey(b, key_.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
   });

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "titlecert/bundle.h"
+#include "titlecert/bundle_manifest.h"
+#include "titlecert/catalogue_json.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 
@@ -96,7 +97,8 @@ Result<catalogue::Names> readName(const json& j, const std::string& path) {
 Result<crypto::PublicKey> readKey(const json& j, const std::string& path, const std::string& baseDir) {
   TC_ASSIGN(auto algName, textField(j, path, "alg"));
   crypto::Alg alg{};
-  if (!crypto::algFromName(algName, alg)) return badManifest(path + ".alg", "\"" + algName + "\" is not EdDSA, ES256 or SM2-SM3");
+  if (auto named = crypto::algFromName(algName)) alg = *named;
+  else return badManifest(path + ".alg", "\"" + algName + "\" is not EdDSA, ES256 or SM2-SM3");
   TC_ASSIGN(auto keyFile, textField(j, path, "public_key_file"));
   auto pem = files::read(resolve(baseDir, keyFile));
   if (!pem) return badManifest(path + ".public_key_file", pem.error().detail);

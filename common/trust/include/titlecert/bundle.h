@@ -117,9 +117,6 @@ Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root);
 // the kid in the protected header.
 Result<Contents> decodeUnverified(ByteView bundleBytes, crypto::Kid& signerKid);
 
-// Reads a manifest (CONTRACT.md, "MANIFEST.json"); relative paths are taken
-// from baseDir. `"catalogue": "default"` loads catalogue::loadDefault().
-// BAD_MANIFEST with a detail naming the field.
-Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir);
+// The authored form, MANIFEST.json, is read by titlecert/bundle_manifest.h.
 
 }  // namespace titlecert::bundle

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "titlecert/cbor_node.h"
 #include "titlecert/cose.h"
+#include "titlecert/field_reader.h"
 
 namespace titlecert::bundle {
 namespace {
@@ -57,133 +59,132 @@ cbor::Value statusListToCbor(const StatusList& s) {
                            {textKey("notes"), cbor::Value::array(std::move(notes))}});
 }
 
-// ---- reading: a text-keyed map with the path of what is read -------------------
+// ---- reading: the field reader over CBOR, every error BAD_BUNDLE ---------------
 
-class Fields {
- public:
-  Fields(const cbor::Value& map, std::string path) : map_(map), path_(std::move(path)) {}
+using Node = cbor::Node;
+using Reader = fields::FieldReader<Node>;
 
-  Result<const cbor::Value*> get(std::string_view key) const {
-    if (!map_.isMap()) return bad(path_ + ": not a map");
-    const cbor::Value* v = map_.find(key);
-    if (!v) return bad(at(key) + ": missing");
-    return v;
-  }
-  Result<std::string> text(std::string_view key, std::size_t maxLen = 256) const {
-    TC_ASSIGN(auto v, get(key));
-    if (!v->isText() || v->asText().size() > maxLen) return bad(at(key) + ": not text of at most " + std::to_string(maxLen) + " bytes");
-    return v->asText();
-  }
-  Result<std::uint64_t> uint(std::string_view key) const {
-    TC_ASSIGN(auto v, get(key));
-    if (!v->isUnsigned()) return bad(at(key) + ": not an unsigned integer");
-    return v->raw();
-  }
-  Result<std::int64_t> integer(std::string_view key) const {
-    TC_ASSIGN(auto v, get(key));
-    std::int64_t out = 0;
-    if (!v->asInt64(out)) return bad(at(key) + ": not an integer");
-    return out;
-  }
-  Result<const cbor::Array*> array(std::string_view key, std::size_t maxItems) const {
-    TC_ASSIGN(auto v, get(key));
-    if (!v->isArray() || v->asArray().size() > maxItems) return bad(at(key) + ": not an array of at most " + std::to_string(maxItems));
-    return &v->asArray();
-  }
-  std::string at(std::string_view key) const { return path_ + "." + std::string(key); }
-
- private:
-  const cbor::Value& map_;
-  std::string path_;
-};
-
-Result<std::optional<std::vector<std::uint64_t>>> readCodeList(const Fields& f, std::string_view key) {
-  TC_ASSIGN(auto v, f.get(key));
-  if (v->isText() && v->asText() == "*") return std::optional<std::vector<std::uint64_t>>{};
-  if (!v->isArray()) return bad(f.at(key) + ": neither \"*\" nor a list of codes");
-  std::vector<std::uint64_t> codes;
-  for (const auto& item : v->asArray()) {
-    if (!item.isUnsigned()) return bad(f.at(key) + ": a code is not an unsigned integer");
-    codes.push_back(item.raw());
-  }
-  return std::optional<std::vector<std::uint64_t>>{std::move(codes)};
+fields::Wording bundleWording() {
+  fields::Wording w;
+  w.root = "bundle";
+  w.notMap = "not a map";
+  w.notText = "not text";
+  return w;
 }
 
-Result<Scope> readScope(const Fields& f) {
-  Scope s;
-  TC_ASSIGN(auto types, f.array("types", 2));
-  for (const auto& t : *types) {
-    if (t.isUnsigned() && t.raw() == kTypeTitle) s.titles = true;
-    else if (t.isUnsigned() && t.raw() == kTypeQualification) s.qualifications = true;
-    else return bad(f.at("types") + ": unknown credential type");
-  }
-  TC_ASSIGN(s.series, readCodeList(f, "series"));
-  TC_ASSIGN(s.specialties, readCodeList(f, "specialties"));
-  TC_ASSIGN(s.maxLevel, f.uint("max_level"));
-  TC_ASSIGN(s.qualificationCodes, readCodeList(f, "qualifications"));
-  if (s.maxLevel > 5) return bad(f.at("max_level") + ": above 5");
-  return s;
-}
-
-Result<IssuerEntry> readIssuer(const cbor::Value& v, const std::string& path) {
-  Fields f(v, path);
-  TC_ASSIGN(auto iss, f.text("iss", zc1::limit::kIss));
-  TC_ASSIGN(auto nameValue, f.get("name"));
-  Fields name(*nameValue, f.at("name"));
-  TC_ASSIGN(auto zh, name.text("zh"));
-  TC_ASSIGN(auto en, name.text("en"));
-  TC_ASSIGN(auto region, f.text("region", 32));
-  TC_ASSIGN(auto alg, f.integer("alg"));
-  TC_ASSIGN(auto spki, f.get("public_key"));
-  if (!spki->isBytes()) return bad(f.at("public_key") + ": not a byte string");
-  auto key = crypto::PublicKey::fromSpkiDer(spki->asBytes());
-  if (!key) return bad(f.at("public_key") + ": " + key.error().detail);
-  if (static_cast<std::int64_t>(key->alg()) != alg) return bad(f.at("alg") + ": does not match the key");
-  TC_ASSIGN(auto from, f.integer("valid_from"));
-  TC_ASSIGN(auto to, f.integer("valid_to"));
-  if (from >= to) return bad(f.at("valid_to") + ": not after valid_from");
-  TC_ASSIGN(auto scopeValue, f.get("scope"));
-  TC_ASSIGN(auto scope, readScope(Fields(*scopeValue, f.at("scope"))));
-  return IssuerEntry{iss, {zh, en}, region, *key, from, to, std::move(scope)};
-}
-
-Result<StatusList> readStatusList(const cbor::Value& v, const std::string& path) {
-  Fields f(v, path);
-  StatusList s;
-  TC_ASSIGN(s.iss, f.text("iss", zc1::limit::kIss));
-  TC_ASSIGN(auto bits, f.get("bits"));
-  if (!bits->isBytes() || bits->asBytes().size() > kMaxStatusListBytes) return bad(f.at("bits") + ": not a status bitstring");
-  s.bits = bits->asBytes();
-  TC_ASSIGN(auto notes, f.array("notes", kMaxStatusListBytes * 8));
-  for (const auto& n : *notes) {
-    if (!n.isArray() || n.asArray().size() != 2 || !n.asArray()[0].isUnsigned() || !n.asArray()[1].isText())
-      return bad(f.at("notes") + ": a note is not [status_index, cert_no]");
-    s.notes.push_back({n.asArray()[0].raw(), n.asArray()[1].asText()});
-  }
-  return s;
-}
-
-Result<Recognition> readRecognition(const Fields& f) {
-  Recognition r;
-  TC_ASSIGN(r.homeRegion, f.text("home_region", 32));
-  TC_ASSIGN(auto accept, f.array("accept_regions", 1024));
-  for (const auto& a : *accept) {
-    if (!a.isText() || a.asText().empty() || a.asText().size() > 32) return bad(f.at("accept_regions") + ": not a region pattern");
-    r.acceptRegions.push_back(a.asText());
-  }
+// Any text up to maxBytes; the strict CBOR profile has checked its UTF-8.
+fields::TextRule textOfAtMost(std::size_t maxBytes) {
+  fields::TextRule r;
+  r.maxBytes = maxBytes;
+  r.allowEmpty = true;
+  r.requireUtf8 = false;
   return r;
 }
 
-template <class T, class Reader>
-Result<std::vector<T>> readList(const Fields& f, std::string_view key, std::size_t max, Reader reader) {
-  TC_ASSIGN(auto items, f.array(key, max));
-  std::vector<T> out;
-  out.reserve(items->size());
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    TC_ASSIGN(auto item, reader((*items)[i], f.at(key) + "[" + std::to_string(i) + "]"));
-    out.push_back(std::move(item));
+void integer(Reader& r, std::string_view key, std::int64_t& out) {
+  if (auto v = r.required(key); v && !v->value().asInt64(out)) r.fail(key, "not an integer");
+}
+
+// "*" (nullopt: any) or a list of unsigned codes.
+void codeList(Reader& r, std::string_view key, std::optional<std::vector<std::uint64_t>>& out) {
+  auto v = r.required(key);
+  if (!v) return;
+  if (v->isText() && v->asText() == "*") return out.reset();
+  if (!v->isArray()) return r.fail(key, "neither \"*\" nor a list of codes");
+  std::vector<std::uint64_t> codes;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const Node item = v->item(i);
+    if (!item.isUint()) return r.fail(key, "a code is not an unsigned integer");
+    codes.push_back(item.asUint());
   }
-  return out;
+  out = std::move(codes);
+}
+
+void readScope(Reader& f, Scope& s) {
+  auto types = f.array("types", 2);
+  for (std::size_t i = 0; types && i < types->size(); ++i) {
+    const Node t = types->item(i);
+    if (t.isUint() && t.asUint() == kTypeTitle) s.titles = true;
+    else if (t.isUint() && t.asUint() == kTypeQualification) s.qualifications = true;
+    else return f.fail("types", "unknown credential type");
+  }
+  codeList(f, "series", s.series);
+  codeList(f, "specialties", s.specialties);
+  f.uint("max_level", s.maxLevel);
+  codeList(f, "qualifications", s.qualificationCodes);
+  if (f.ok() && s.maxLevel > 5) f.fail("max_level", "above 5");
+}
+
+// The key whose type must be the entry's alg; nullopt after an error.
+std::optional<crypto::PublicKey> readKey(Reader& f) {
+  std::int64_t alg = 0;
+  integer(f, "alg", alg);
+  auto spki = f.required("public_key");
+  if (!spki) return std::nullopt;
+  if (!spki->value().isBytes()) return f.fail("public_key", "not a byte string"), std::nullopt;
+  auto key = crypto::PublicKey::fromSpkiDer(spki->value().asBytes());
+  if (!key) return f.fail("public_key", key.error().detail), std::nullopt;
+  if (static_cast<std::int64_t>(key->alg()) != alg) return f.fail("alg", "does not match the key"), std::nullopt;
+  return std::move(key).value();
+}
+
+std::optional<IssuerEntry> readIssuer(fields::FieldErrors& errors, const Node& v, const std::string& path) {
+  Reader f(errors, v, path);
+  std::string iss, region;
+  catalogue::Names name;
+  f.text("iss", iss, textOfAtMost(zc1::limit::kIss));
+  if (auto n = f.required("name")) {
+    Reader names(errors, *n, f.at("name"));
+    names.text("zh", name.zh, textOfAtMost(256));
+    names.text("en", name.en, textOfAtMost(256));
+  }
+  f.text("region", region, textOfAtMost(32));
+  auto key = readKey(f);
+  std::int64_t from = 0, to = 0;
+  integer(f, "valid_from", from);
+  integer(f, "valid_to", to);
+  if (f.ok() && from >= to) f.fail("valid_to", "not after valid_from");
+  Scope scope;
+  if (auto s = f.required("scope")) {
+    Reader scopeFields(errors, *s, f.at("scope"));
+    readScope(scopeFields, scope);
+  }
+  if (!errors.ok() || !key) return std::nullopt;
+  return IssuerEntry{iss, name, region, *key, from, to, std::move(scope)};
+}
+
+void readIssuers(Reader& f, std::vector<IssuerEntry>& out) {
+  auto list = f.array("issuers", kMaxIssuers);
+  for (std::size_t i = 0; list && f.errors().ok() && i < list->size(); ++i)
+    if (auto e = readIssuer(f.errors(), list->item(i), fields::indexed(f.at("issuers"), i))) out.push_back(std::move(*e));
+}
+
+void readStatusList(fields::FieldErrors& errors, const Node& v, const std::string& path, StatusList& s) {
+  Reader f(errors, v, path);
+  f.text("iss", s.iss, textOfAtMost(zc1::limit::kIss));
+  if (auto bits = f.required("bits")) {
+    const cbor::Value& b = bits->value();
+    if (!b.isBytes() || b.asBytes().size() > kMaxStatusListBytes) f.fail("bits", "not a status bitstring");
+    else s.bits = b.asBytes();
+  }
+  auto notes = f.array("notes", kMaxStatusListBytes * 8);
+  for (std::size_t i = 0; notes && f.ok() && i < notes->size(); ++i) {
+    const cbor::Value& n = notes->item(i).value();
+    if (!n.isArray() || n.asArray().size() != 2 || !n.asArray()[0].isUnsigned() || !n.asArray()[1].isText())
+      return f.fail("notes", "a note is not [status_index, cert_no]");
+    s.notes.push_back({n.asArray()[0].raw(), n.asArray()[1].asText()});
+  }
+}
+
+void readRecognition(Reader& f, Recognition& r) {
+  f.text("home_region", r.homeRegion, textOfAtMost(32));
+  auto accept = f.array("accept_regions", 1024);
+  for (std::size_t i = 0; accept && f.ok() && i < accept->size(); ++i) {
+    const Node a = accept->item(i);
+    if (!a.isText() || a.asText().empty() || a.asText().size() > 32)
+      return f.fail("accept_regions", "not a region pattern");
+    r.acceptRegions.push_back(a.asText());
+  }
 }
 
 // The strict profile with a bundle's sizes; depth 16 leaves room above the
@@ -255,21 +256,28 @@ cbor::Value toCbor(const Contents& c) {
 }
 
 Result<Contents> fromCbor(const cbor::Value& value) {
-  Fields f(value, "bundle");
-  TC_ASSIGN(auto format, f.text("format"));
-  if (format != kFormat) return bad("bundle.format: \"" + format + "\" is not " + std::string(kFormat));
+  fields::FieldErrors errors(Code::BAD_BUNDLE, bundleWording());
+  Reader f(errors, cbor::Node(value), "bundle");
   Contents c;
-  TC_ASSIGN(c.version, f.uint("version"));
-  TC_ASSIGN(c.issuedAt, f.integer("issued_at"));
-  TC_ASSIGN(c.nextUpdate, f.integer("next_update"));
-  TC_ASSIGN(c.issuers, readList<IssuerEntry>(f, "issuers", kMaxIssuers, readIssuer));
-  TC_ASSIGN(auto catalogueValue, f.get("catalogue"));
-  auto cat = catalogue::fromCbor(*catalogueValue);
-  if (!cat) return bad("bundle.catalogue: " + cat.error().detail);
-  c.catalogue = std::move(cat).value();
-  TC_ASSIGN(auto recognition, f.get("recognition"));
-  TC_ASSIGN(c.recognition, readRecognition(Fields(*recognition, f.at("recognition"))));
-  TC_ASSIGN(c.revocation, readList<StatusList>(f, "revoked", kMaxIssuers, readStatusList));
+  std::string format;
+  f.text("format", format, textOfAtMost(256));
+  if (f.ok() && format != kFormat) f.fail("format", "\"" + format + "\" is not " + std::string(kFormat));
+  f.uint("version", c.version);
+  integer(f, "issued_at", c.issuedAt);
+  integer(f, "next_update", c.nextUpdate);
+  readIssuers(f, c.issuers);
+  if (auto cat = f.required("catalogue")) {
+    auto read = catalogue::fromCbor(cat->value());
+    if (read) c.catalogue = std::move(read).value();
+    else f.fail("catalogue", read.error().detail);
+  }
+  if (auto r = f.required("recognition")) {
+    Reader recognition(errors, *r, f.at("recognition"));
+    readRecognition(recognition, c.recognition);
+  }
+  f.items("revoked", f.array("revoked", kMaxIssuers), c.revocation,
+          [&](const Node& n, const std::string& at, StatusList& s) { readStatusList(errors, n, at, s); });
+  TC_TRY(errors.status());
   return c;
 }
 

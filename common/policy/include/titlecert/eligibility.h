@@ -1,4 +1,4 @@
-// Eligibility for a title by the policy routes (issue 5; CONTRACT.md
+// Eligibility for a title by the policy routes (CONTRACT.md
 // "POST /v1/eligibility"; docs/policy.md).
 //
 // The rules are data: the catalogue's "rules" table (catalogue::Rule), signed

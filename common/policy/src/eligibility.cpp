@@ -14,8 +14,6 @@
 #include <set>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "titlecert/dates.h"
 
 namespace titlecert::eligibility {
@@ -29,22 +27,9 @@ using catalogue::Rule;
 namespace {
 
 constexpr std::int64_t kAlways = std::numeric_limits<std::int64_t>::min();
-constexpr std::size_t kMaxInput = std::size_t{1} << 20;
-constexpr std::size_t kMaxItems = 64;  // entries of one profile list
-constexpr std::size_t kMaxText = 4096;
 constexpr std::uint64_t kMaxYears = 100;  // the catalogue holds years to 0..100
 
-constexpr std::array<std::string_view, 6> kEducationLevels = {"zhongzhuan", "dazhuan", "bachelor",
-                                                              "master",     "doctor",  "postdoc"};
-constexpr std::array<std::string_view, 3> kSchoolClasses = {"intermediate_worker", "senior_worker",
-                                                            "preparatory_technician"};
-
-// zhongzhuan 0 < dazhuan < bachelor < master < doctor < postdoc 5; -1 unknown.
-int educationRank(std::string_view level) {
-  for (std::size_t i = 0; i < kEducationLevels.size(); ++i)
-    if (kEducationLevels[i] == level) return static_cast<int>(i);
-  return -1;
-}
+using catalogue::educationRank;
 
 bool blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; });
@@ -104,7 +89,7 @@ struct Candidate {
   std::optional<std::uint64_t> years;
 };
 
-struct Outcome {
+struct ConditionAnswer {
   bool met = false;
   std::int64_t from = kAlways;  // when met
   std::vector<std::string> rows;
@@ -170,13 +155,13 @@ std::optional<std::vector<Candidate>> candidates(const Catalogue& c, const Perso
   return std::nullopt;
 }
 
-Outcome unmet(const Names& text) {
-  Outcome o;
+ConditionAnswer unmet(const Names& text) {
+  ConditionAnswer o;
   o.text = &text;
   return o;
 }
 
-Outcome evaluateCondition(const Catalogue& c, const Person& p, const Target& t, const Condition& k) {
+ConditionAnswer evaluateCondition(const Catalogue& c, const Person& p, const Target& t, const Condition& k) {
   if (k.manualDecision) return unmet(k.missing);
   for (const FactTest& f : k.facts)
     if (!factHolds(c, p, f)) return unmet(k.missing);
@@ -195,7 +180,7 @@ Outcome evaluateCondition(const Catalogue& c, const Person& p, const Target& t, 
 
   const bool counts = k.yearsOfTechnicalWork.has_value() || k.skillEquivalence;
   const Names& yearsText = k.missingYears ? *k.missingYears : k.missing;
-  Outcome best;
+  ConditionAnswer best;
   bool itemDecides = true;  // the best item's own date, not its years, is the later one
   for (Candidate& item : items) {
     std::int64_t date = item.date;
@@ -248,7 +233,7 @@ bool isManual(const Rule& r) {
   return std::any_of(r.all.begin(), r.all.end(), [](const Condition& k) { return k.manualDecision; });
 }
 
-struct RuleOutcome {
+struct RuleAnswer {
   bool met = false;
   std::int64_t from = 0;
   std::vector<std::string> rows;
@@ -256,22 +241,22 @@ struct RuleOutcome {
   std::vector<const Names*> pending;  // conditions met only after `on`
 };
 
-RuleOutcome evaluateRule(const Catalogue& c, const Person& p, const Target& t, const Rule& r, std::int64_t onDay) {
-  RuleOutcome out;
-  std::vector<Outcome> parts;
+RuleAnswer evaluateRule(const Catalogue& c, const Person& p, const Target& t, const Rule& r, std::int64_t onDay) {
+  RuleAnswer out;
+  std::vector<ConditionAnswer> parts;
   parts.reserve(r.all.size());
   for (const Condition& k : r.all) {
-    Outcome o = evaluateCondition(c, p, t, k);
+    ConditionAnswer o = evaluateCondition(c, p, t, k);
     if (!o.met) out.unmet.push_back(o.text);
     parts.push_back(std::move(o));
   }
   if (!out.unmet.empty()) return out;
   out.met = true;
   std::int64_t from = kAlways;
-  for (const Outcome& o : parts) from = std::max(from, o.from);
+  for (const ConditionAnswer& o : parts) from = std::max(from, o.from);
   // Only undated facts: they hold as of the day asked about.
   out.from = from == kAlways ? onDay : from;
-  for (Outcome& o : parts) {
+  for (ConditionAnswer& o : parts) {
     if (o.from != kAlways && o.from > onDay) out.pending.push_back(o.text);
     for (std::string& row : o.rows)
       if (std::find(out.rows.begin(), out.rows.end(), row) == out.rows.end()) out.rows.push_back(std::move(row));
@@ -296,10 +281,10 @@ RouteAnswer evaluateRoute(const Catalogue& c, const Person& p, const Target& t, 
     return a;
   }
   const Rule* bestRule = nullptr;
-  RuleOutcome best;
+  RuleAnswer best;
   std::vector<const Names*> unmet;
   for (const Rule* r : matched) {
-    RuleOutcome o = evaluateRule(c, p, t, *r, onDay);
+    RuleAnswer o = evaluateRule(c, p, t, *r, onDay);
     if (!o.met) {
       unmet.insert(unmet.end(), o.unmet.begin(), o.unmet.end());
       continue;
@@ -323,206 +308,6 @@ RouteAnswer evaluateRoute(const Catalogue& c, const Person& p, const Target& t, 
   return a;
 }
 
-// ---- Reading the profile -----------------------------------------------------------
-
-using json = nlohmann::json;
-
-Error invalid(const std::string& path, std::string_view what) {
-  return makeError(Code::INVALID_ARGUMENT, path + ": " + std::string(what));
-}
-
-// One JSON object with its path; every key must be one of `known`.
-class Fields {
- public:
-  Fields(const json& j, std::string path) : j_(j), path_(std::move(path)) {}
-
-  static Result<Fields> of(const json& j, const std::string& path, std::initializer_list<std::string_view> known) {
-    if (!j.is_object()) return invalid(path, "not an object");
-    for (const auto& [k, v] : j.items())
-      if (std::find(known.begin(), known.end(), k) == known.end()) return invalid(path + "." + k, "unknown field");
-    return Fields(j, path);
-  }
-
-  std::string at(std::string_view key) const { return path_ + "." + std::string(key); }
-  // Absent and null are "not given".
-  const json* opt(std::string_view key) const {
-    auto it = j_.find(std::string(key));
-    if (it == j_.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-  Result<const json*> req(std::string_view key) const {
-    const json* v = opt(key);
-    if (!v) return invalid(at(key), "missing");
-    return v;
-  }
-
-  Status flag(std::string_view key, bool& out) const {
-    const json* v = opt(key);
-    if (!v) return Status::Ok();
-    if (!v->is_boolean()) return invalid(at(key), "not true or false");
-    out = v->get<bool>();
-    return Status::Ok();
-  }
-  Status text(std::string_view key, std::string& out, bool required = false) const {
-    const json* v = opt(key);
-    if (!v) return required ? Status(invalid(at(key), "missing")) : Status::Ok();
-    if (!v->is_string()) return invalid(at(key), "not a string");
-    if (v->get_ref<const std::string&>().size() > kMaxText) return invalid(at(key), "too long");
-    out = v->get<std::string>();
-    return Status::Ok();
-  }
-  Status uint(std::string_view key, std::uint64_t& out, bool required = true) const {
-    const json* v = opt(key);
-    if (!v) return required ? Status(invalid(at(key), "missing")) : Status::Ok();
-    if (!v->is_number_unsigned()) return invalid(at(key), "not a non-negative integer");
-    out = v->get<std::uint64_t>();
-    return Status::Ok();
-  }
-  Status date(std::string_view key, std::int64_t& out) const {
-    TC_ASSIGN(const json* v, req(key));
-    if (!v->is_string()) return invalid(at(key), "not a YYYY-MM-DD date");
-    auto d = dates::parseDate(v->get_ref<const std::string&>());
-    if (!d) return invalid(at(key), d.error().detail);
-    out = *d;
-    return Status::Ok();
-  }
-  // A list (absent/null: empty), each item read by `read(item, path)`.
-  template <class T, class Read>
-  Status list(std::string_view key, std::vector<T>& out, Read read) const {
-    const json* v = opt(key);
-    if (!v) return Status::Ok();
-    if (!v->is_array()) return invalid(at(key), "not a list");
-    if (v->size() > kMaxItems) return invalid(at(key), "more than " + std::to_string(kMaxItems) + " entries");
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      TC_ASSIGN(T item, read((*v)[i], at(key) + "[" + std::to_string(i) + "]"));
-      out.push_back(std::move(item));
-    }
-    return Status::Ok();
-  }
-
- private:
-  const json& j_;
-  std::string path_;
-};
-
-Result<std::uint64_t> levelIn(const Fields& f, std::string_view key, std::uint64_t lo, std::uint64_t hi) {
-  std::uint64_t v = 0;
-  TC_TRY(f.uint(key, v));
-  if (v < lo || v > hi) return invalid(f.at(key), std::to_string(v) + " is not " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
-
-Result<Education> readEducation(const json& v, const std::string& at) {
-  TC_ASSIGN(Fields e, Fields::of(v, at, {"level", "full_time", "graduated"}));
-  Education out;
-  TC_TRY(e.text("level", out.level, true));
-  if (educationRank(out.level) < 0)
-    return invalid(e.at("level"), "\"" + out.level.substr(0, 40) + "\" is not zhongzhuan, dazhuan, bachelor, master, doctor or postdoc");
-  TC_TRY(e.flag("full_time", out.fullTime));
-  TC_TRY(e.date("graduated", out.graduated));
-  return out;
-}
-
-Result<SkillLevel> readSkillLevel(const json& v, const std::string& at) {
-  TC_ASSIGN(Fields e, Fields::of(v, at, {"level", "obtained", "occupation"}));
-  SkillLevel out;
-  TC_ASSIGN(out.level, levelIn(e, "level", 1, 5));
-  TC_TRY(e.date("obtained", out.obtained));
-  if (e.opt("occupation")) {
-    std::uint64_t code = 0;
-    TC_TRY(e.uint("occupation", code));
-    out.occupation = code;
-  }
-  return out;
-}
-
-Result<QualificationHeld> readQualification(const json& v, const std::string& at) {
-  TC_ASSIGN(Fields e, Fields::of(v, at, {"code", "level", "obtained"}));
-  QualificationHeld out;
-  TC_TRY(e.uint("code", out.code));
-  TC_TRY(e.uint("level", out.level));
-  TC_TRY(e.date("obtained", out.obtained));
-  return out;
-}
-
-Result<TitleHeld> readTitle(const json& v, const std::string& at) {
-  TC_ASSIGN(Fields e, Fields::of(v, at, {"series", "specialty", "level", "granted"}));
-  TitleHeld out;
-  TC_TRY(e.uint("series", out.series));
-  TC_TRY(e.uint("specialty", out.specialty));
-  TC_ASSIGN(out.level, levelIn(e, "level", 1, 5));
-  TC_TRY(e.date("granted", out.granted));
-  return out;
-}
-
-Result<Person> readPerson(const json& j, const std::string& path) {
-  TC_ASSIGN(Fields f, Fields::of(j, path,
-                                 {"education", "technical_school_class", "technical_work_since", "skill_levels",
-                                  "qualifications", "titles", "employer", "hr_staff", "high_level_talent",
-                                  "first_application", "continuing_education_hours", "entrustment_letter"}));
-  Person p;
-  TC_TRY(f.list("education", p.education, readEducation));
-  if (const json* v = f.opt("technical_school_class")) {
-    TC_ASSIGN(Fields e, Fields::of(*v, f.at("technical_school_class"), {"class", "graduated"}));
-    TechnicalSchoolClass t;
-    TC_TRY(e.text("class", t.cls, true));
-    if (std::find(kSchoolClasses.begin(), kSchoolClasses.end(), t.cls) == kSchoolClasses.end())
-      return invalid(e.at("class"), "\"" + t.cls.substr(0, 40) + "\" is not intermediate_worker, senior_worker or preparatory_technician");
-    TC_TRY(e.date("graduated", t.graduated));
-    p.technicalSchoolClass = std::move(t);
-  }
-  if (f.opt("technical_work_since")) {
-    std::int64_t d = 0;
-    TC_TRY(f.date("technical_work_since", d));
-    p.technicalWorkSince = d;
-  }
-  TC_TRY(f.list("skill_levels", p.skillLevels, readSkillLevel));
-  TC_TRY(f.list("qualifications", p.qualifications, readQualification));
-  TC_TRY(f.list("titles", p.titles, readTitle));
-  if (const json* v = f.opt("employer")) {
-    TC_ASSIGN(Fields e, Fields::of(*v, f.at("employer"), {"kind", "in_zone", "industry", "manufacturing"}));
-    TC_TRY(e.text("kind", p.employer.kind));
-    TC_TRY(e.flag("in_zone", p.employer.inZone));
-    TC_TRY(e.text("industry", p.employer.industry));
-    TC_TRY(e.flag("manufacturing", p.employer.manufacturing));
-  }
-  TC_TRY(f.flag("hr_staff", p.hrStaff));
-  if (const json* v = f.opt("high_level_talent")) {
-    TC_ASSIGN(Fields e, Fields::of(*v, f.at("high_level_talent"), {"justification"}));
-    HighLevelTalent h;
-    TC_TRY(e.text("justification", h.justification));
-    p.highLevelTalent = std::move(h);
-  }
-  TC_TRY(f.flag("first_application", p.firstApplication));
-  TC_TRY(f.uint("continuing_education_hours", p.continuingEducationHours, false));
-  if (const json* v = f.opt("entrustment_letter")) {
-    TC_ASSIGN(Fields e, Fields::of(*v, f.at("entrustment_letter"), {"unit", "reference"}));
-    EntrustmentLetter l;
-    TC_TRY(e.text("unit", l.unit));
-    TC_TRY(e.text("reference", l.reference));
-    p.entrustmentLetter = std::move(l);
-  }
-  return p;
-}
-
-Result<Target> readTarget(const json& j, const std::string& path) {
-  TC_ASSIGN(Fields f, Fields::of(j, path, {"series", "specialty", "level"}));
-  Target t;
-  TC_TRY(f.uint("series", t.series));
-  TC_TRY(f.uint("specialty", t.specialty));
-  TC_ASSIGN(t.level, levelIn(f, "level", 1, 5));
-  return t;
-}
-
-Result<json> parse(std::string_view text, const std::string& what) {
-  if (text.size() > kMaxInput) return invalid(what, "larger than 1 MiB");
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    return invalid(what, std::string("not valid JSON: ") + e.what());
-  }
-}
-
 }  // namespace
 
 // ---- Public API -------------------------------------------------------------------
@@ -540,36 +325,6 @@ const RouteAnswer* Answer::find(std::string_view route) const {
   for (const auto& r : routes)
     if (r.route == route) return &r;
   return nullptr;
-}
-
-Result<Person> personFromJson(std::string_view text) {
-  TC_ASSIGN(json j, parse(text, "person"));
-  return readPerson(j, "person");
-}
-
-Result<Request> requestFromJson(std::string_view text, std::optional<std::int64_t> defaultOn) {
-  TC_ASSIGN(json j, parse(text, "(request)"));
-  if (!j.is_object()) return invalid("(request)", "not an object");
-  for (const auto& [k, v] : j.items())
-    if (k != "on" && k != "person" && k != "target") return invalid(k, "unknown field");
-  Request r;
-  auto on = j.find("on");
-  if (on == j.end() || on->is_null()) {
-    if (!defaultOn) return invalid("on", "missing");
-    r.on = *defaultOn;
-  } else {
-    if (!on->is_string()) return invalid("on", "not a YYYY-MM-DD date");
-    auto d = dates::parseDate(on->get_ref<const std::string&>());
-    if (!d) return invalid("on", d.error().detail);
-    r.on = *d;
-  }
-  auto person = j.find("person");
-  if (person == j.end() || person->is_null()) return invalid("person", "missing");
-  TC_ASSIGN(r.person, readPerson(*person, "person"));
-  auto target = j.find("target");
-  if (target == j.end() || target->is_null()) return invalid("target", "missing");
-  TC_ASSIGN(r.target, readTarget(*target, "target"));
-  return r;
 }
 
 Result<Answer> evaluate(const Catalogue& c, const Person& p, const Target& t, std::int64_t onDay) {
@@ -598,32 +353,6 @@ bool routeHasRules(const Catalogue& c, std::string_view route) {
 bool routeHasRules(const Catalogue& c, std::string_view route, const Target& t) {
   return std::any_of(c.rules.begin(), c.rules.end(),
                      [&](const Rule& r) { return r.route == route && !isManual(r) && targetCovers(r.target, t); });
-}
-
-std::string answerToJson(const Answer& a, const Catalogue&, std::string_view lang) {
-  using ojson = nlohmann::ordered_json;
-  const bool zh = lang == "zh";
-  ojson target = ojson::object();
-  target["series"] = a.target.series;
-  target["specialty"] = a.target.specialty;
-  target["level"] = a.target.level;
-  target["title_name"] = ojson{{"zh", a.titleName.zh}, {"en", a.titleName.en}};
-  ojson routes = ojson::array();
-  for (const RouteAnswer& r : a.routes) {
-    ojson o = ojson::object();
-    o["route"] = r.route;
-    o["verdict"] = std::string(verdictName(r.verdict));
-    if (r.verdict != Verdict::NotEligible && r.from) o["from"] = dates::formatDate(*r.from);
-    o["rules"] = r.rules;
-    ojson missing = ojson::array();
-    for (const Names& n : r.missing) missing.push_back(zh ? n.zh : n.en);
-    o["missing"] = std::move(missing);
-    routes.push_back(std::move(o));
-  }
-  ojson j = ojson::object();
-  j["target"] = std::move(target);
-  j["routes"] = std::move(routes);
-  return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 }  // namespace titlecert::eligibility

@@ -20,8 +20,6 @@ enum class Code : int {
 std::string_view codeName(Code code);
 std::string_view codeZh(Code code);
 std::string_view codeEn(Code code);
-// Looks a code up by its stable name; false when the name is unknown.
-bool codeFromName(std::string_view name, Code& out);
 
 // A failed check: its stable code and a detail for logs and humans
 // (never a key, never a full ID number).
@@ -71,6 +69,10 @@ class [[nodiscard]] Status {
   Error error_;
   bool ok_ = true;
 };
+
+// Looks a code up by its stable name ("REVOKED"); INVALID_ARGUMENT when the
+// name is unknown.
+Result<Code> codeFromName(std::string_view name);
 
 }  // namespace titlecert
 

@@ -1,0 +1,144 @@
+// The catalogue's lookups, and the check of a credential's codes against it
+// (ZC1.md §6).
+#include <algorithm>
+#include <string>
+
+#include "titlecert/catalogue.h"
+
+namespace titlecert::catalogue {
+
+namespace {
+
+const Specialty* specialtyOf(const Series& s, std::uint64_t code) {
+  for (const Specialty& x : s.specialties)
+    if (x.code == code) return &x;
+  return nullptr;
+}
+
+
+Error badClaims(std::string detail) { return makeError(Code::BAD_CLAIMS, std::move(detail)); }
+
+}  // namespace
+
+const std::optional<Names>& TitleNames::at(std::uint64_t level) const {
+  static const std::optional<Names> kNone;
+  if (level < 1 || level > 5) return kNone;
+  return byLevel[level];
+}
+
+const Series* Catalogue::findSeries(std::uint64_t code) const {
+  for (const Series& s : series)
+    if (s.code == code) return &s;
+  return nullptr;
+}
+
+const Specialty* Catalogue::findSpecialty(std::uint64_t seriesCode, std::uint64_t specialty) const {
+  const Series* s = findSeries(seriesCode);
+  return s ? specialtyOf(*s, specialty) : nullptr;
+}
+
+const Route* Catalogue::findRoute(std::uint64_t code) const {
+  for (const Route& r : routes)
+    if (r.code == code) return &r;
+  return nullptr;
+}
+
+const Route* Catalogue::findRouteById(std::string_view id) const {
+  for (const Route& r : routes)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+const Committee* Catalogue::findCommittee(std::uint64_t code) const {
+  for (const Committee& c : committees)
+    if (c.code == code) return &c;
+  return nullptr;
+}
+
+const Qualification* Catalogue::findQualification(std::uint64_t code) const {
+  for (const Qualification& q : qualifications)
+    if (q.code == code) return &q;
+  return nullptr;
+}
+
+const Level* Catalogue::findLevel(std::uint64_t code) const {
+  for (const Level& l : levels)
+    if (l.code == code) return &l;
+  return nullptr;
+}
+
+const Level* Catalogue::findQualificationLevel(std::uint64_t qualification, std::uint64_t level) const {
+  const Qualification* q = findQualification(qualification);
+  if (!q) return nullptr;
+  for (const Level& l : q->levels)
+    if (l.code == level) return &l;
+  return nullptr;
+}
+
+const Names* Catalogue::findTitle(std::uint64_t seriesCode, std::uint64_t specialty, std::uint64_t level) const {
+  const Series* s = findSeries(seriesCode);
+  if (!s) return nullptr;
+  const TitleNames* titles = &s->titles;
+  if (specialty != 0) {
+    const Specialty* x = specialtyOf(*s, specialty);
+    if (!x) return nullptr;
+    if (x->titles) titles = &*x->titles;
+  }
+  const std::optional<Names>& n = titles->at(level);
+  return n ? &*n : nullptr;
+}
+
+std::optional<Names> Catalogue::titleName(std::uint64_t seriesCode, std::uint64_t specialty,
+                                          std::uint64_t level) const {
+  const Names* n = findTitle(seriesCode, specialty, level);
+  if (!n) return std::nullopt;
+  return *n;
+}
+
+std::vector<const Equivalence*> Catalogue::equivalencesFor(std::uint64_t qualification, std::uint64_t level) const {
+  std::vector<const Equivalence*> out;
+  for (const Equivalence& e : equivalences)
+    if (e.qualification == qualification && e.level == level) out.push_back(&e);
+  return out;
+}
+
+const Rule* Catalogue::findRule(std::string_view id) const {
+  for (const Rule& r : rules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+// ---- Code check (ZC1.md §6) --------------------------------------------------
+
+Status CodeCheck::check(const zc1::Credential& cred) const {
+  const Catalogue& c = catalogue_;
+  if (const zc1::TitleBody* t = cred.title()) {
+    const Series* s = c.findSeries(t->series);
+    if (!s) return badClaims("series " + std::to_string(t->series) + " not in the catalogue");
+    const Specialty* x = specialtyOf(*s, t->specialty);
+    if (!x) {
+      for (const Series& other : c.series)
+        if (specialtyOf(other, t->specialty))
+          return badClaims("specialty " + std::to_string(t->specialty) + " does not belong to series " +
+                           std::to_string(t->series));
+      return badClaims("specialty " + std::to_string(t->specialty) + " not in the catalogue");
+    }
+    const TitleNames& titles = x->titles ? *x->titles : s->titles;
+    if (!titles.at(t->level))
+      return badClaims("level " + std::to_string(t->level) + ": series " + std::to_string(t->series) +
+                       " specialty " + std::to_string(t->specialty) + " has no title at that level");
+    if (!c.findRoute(t->route)) return badClaims("route " + std::to_string(t->route) + " not in the catalogue");
+    if (t->committee && !c.findCommittee(*t->committee))
+      return badClaims("committee " + std::to_string(*t->committee) + " not in the catalogue");
+    return Status::Ok();
+  }
+  const zc1::QualificationBody* q = cred.qualification();
+  const Qualification* qual = c.findQualification(q->qualification);
+  if (!qual) return badClaims("qualification " + std::to_string(q->qualification) + " not in the catalogue");
+  for (const Level& l : qual->levels)
+    if (l.code == q->level) return Status::Ok();
+  return badClaims("qualification level " + std::to_string(q->level) + " is not a level of qualification " +
+                   std::to_string(q->qualification));
+}
+
+}  // namespace titlecert::catalogue
