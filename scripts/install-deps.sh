@@ -17,6 +17,9 @@ packages=(
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
+  libcairo2-dev libpango1.0-dev      # the printable certificate (issuer/card): PDF, SVG, text layout
+  fonts-noto-cjk                      # its embedded CJK fonts (Noto Serif/Sans CJK SC)
+  poppler-utils librsvg2-bin          # card tests: pdftoppm, pdffonts, rsvg-convert
 )
 
 missing=()
