@@ -81,12 +81,15 @@ double heightAt(PangoContext* ctx, const TextBlock& b, double width) {
 // maxHeight and ellipsizing it at minSize when it still does not; the box
 // is as tall as the text.
 void fitInto(PangoContext* ctx, TextBlock& b, double x, double y, double width, double maxHeight, double minSize) {
+  // A row's height is its text's height plus padding, less the padding
+  // again: allow for the rounding of that sum.
+  constexpr double kSlack = 0.01;
   double h = heightAt(ctx, b, width);
-  while (h > maxHeight && b.fontSize - 0.25 >= minSize) {
+  while (h > maxHeight + kSlack && b.fontSize - 0.25 >= minSize) {
     b.fontSize -= 0.25;
     h = heightAt(ctx, b, width);
   }
-  if (h > maxHeight) {
+  if (h > maxHeight + kSlack) {
     auto cut = text::make(ctx, b, width, maxHeight);
     b.ellipsized = pango_layout_is_ellipsized(cut.get()) != 0;
     h = std::min(text::measure(cut.get()).height, maxHeight);

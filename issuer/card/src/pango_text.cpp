@@ -73,6 +73,11 @@ GPtr<PangoLayout> make(PangoContext* context, const TextBlock& block, double wid
   pango_layout_set_width(layout.get(), pangoUnits(width));
   pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
   pango_layout_set_single_paragraph_mode(layout.get(), TRUE);
+  // A number broken across lines must not gain a "-" that is not in it.
+  PangoAttrList* attributes = pango_attr_list_new();
+  pango_attr_list_insert(attributes, pango_attr_insert_hyphens_new(FALSE));
+  pango_layout_set_attributes(layout.get(), attributes);
+  pango_attr_list_unref(attributes);
   pango_layout_set_alignment(layout.get(), block.align == Align::Center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
   if (maxHeight > 0) {
     pango_layout_set_ellipsize(layout.get(), PANGO_ELLIPSIZE_END);
