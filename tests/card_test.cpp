@@ -285,6 +285,52 @@ TEST(Card, MarkupInAFieldIsPrintedAsText) {
   EXPECT_NE(r.output.find("<span"), std::string::npos) << r.output;
 }
 
+// Rasterizes a PDF at 72 dpi (one pixel per point) into an image.
+scan::Image pixelsOf(const std::string& pdf, const std::string& name) {
+  const fs::path base = screenshots() / name;
+  writeFile(base.string() + ".pdf", pdf);
+  const Command r = run(std::string(TITLECERT_PDFTOPPM) + " -r 72 -gray -png -singlefile '" + base.string() +
+                        ".pdf' '" + base.string() + "'");
+  EXPECT_EQ(r.status, 0) << r.output;
+  auto image = scan::loadImageFile(base.string() + ".png");
+  return image.ok() ? *image : scan::Image{};
+}
+
+TEST(Card, AHostileValueInksNothingOutsideItsBox) {
+  card::Fields plain = fieldsFor(Fill::Typical, card::Kind::Title);
+  plain.employer = "某";
+  card::Fields hostile = plain;
+  // A right-to-left override, then one base letter under tall stacks of
+  // combining marks above and below: ink far outside the line's height.
+  hostile.employer = "\u202EA";
+  for (int i = 0; i < 40; ++i) hostile.employer += "\u0301\u0316";
+  auto page = card::layout(hostile, smallMatrix(), card::Paper::A4);
+  ASSERT_TRUE(page.ok());
+  const card::TextBlock* value = valueBlock(*page, hostile.employer);
+  ASSERT_NE(value, nullptr);
+  auto a = card::renderPdf(plain, smallMatrix(), card::Paper::A4);
+  auto b = card::renderPdf(hostile, smallMatrix(), card::Paper::A4);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const scan::Image pa = pixelsOf(*a, "card_hostile_plain"), pb = pixelsOf(*b, "card_hostile");
+  ASSERT_EQ(pa.width, pb.width);
+  ASSERT_EQ(pa.height, pb.height);
+  ASSERT_GT(pa.width, 0);
+  // The box, widened by a pixel for antialiasing at its edges.
+  const int x0 = static_cast<int>(value->box.x) - 1, y0 = static_cast<int>(value->box.y) - 1;
+  const int x1 = static_cast<int>(value->box.x + value->box.width) + 2;
+  const int y1 = static_cast<int>(value->box.y + value->box.height) + 2;
+  int differentInside = 0, differentOutside = 0;
+  for (int y = 0; y < pa.height; ++y) {
+    for (int x = 0; x < pa.width; ++x) {
+      const std::size_t i = (static_cast<std::size_t>(y) * pa.width + x) * pa.channels;
+      if (pa.pixels[i] == pb.pixels[i]) continue;
+      (x >= x0 && x < x1 && y >= y0 && y < y1 ? differentInside : differentOutside)++;
+    }
+  }
+  EXPECT_GT(differentInside, 0);  // the marks are drawn ...
+  EXPECT_EQ(differentOutside, 0);  // ... and clipped to the box
+}
+
 TEST(Card, InvalidUtf8IsShownAsReplacementCharacters) {
   card::Fields f = fieldsFor(Fill::Typical, card::Kind::Title);
   f.holderName = std::string("张\xff\xfe伟");

@@ -73,6 +73,10 @@ GPtr<PangoLayout> make(PangoContext* context, const TextBlock& block, double wid
   pango_layout_set_width(layout.get(), pangoUnits(width));
   pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
   pango_layout_set_single_paragraph_mode(layout.get(), TRUE);
+  // Every paragraph is left-to-right: a field starting with a right-to-left
+  // character (or override) is reordered inside its line, but it does not
+  // move itself to the other side of its box.
+  pango_layout_set_auto_dir(layout.get(), FALSE);
   // A number broken across lines must not gain a "-" that is not in it.
   PangoAttrList* attributes = pango_attr_list_new();
   pango_attr_list_insert(attributes, pango_attr_insert_hyphens_new(FALSE));
