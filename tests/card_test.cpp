@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "titlecert/card.h"
 #include "titlecert/qr.h"
@@ -329,6 +330,33 @@ TEST(Card, AHostileValueInksNothingOutsideItsBox) {
   }
   EXPECT_GT(differentInside, 0);  // the marks are drawn ...
   EXPECT_EQ(differentOutside, 0);  // ... and clipped to the box
+}
+
+TEST(Card, TheSameCertificateGivesTheSameBytes) {
+  const card::Fields f = fieldsFor(Fill::Typical, card::Kind::Title);
+  auto a = card::renderPdf(f, smallMatrix(), card::Paper::A5);
+  auto b = card::renderPdf(f, smallMatrix(), card::Paper::A5);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(*a == *b);
+  EXPECT_NE(a->find("/CreationDate (20260701000000Z)"), std::string::npos);  // the issue date, not the clock's
+}
+
+TEST(Card, SeveralThreadsRenderAtOnce) {
+  // PDFs, since cairo numbers SVG surfaces with a process-wide counter.
+  const card::Fields f = fieldsFor(Fill::LongCjk, card::Kind::Title);
+  auto expected = card::renderPdf(f, smallMatrix(), card::Paper::A5);
+  ASSERT_TRUE(expected.ok());
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&got, &f, i] {
+      auto svg = card::renderSvg(f, smallMatrix(), card::Paper::A4);
+      auto pdf = card::renderPdf(f, smallMatrix(), card::Paper::A5);
+      if (svg.ok() && pdf.ok()) got[i] = *pdf;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& pdf : got) EXPECT_TRUE(pdf == *expected);
 }
 
 TEST(Card, InvalidUtf8IsShownAsReplacementCharacters) {

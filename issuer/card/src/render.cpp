@@ -109,6 +109,23 @@ cairo_status_t appendTo(void* closure, const unsigned char* data, unsigned int l
 
 enum class Format { Pdf, Svg };
 
+bool isIsoDate(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  return true;
+}
+
+// The title, and the issue date as the document's dates: cairo would
+// otherwise stamp the clock's time, and the same certificate would not
+// give the same bytes twice.
+void setPdfMetadata(cairo_surface_t* surface, const Layout& page, const Fields& fields) {
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, page.texts.front().text.c_str());
+  const std::string date = (isIsoDate(fields.issueDate) ? fields.issueDate : "1970-01-01") + "T00:00:00Z";
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+}
+
 Result<std::string> render(const Fields& fields, const qr::Matrix& qr, Paper paper, Format format) {
   auto page = layout(fields, qr, paper);
   if (!page) return page.error();
@@ -118,7 +135,7 @@ Result<std::string> render(const Fields& fields, const qr::Matrix& qr, Paper pap
           ? cairo_pdf_surface_create_for_stream(appendTo, &out, page->width, page->height)
           : cairo_svg_surface_create_for_stream(appendTo, &out, page->width, page->height);
   if (format == Format::Svg) cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
-  if (format == Format::Pdf) cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, page->texts[0].text.c_str());
+  if (format == Format::Pdf) setPdfMetadata(surface, *page, fields);
   Status drawn = draw(surface, *page, qr);
   cairo_surface_finish(surface);
   const cairo_status_t status = cairo_surface_status(surface);
