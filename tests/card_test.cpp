@@ -380,6 +380,14 @@ TEST(Card, AValueTooLongForTheTableIsEllipsizedInsideItsBox) {
     EXPECT_FALSE(overlaps(committee->box, t.box)) << t.role << ": " << t.text;
   }
   EXPECT_FALSE(overlaps(committee->box, page->qr));
+  // It is cut at three lines; the other fields keep the size they have
+  // without it.
+  EXPECT_LT(committee->box.height, 4 * 1.5 * committee->fontSize);
+  card::Fields without = f;
+  without.committee = "某委员会";
+  auto reference = card::layout(without, smallMatrix(), card::Paper::A5);
+  ASSERT_TRUE(reference.ok());
+  EXPECT_EQ(valueBlock(*page, f.holderName)->fontSize, valueBlock(*reference, f.holderName)->fontSize);
   EXPECT_TRUE(card::renderPdf(f, smallMatrix(), card::Paper::A5).ok());
 }
 

@@ -98,10 +98,13 @@ void fitInto(PangoContext* ctx, TextBlock& b, double x, double y, double width, 
 }
 
 // The field table: one font size for every row, the largest from `base`
-// down to `minSize` at which every row fits `area` wrapped. If none does,
-// rows share the height (the short ones get what they need) and the
-// values that still do not fit are ellipsized.
+// down to `minSize` at which every row fits `area` wrapped. A value gets
+// at most kMaxLines lines, so one overlong field is cut with "…" rather
+// than shrinking every other field. If no size fits, rows share the height
+// (the short ones get what they need) and the values that still do not fit
+// are ellipsized.
 void layoutTable(PangoContext* ctx, const std::vector<Row>& rows, const Box& area, double s, Layout& out) {
+  constexpr double kMaxLines = 3;
   const double base = 12 * s, minSize = 7 * s, colGap = 6 * s;
   double pad = 3 * s;
   double size = base, labelWidth = 0, valueWidth = 0;
@@ -114,10 +117,13 @@ void layoutTable(PangoContext* ctx, const std::vector<Row>& rows, const Box& are
     }
     labelWidth += 0.6 * size;
     valueWidth = area.width - labelWidth - colGap;
+    const double maxValueHeight =
+        kMaxLines * heightAt(ctx, block("value", "国", Face::Serif, Align::Left, size, kInk), valueWidth);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       TextBlock value = block("value", rows[i].value, Face::Serif, Align::Left, size, kInk);
       TextBlock label = block("label", rows[i].label, Face::Sans, Align::Left, size, kGrey);
-      need[i] = std::max(heightAt(ctx, value, valueWidth), heightAt(ctx, label, labelWidth)) + 2 * pad;
+      const double valueHeight = std::min(heightAt(ctx, value, valueWidth), maxValueHeight);
+      need[i] = std::max(valueHeight, heightAt(ctx, label, labelWidth)) + 2 * pad;
     }
     return std::accumulate(need.begin(), need.end(), 0.0);
   };
