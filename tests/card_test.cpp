@@ -71,12 +71,15 @@ card::Fields fieldsFor(Fill fill, card::Kind kind) {
 const std::string& largestPayload() {
   static const std::string text = [] {
     const char* alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    std::string t = "ZC1:";
-    for (std::size_t i = 0;; ++i) {
-      std::string longer = t + alphabet[(i * 31 + i / 7) % 45];
-      if (!qr::encode(longer, qr::EcLevel::M, 20).ok()) return t;
-      t = std::move(longer);
+    std::string all = "ZC1:";
+    for (std::size_t i = 0; all.size() < 4000; ++i) all += alphabet[(i * 31 + i / 7) % 45];
+    // The longest prefix that still fits version 20.
+    std::size_t fits = 4, tooLong = all.size();
+    while (tooLong - fits > 1) {
+      const std::size_t mid = (fits + tooLong) / 2;
+      (qr::encode(all.substr(0, mid), qr::EcLevel::M, 20).ok() ? fits : tooLong) = mid;
     }
+    return all.substr(0, fits);
   }();
   return text;
 }
@@ -95,6 +98,8 @@ std::string nameOf(const Case& c) {
   if (c.revoked) n += "_revoked";
   return n;
 }
+
+void PrintTo(const Case& c, std::ostream* os) { *os << nameOf(c); }
 
 struct Command {
   int status = -1;
