@@ -165,8 +165,7 @@ void layoutTable(PangoContext* ctx, const std::vector<Row>& rows, const Box& are
 }
 
 // The QR box, the hint under it and the seal under that, at the right.
-void layoutRightColumn(PangoContext* ctx, const Fields&, const qr::Matrix& qr, const Box& area, double s,
-                       Layout& out) {
+void layoutRightColumn(PangoContext* ctx, const qr::Matrix& qr, const Box& area, double s, Layout& out) {
   const double side = area.width;
   out.qr = {area.x, area.y, side, side};
   out.moduleSize = side / (qr.size + 2 * out.quietZone);
@@ -222,7 +221,7 @@ Result<Layout> layout(const Fields& fields, const qr::Matrix& qr, Paper paper) {
   const double qrSide = std::min(0.34 * content.width, 0.6 * bodyHeight);
   const double gap = 18 * s;
   layoutTable(ctx.get(), rowsOf(fields), {content.x, bodyTop, content.width - qrSide - gap, bodyHeight}, s, out);
-  layoutRightColumn(ctx.get(), fields, qr, {content.x + content.width - qrSide, bodyTop, qrSide, bodyHeight}, s, out);
+  layoutRightColumn(ctx.get(), qr, {content.x + content.width - qrSide, bodyTop, qrSide, bodyHeight}, s, out);
   out.texts.push_back(std::move(certNo));
   return out;
 }
