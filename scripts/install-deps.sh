@@ -18,6 +18,9 @@ packages=(
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
   zlib1g-dev                          # bench/: the gzip comparison for revocation sets
+  libcairo2-dev libpango1.0-dev      # the printable certificate (issuer/card): PDF, SVG, text layout
+  fonts-noto-cjk                      # its embedded CJK fonts (Noto Serif/Sans CJK SC)
+  poppler-utils librsvg2-bin          # card tests: pdftoppm, pdffonts, rsvg-convert
 )
 
 missing=()
