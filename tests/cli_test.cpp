@@ -36,7 +36,13 @@ Run run(const std::string& cmd) {
   return r;
 }
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+// Built by appending: g++ 12 at -O3 misreads "'" + string&& as an overlapping copy (-Wrestrict).
+std::string q(const fs::path& p) {
+  std::string quoted = "'";
+  quoted += p.string();
+  quoted += '\'';
+  return quoted;
+}
 
 std::string verifyCmd(const std::string& rest) {
   return kVerify + " --bundle " + q(kFixture / "bundle.cbor") + " --root " + q(kFixture / "root.pub.pem") + " --now " +
@@ -112,6 +118,43 @@ TEST(VerifyCli, BatchModeWritesOneJsonLinePerInputLine) {
   EXPECT_EQ(v[2]["code"], "NOT_ZC1");
   EXPECT_EQ(v[3]["type"], "qualification");
   EXPECT_FALSE(v[3]["equivalences"].empty());
+}
+
+// Several threads verify, yet the output is the one thread's, byte for
+// byte: the same verdicts, numbered and ordered as the input lines.
+TEST(VerifyCli, BatchJobsKeepInputOrderAndOutput) {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {slurp(kFixture / "valid.txt"), "OK"},
+      {slurp(kFixture / "revoked.txt"), "REVOKED"},
+      {"garbage", "NOT_ZC1"},
+      {slurp(kFixture / "forged.txt"), "BAD_SIGNATURE"},
+      {slurp(kFixture / "qualification.txt"), "OK"},
+  };
+  const fs::path input = fs::temp_directory_path() / "titlecert_batch_jobs.txt";
+  const std::size_t count = 1200;  // more than one chunk of lines
+  {
+    std::ofstream out(input);
+    for (std::size_t i = 0; i < count; ++i) out << kinds[(i * 7) % kinds.size()].first << "\n";
+  }
+  const auto one = run(verifyCmd("--jobs 1 - < " + q(input)));
+  const auto four = run(verifyCmd("--jobs 4 - < " + q(input)));
+  const auto all = run(verifyCmd("--jobs 0 - < " + q(input)));
+  EXPECT_EQ(one.exit, 1);
+  EXPECT_EQ(four.exit, 1);
+  EXPECT_EQ(four.out, one.out);
+  EXPECT_EQ(all.out, one.out);
+  const auto v = lines(four.out);
+  ASSERT_EQ(v.size(), count);
+  for (std::size_t i = 0; i < count; ++i) {
+    EXPECT_EQ(v[i]["input"], std::to_string(i + 1));
+    EXPECT_EQ(v[i]["code"], kinds[(i * 7) % kinds.size()].second) << "line " << i + 1;
+  }
+}
+
+TEST(VerifyCli, BatchRefusesABadJobsCount) {
+  EXPECT_EQ(run(verifyCmd("--jobs many - < /dev/null")).exit, 2);
+  EXPECT_EQ(run(verifyCmd("--jobs -1 - < /dev/null")).exit, 2);
+  EXPECT_EQ(run(verifyCmd("--jobs 2 - < /dev/null")).exit, 0);  // no lines: nothing invalid
 }
 
 TEST(VerifyCli, UsageAndBundleErrorsExitTwo) {
