@@ -8,7 +8,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <poll.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -149,6 +151,51 @@ TEST(VerifyCli, BatchJobsKeepInputOrderAndOutput) {
     EXPECT_EQ(v[i]["input"], std::to_string(i + 1));
     EXPECT_EQ(v[i]["code"], kinds[(i * 7) % kinds.size()].second) << "line " << i + 1;
   }
+}
+
+// Reads from `fd` until a newline arrives or `timeoutMs` passes without data.
+std::string readLineWithin(int fd, int timeoutMs) {
+  std::string got;
+  char ch = 0;
+  pollfd p{fd, POLLIN, 0};
+  while (poll(&p, 1, timeoutMs) == 1 && read(fd, &ch, 1) == 1) {
+    if (ch == '\n') return got;
+    got.push_back(ch);
+  }
+  return got + "<timeout>";
+}
+
+// A producer that sends one line and waits for its answer before the next
+// gets it at once: the output is written before any read that would wait.
+TEST(VerifyCli, BatchAnswersEachLineBeforeWaitingForTheNext) {
+  int toChild[2], fromChild[2];
+  ASSERT_EQ(pipe(toChild), 0);
+  ASSERT_EQ(pipe(fromChild), 0);
+  const std::string bundle = (kFixture / "bundle.cbor").string(), root = (kFixture / "root.pub.pem").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(toChild[0], 0);
+    dup2(fromChild[1], 1);
+    close(toChild[1]);
+    close(fromChild[0]);
+    execl(kVerify.c_str(), kVerify.c_str(), "--bundle", bundle.c_str(), "--root", root.c_str(), "--now",
+          kNow.c_str(), "-", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(toChild[0]);
+  close(fromChild[1]);
+  for (const char* name : {"valid.txt", "revoked.txt"}) {
+    const std::string line = slurp(kFixture / name) + "\n";
+    ASSERT_EQ(write(toChild[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    const std::string answer = readLineWithin(fromChild[0], 10000);  // the child stays alive, waiting for input
+    ASSERT_EQ(answer.find("<timeout>"), std::string::npos) << name;
+    EXPECT_EQ(json::parse(answer)["code"], std::string(name) == "valid.txt" ? "OK" : "REVOKED");
+  }
+  close(toChild[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fromChild[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
 TEST(VerifyCli, BatchRefusesABadJobsCount) {
