@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -114,7 +116,7 @@ void verifyChunk(const verifier::Verifier& v, const BatchOptions& o, const std::
   out.json.resize(count);
   out.valid.resize(count);
   std::atomic<std::size_t> nextLine{0};
-  auto work = [&] {
+  auto verifyLines = [&] {
     for (std::size_t i; (i = nextLine.fetch_add(1, std::memory_order_relaxed)) < count;) {
       const auto outcome = v.verify(lines[i], o.now, o.verify);
       out.valid[i] = outcome.valid() ? 1 : 0;
@@ -122,11 +124,27 @@ void verifyChunk(const verifier::Verifier& v, const BatchOptions& o, const std::
     }
   };
   const std::size_t threads = std::min<std::size_t>(o.jobs, count);
-  if (threads <= 1) return work();
-  std::vector<std::jthread> helpers;
-  helpers.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
-  work();
+  if (threads <= 1) return verifyLines();
+  // An exception (std::bad_alloc) must not end a helper thread, which would
+  // terminate the process: the first one is carried to the caller instead.
+  std::mutex failureLock;
+  std::exception_ptr failure;
+  auto work = [&] {
+    try {
+      verifyLines();
+    } catch (...) {
+      nextLine.store(count);  // the others stop at their next line
+      const std::lock_guard lock(failureLock);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    helpers.reserve(threads - 1);
+    for (std::size_t t = 1; t < threads; ++t) helpers.emplace_back(work);
+    work();
+  }  // joined here
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace
