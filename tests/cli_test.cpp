@@ -198,6 +198,23 @@ TEST(VerifyCli, BatchAnswersEachLineBeforeWaitingForTheNext) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
+// A line longer than any code (here across two 64 KiB reads) is consumed
+// whole and refused, the next line is read from where it ends, and a last
+// line without a newline still counts.
+TEST(VerifyCli, BatchRefusesAnOverlongLineAndReadsOn) {
+  const fs::path input = fs::temp_directory_path() / "titlecert_batch_long.txt";
+  {
+    std::ofstream out(input);
+    out << "ZC1:" << std::string(100000, 'A') << "\n" << slurp(kFixture / "valid.txt") << "\n" << "abc";
+  }
+  const auto v = lines(run(verifyCmd("- < " + q(input))).out);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0]["code"], "BAD_CBOR");
+  EXPECT_EQ(v[1]["code"], "OK");
+  EXPECT_EQ(v[2]["code"], "NOT_ZC1");
+  EXPECT_EQ(v[2]["input"], "3");
+}
+
 TEST(VerifyCli, BatchRefusesABadJobsCount) {
   EXPECT_EQ(run(verifyCmd("--jobs many - < /dev/null")).exit, 2);
   EXPECT_EQ(run(verifyCmd("--jobs -1 - < /dev/null")).exit, 2);
