@@ -17,7 +17,10 @@ fi
 cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${targets[@]}"
 mkdir -p bench/results
 out=bench/results/latest.txt
-gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3)
+# Repetitions interleaved at random, so that a drift of the machine's speed
+# (other jobs starting, stopping) spreads over a bench and its floor alike.
+gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3
+        --benchmark_enable_random_interleaving=true)
 
 {
   echo "# titlecert benchmarks — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
