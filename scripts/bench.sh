@@ -5,11 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh >/dev/null
 BUILD_DIR=${BUILD_DIR:-build-bench}
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTITLECERT_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target bench_zc1 bench_verifier bench_process bench_issuer bench_revocation make_fixture titlecert-verify
+# BENCH_PARTS=verifier skips the issuer's benchmark (and its build): the
+# verifier's figures alone, in a few minutes.
+BENCH_PARTS=${BENCH_PARTS:-all}
+targets=(bench_zc1 bench_verifier bench_process bench_revocation make_fixture titlecert-verify)
+[ "$BENCH_PARTS" = all ] && targets+=(bench_issuer)
+# An existing Release build dir (with or without tests) is reused as it is.
+if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTITLECERT_BUILD_TESTS=OFF >/dev/null
+fi
+cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${targets[@]}"
 mkdir -p bench/results
 out=bench/results/latest.txt
-gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3)
+# Repetitions interleaved at random, so that a drift of the machine's speed
+# (other jobs starting, stopping) spreads over a bench and its floor alike.
+gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3
+        --benchmark_enable_random_interleaving=true)
 
 {
   echo "# titlecert benchmarks — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -22,31 +33,42 @@ gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benc
   "$BUILD_DIR"/bench/bench_verifier "${gbench[@]}" 2>/dev/null
 } | tee "$out"
 
-# The CLI as a terminal runs it: start to verdict, peak RSS, batch throughput.
+# The CLI as a terminal runs it: start to verdict (next to the openssl CLI
+# reading the root key, the floor), peak RSS, and batch throughput per
+# algorithm through the whole process (reading, rendering, writing).
 fixture="$BUILD_DIR/bench-fixture"
 "$BUILD_DIR"/tests/support/make_fixture "$fixture" >/dev/null
 verify=("$BUILD_DIR"/verifier/titlecert-verify --bundle "$fixture/bundle.cbor" --root "$fixture/root.pub.pem"
         --now 2026-11-27T01:00:00Z)
-lines=2000
-for _ in $(seq $lines); do cat "$fixture/valid.txt"; echo; done > "$fixture/batch.txt"
+batch_lines() {  # ALG FILE COUNT
+  for _ in $(seq "$3"); do cat "$fixture/$2"; echo; done > "$fixture/batch-$1.txt"
+}
+batch_lines EdDSA valid_ed25519.txt 6000
+batch_lines ES256 valid_es256.txt 6000
+batch_lines SM2_SM3 valid.txt 2000
 {
   echo
   echo "## titlecert-verify process (bench_process)"
-  "$BUILD_DIR"/bench/bench_process 30 -- "${verify[@]}" --text "$(cat "$fixture/valid.txt")"
-  "$BUILD_DIR"/bench/bench_process 10 -- "${verify[@]}" "$fixture/valid.png"
-  start=$(date +%s%N)
-  "${verify[@]}" - < "$fixture/batch.txt" > /dev/null
-  end=$(date +%s%N)
-  echo "batch mode: $lines SM2-SM3 lines in $(( (end - start) / 1000000 )) ms, $(( (end - start) / lines / 1000 )) us per line"
+  echo "openssl floor: $("$BUILD_DIR"/bench/bench_process 30 -- openssl pkey -pubin -in "$fixture/root.pub.pem" -noout)"
+  echo "verify --text: $("$BUILD_DIR"/bench/bench_process 30 -- "${verify[@]}" --text "$(cat "$fixture/valid.txt")")"
+  echo "verify IMAGE: $("$BUILD_DIR"/bench/bench_process 10 -- "${verify[@]}" "$fixture/valid.png")"
+  for alg in EdDSA ES256 SM2_SM3; do
+    n=$(wc -l < "$fixture/batch-$alg.txt")
+    for jobs in 1 0; do
+      echo "batch $alg $n lines --jobs $jobs: $("$BUILD_DIR"/bench/bench_process 3 --stdin "$fixture/batch-$alg.txt" -- "${verify[@]}" --jobs $jobs -)"
+    done
+  done
 } | tee -a "$out"
 
 # The issuer (docs/issuer.md): issuance next to the raw sign rate of the same
 # run, QR PNG rendering next to libqrencode + a 1-bit PNG write.
-{
-  echo
-  echo "## issuer (bench_issuer)"
-  "$BUILD_DIR"/bench/bench_issuer 2>/dev/null
-} | tee -a "$out"
+if [ "$BENCH_PARTS" = all ]; then
+  {
+    echo
+    echo "## issuer (bench_issuer)"
+    "$BUILD_DIR"/bench/bench_issuer 2>/dev/null
+  } | tee -a "$out"
+fi
 
 # Revocation set sizes against log2 C(N,R) and other formats, load times.
 "$BUILD_DIR"/bench/bench_revocation bench/results/revocation.txt
@@ -54,11 +76,17 @@ for _ in $(seq $lines); do cat "$fixture/valid.txt"; echo; done > "$fixture/batc
 # Ratios of our paths to the floors, from the medians' CPU times.
 awk '
   function ns(v, u) { return u == "us" ? v * 1e3 : u == "ms" ? v * 1e6 : u == "s" ? v * 1e9 : v }
+  function field(name,   i) { for (i = 1; i < NF; i++) if ($i == name) return $(i + 1); return 0 }
   /_median/ { split($1, a, "/"); sub("_median", "", a[2]); t[a[1] "/" a[2]] = ns($4, $5) }
-  /_median/ && $1 ~ /^BM_(ScanToVerdict|ZXingDecodeOnly)_median/ { sub("_median", "", $1); t[$1] = ns($4, $5) }
-  /^batch mode:/ { batch = $(NF-3) * 1e3 }
+  /_median/ && $1 ~ /^BM_[A-Za-z]+_median/ { sub("_median", "", $1); t[$1] = ns($4, $5) }
+  /^openssl floor:/ { opensslMs = field("median") }
+  /^openssl floor:/ { opensslCpu = $(NF - 8) }
+  /^verify --text:/ { textMs = field("median"); textCpu = $(NF - 8) }
+  /^batch .* --jobs 0:/ { batchAllNs[$2] = field("median") * 1e6 / $3 }
+  /^batch .* --jobs 1:/ { batchNs[$2] = field("median") * 1e6 / $3
+                          for (i = 1; i < NF; i++) if ($i == "cpu") batchCpuNs[$2] = $(i + 2) * 1e6 / $3 }
   END {
-    print "\n## ratios (median CPU time)"
+    print "\n## ratios (median CPU time; process figures: median wall time)"
     n = split("EdDSA ES256 SM2_SM3", algs, " ")
     for (i = 1; i <= n; i++) {
       x = algs[i]
@@ -66,6 +94,21 @@ awk '
       if (t["BM_RawSign/" x] > 0)   printf "zc1 issue / raw sign         %-8s %.3f\n", x, t["BM_Issue/" x] / t["BM_RawSign/" x]
       if (t["BM_VerifierVerify/" x] > 0)
         printf "verifier throughput / raw    %-8s %.3f  (goal >= 0.90)\n", x, t["BM_VerifierRawVerify/" x] / t["BM_VerifierVerify/" x]
+      if (t["BM_VerifyAndRender/" x] > 0)
+        printf "verify + JSON line / raw     %-8s %.3f  (batch floor in process)\n", x, t["BM_VerifierRawVerify/" x] / t["BM_VerifyAndRender/" x]
+      if (batchNs[x] > 0 && t["BM_VerifierRawVerify/" x] > 0)
+        printf "batch --jobs 1 / raw verify  %-8s %.3f wall, %.3f cpu  (throughput, goal >= 0.90)\n", x,
+               t["BM_VerifierRawVerify/" x] / batchNs[x], t["BM_VerifierRawVerify/" x] / batchCpuNs[x]
+      if (batchAllNs[x] > 0 && t["BM_VerifierRawVerify/" x] > 0)
+        printf "batch --jobs 0 / raw verify  %-8s %.3f wall  (every core)\n", x, t["BM_VerifierRawVerify/" x] / batchAllNs[x]
     }
-    if (t["BM_ZXingDecodeOnly"] > 0) printf "scan-to-verdict / zxing decode        %.3f  (goal <= 1.10)\n", t["BM_ScanToVerdict"] / t["BM_ZXingDecodeOnly"]
+    if (t["BM_ZXingDecodeOnly"] > 0) {
+      printf "scan-to-verdict / zxing decode        %.3f  (goal <= 1.10)\n", t["BM_ScanToVerdict"] / t["BM_ZXingDecodeOnly"]
+      printf "frame with a code / zxing decode      %.3f  (goal <= 1.10)\n", t["BM_FrameToVerdict"] / t["BM_ZXingDecodeOnly"]
+    }
+    if (t["BM_ZXingDecodeOnlyNoCode"] > 0) {
+      printf "frame without a code / zxing decode   %.3f  (goal <= 1.00)\n", t["BM_FrameNoCode"] / t["BM_ZXingDecodeOnlyNoCode"]
+      printf "image without a code / zxing decode   %.3f  (the thorough search)\n", t["BM_ImageNoCode"] / t["BM_ZXingDecodeOnlyNoCode"]
+    }
+    if (opensslMs > 0) printf "start to verdict / openssl pkey       %.3f wall, %.3f cpu  (goal <= 1.50)\n", textMs / opensslMs, textCpu / opensslCpu
   }' "$out" | tee -a "$out"

@@ -132,6 +132,17 @@ int main(int argc, char** argv) {
   CHECK(tc_verify_image_file(v, (const uint8_t*)"nope", 4, kNow, NULL, &list) == TC_INVALID_ARGUMENT && list == NULL);
   free(png);
 
+  /* A camera frame: one decode; a blank frame has no code, bad shapes are refused. */
+  {
+    static uint8_t blank[64 * 64];
+    memset(blank, 200, sizeof blank);
+    CHECK(tc_verify_frame(v, blank, 64, 64, 1, 64, kNow, NULL, &list) == TC_OK);
+    CHECK(tc_result_list_size(list) == 1 && tc_result_code(tc_result_list_at(list, 0)) == TC_NO_CODE_FOUND);
+    tc_result_list_free(list);
+    CHECK(tc_verify_frame(v, blank, 64, 64, 1, 32, kNow, NULL, &list) == TC_INVALID_ARGUMENT && list == NULL);
+    CHECK(tc_verify_frame(NULL, blank, 64, 64, 1, 64, kNow, NULL, &list) == TC_INVALID_ARGUMENT && list == NULL);
+  }
+
   /* NULL is fine to free. */
   tc_result_free(NULL);
   tc_result_list_free(NULL);

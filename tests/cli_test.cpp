@@ -8,7 +8,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <poll.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -36,7 +38,13 @@ Run run(const std::string& cmd) {
   return r;
 }
 
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+// Built by appending: g++ 12 at -O3 misreads "'" + string&& as an overlapping copy (-Wrestrict).
+std::string q(const fs::path& p) {
+  std::string quoted = "'";
+  quoted += p.string();
+  quoted += '\'';
+  return quoted;
+}
 
 std::string verifyCmd(const std::string& rest) {
   return kVerify + " --bundle " + q(kFixture / "bundle.cbor") + " --root " + q(kFixture / "root.pub.pem") + " --now " +
@@ -112,6 +120,105 @@ TEST(VerifyCli, BatchModeWritesOneJsonLinePerInputLine) {
   EXPECT_EQ(v[2]["code"], "NOT_ZC1");
   EXPECT_EQ(v[3]["type"], "qualification");
   EXPECT_FALSE(v[3]["equivalences"].empty());
+}
+
+// Several threads verify, yet the output is the one thread's, byte for
+// byte: the same verdicts, numbered and ordered as the input lines.
+TEST(VerifyCli, BatchJobsKeepInputOrderAndOutput) {
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {slurp(kFixture / "valid.txt"), "OK"},
+      {slurp(kFixture / "revoked.txt"), "REVOKED"},
+      {"garbage", "NOT_ZC1"},
+      {slurp(kFixture / "forged.txt"), "BAD_SIGNATURE"},
+      {slurp(kFixture / "qualification.txt"), "OK"},
+  };
+  const fs::path input = fs::temp_directory_path() / "titlecert_batch_jobs.txt";
+  const std::size_t count = 1200;  // more than one chunk of lines
+  {
+    std::ofstream out(input);
+    for (std::size_t i = 0; i < count; ++i) out << kinds[(i * 7) % kinds.size()].first << "\n";
+  }
+  const auto one = run(verifyCmd("--jobs 1 - < " + q(input)));
+  const auto four = run(verifyCmd("--jobs 4 - < " + q(input)));
+  const auto all = run(verifyCmd("--jobs 0 - < " + q(input)));
+  EXPECT_EQ(one.exit, 1);
+  EXPECT_EQ(four.exit, 1);
+  EXPECT_EQ(four.out, one.out);
+  EXPECT_EQ(all.out, one.out);
+  const auto v = lines(four.out);
+  ASSERT_EQ(v.size(), count);
+  for (std::size_t i = 0; i < count; ++i) {
+    EXPECT_EQ(v[i]["input"], std::to_string(i + 1));
+    EXPECT_EQ(v[i]["code"], kinds[(i * 7) % kinds.size()].second) << "line " << i + 1;
+  }
+}
+
+// Reads from `fd` until a newline arrives or `timeoutMs` passes without data.
+std::string readLineWithin(int fd, int timeoutMs) {
+  std::string got;
+  char ch = 0;
+  pollfd p{fd, POLLIN, 0};
+  while (poll(&p, 1, timeoutMs) == 1 && read(fd, &ch, 1) == 1) {
+    if (ch == '\n') return got;
+    got.push_back(ch);
+  }
+  return got + "<timeout>";
+}
+
+// A producer that sends one line and waits for its answer before the next
+// gets it at once: the output is written before any read that would wait.
+TEST(VerifyCli, BatchAnswersEachLineBeforeWaitingForTheNext) {
+  int toChild[2], fromChild[2];
+  ASSERT_EQ(pipe(toChild), 0);
+  ASSERT_EQ(pipe(fromChild), 0);
+  const std::string bundle = (kFixture / "bundle.cbor").string(), root = (kFixture / "root.pub.pem").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(toChild[0], 0);
+    dup2(fromChild[1], 1);
+    close(toChild[1]);
+    close(fromChild[0]);
+    execl(kVerify.c_str(), kVerify.c_str(), "--bundle", bundle.c_str(), "--root", root.c_str(), "--now",
+          kNow.c_str(), "-", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(toChild[0]);
+  close(fromChild[1]);
+  for (const char* name : {"valid.txt", "revoked.txt"}) {
+    const std::string line = slurp(kFixture / name) + "\n";
+    ASSERT_EQ(write(toChild[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    const std::string answer = readLineWithin(fromChild[0], 10000);  // the child stays alive, waiting for input
+    ASSERT_EQ(answer.find("<timeout>"), std::string::npos) << name;
+    EXPECT_EQ(json::parse(answer)["code"], std::string(name) == "valid.txt" ? "OK" : "REVOKED");
+  }
+  close(toChild[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fromChild[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
+
+// A line longer than any code (here across two 64 KiB reads) is consumed
+// whole and refused, the next line is read from where it ends, and a last
+// line without a newline still counts.
+TEST(VerifyCli, BatchRefusesAnOverlongLineAndReadsOn) {
+  const fs::path input = fs::temp_directory_path() / "titlecert_batch_long.txt";
+  {
+    std::ofstream out(input);
+    out << "ZC1:" << std::string(100000, 'A') << "\n" << slurp(kFixture / "valid.txt") << "\n" << "abc";
+  }
+  const auto v = lines(run(verifyCmd("- < " + q(input))).out);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0]["code"], "BAD_CBOR");
+  EXPECT_EQ(v[1]["code"], "OK");
+  EXPECT_EQ(v[2]["code"], "NOT_ZC1");
+  EXPECT_EQ(v[2]["input"], "3");
+}
+
+TEST(VerifyCli, BatchRefusesABadJobsCount) {
+  EXPECT_EQ(run(verifyCmd("--jobs many - < /dev/null")).exit, 2);
+  EXPECT_EQ(run(verifyCmd("--jobs -1 - < /dev/null")).exit, 2);
+  EXPECT_EQ(run(verifyCmd("--jobs 2 - < /dev/null")).exit, 0);  // no lines: nothing invalid
 }
 
 TEST(VerifyCli, UsageAndBundleErrorsExitTwo) {

@@ -1,7 +1,8 @@
 // Writes a verifier fixture into a folder for the tests that drive the C API
 // and the CLI from outside: root.pub.pem, bundle.cbor (version 7), and
 // certificates as text and QR PNG (valid, revoked, forged, out of scope,
-// a qualification, and an image with no code).
+// a qualification, and an image with no code), and the valid title signed
+// with Ed25519 and ES256 as text.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
   const std::string valid = issueText(sampleTitle(), w.home);
   writeCode(dir, "valid", valid);
   writeCode(dir, "forged", forged(valid));
+  // The same title signed with the other algorithms (the batch benchmarks).
+  write(dir / "valid_ed25519.txt", asBytes(issueText(sampleTitle(), w.homeEd)));
+  write(dir / "valid_es256.txt", asBytes(issueText(sampleTitle(), w.homeEs)));
   auto revoked = sampleTitle();
   revoked.statusIndex = 13;
   writeCode(dir, "revoked", issueText(revoked, w.homeEd));

@@ -103,6 +103,22 @@ tc_code verifyTexts(const tc_verifier* verifier, const std::vector<std::string>&
   return TC_OK;
 }
 
+// The shared body of tc_verify_image and tc_verify_frame: they differ only
+// in how hard the scan looks when the first decode finds nothing.
+tc_code verifyPixels(const tc_verifier* verifier, const uint8_t* pixels, int width, int height, int channels,
+                     int rowStride, int64_t now, const char* idNumber, const titlecert::scan::ScanOptions& options,
+                     tc_result_list** out) {
+  if (!out) return TC_INVALID_ARGUMENT;
+  *out = nullptr;
+  const bool shapeOk = width > 0 && height > 0 && (channels == 1 || channels == 3 || channels == 4) &&
+                       rowStride >= width * channels && static_cast<long long>(width) * height <= titlecert::scan::kMaxImagePixels;
+  if (!verifier || !pixels || !shapeOk) return TC_INVALID_ARGUMENT;
+  return guarded([&] {
+    const titlecert::scan::ImageView view{pixels, width, height, channels, rowStride};
+    return verifyTexts(verifier, titlecert::scan::readQrTexts(view, options), now, idNumber, out);
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -149,15 +165,14 @@ tc_code tc_verify_text(const tc_verifier* verifier, const char* text, size_t tex
 
 tc_code tc_verify_image(const tc_verifier* verifier, const uint8_t* pixels, int width, int height, int channels,
                         int rowStride, int64_t now, const char* idNumber, tc_result_list** out) {
-  if (!out) return TC_INVALID_ARGUMENT;
-  *out = nullptr;
-  const bool shapeOk = width > 0 && height > 0 && (channels == 1 || channels == 3 || channels == 4) &&
-                       rowStride >= width * channels && static_cast<long long>(width) * height <= titlecert::scan::kMaxImagePixels;
-  if (!verifier || !pixels || !shapeOk) return TC_INVALID_ARGUMENT;
-  return guarded([&] {
-    const titlecert::scan::ImageView view{pixels, width, height, channels, rowStride};
-    return verifyTexts(verifier, titlecert::scan::readQrTexts(view), now, idNumber, out);
-  });
+  return verifyPixels(verifier, pixels, width, height, channels, rowStride, now, idNumber, {}, out);
+}
+
+tc_code tc_verify_frame(const tc_verifier* verifier, const uint8_t* pixels, int width, int height, int channels,
+                        int rowStride, int64_t now, const char* idNumber, tc_result_list** out) {
+  titlecert::scan::ScanOptions oneDecode;
+  oneDecode.retryWhenNothingFound = false;
+  return verifyPixels(verifier, pixels, width, height, channels, rowStride, now, idNumber, oneDecode, out);
 }
 
 tc_code tc_verify_image_file(const tc_verifier* verifier, const uint8_t* fileBytes, size_t fileLen, int64_t now,

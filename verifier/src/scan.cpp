@@ -79,7 +79,7 @@ std::vector<std::string> readTexts(const ImageView& view, const ScanOptions& opt
   const ZXing::ImageView zxView(view.data, view.width, view.height, format, rowStride);
   auto hints = toHints(options);
   auto texts = decode(zxView, hints);
-  if (!texts.empty() || !options.tryHarder) return texts;
+  if (!texts.empty() || !options.tryHarder || !options.retryWhenNothingFound) return texts;
   // Nothing found: a second binarizer copes with uneven light where the
   // local one fails; the retries cost time only on images without a code.
   texts = decode(zxView, hints.setBinarizer(ZXing::Binarizer::GlobalHistogram));

@@ -54,6 +54,11 @@ struct ScanOptions {
   bool tryHarder = true;  // denser search: slower, finds small and damaged codes
   bool tryRotate = true;  // also search the image turned by 90, 180 and 270 degrees
   int maxCodes = 16;      // stop after this many codes (clamped to 1..255)
+  // When the first decode finds nothing, try again with a global binarizer
+  // and on an inverted copy (light-on-dark codes). A still image wants it; a
+  // camera loop, where most frames hold no code and the next frame comes in
+  // tens of milliseconds, does not (it would triple the cost of an empty frame).
+  bool retryWhenNothingFound = true;
   // No tryInvert: ZXing-cpp 1.4 has no such hint (later releases do).
 };
 

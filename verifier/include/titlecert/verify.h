@@ -74,7 +74,16 @@ TC_API TC_WARN_UNUSED tc_code tc_verify_image(const tc_verifier* verifier, const
                                               int height, int channels, int row_stride, int64_t now,
                                               const char* id_number, tc_result_list** out);
 
-/* The same, from PNG or JPEG file bytes. */
+/* The same for one frame of a camera loop: a single QR decode, without the
+ * retries tc_verify_image makes when it finds nothing (a second binarizer,
+ * an inverted copy for light-on-dark codes), so a frame without a code costs
+ * one decode. Same arguments, errors and results as tc_verify_image; a
+ * blank frame gives one TC_NO_CODE_FOUND result. */
+TC_API TC_WARN_UNUSED tc_code tc_verify_frame(const tc_verifier* verifier, const uint8_t* pixels, int width,
+                                              int height, int channels, int row_stride, int64_t now,
+                                              const char* id_number, tc_result_list** out);
+
+/* The same as tc_verify_image, from PNG or JPEG file bytes. */
 TC_API TC_WARN_UNUSED tc_code tc_verify_image_file(const tc_verifier* verifier, const uint8_t* file_bytes,
                                                    size_t file_len, int64_t now, const char* id_number,
                                                    tc_result_list** out);
