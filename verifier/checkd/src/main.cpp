@@ -29,7 +29,7 @@ const char* kUsage =
     "  --bundle-url  an issuer's /v1/bundle, fetched at start and before next-update\n"
     "  --listen      address to serve on (default 127.0.0.1:8090; port 0 picks one)\n"
     "  --now         verification time, for tests (default: the system clock)\n"
-    "  --rate/--burst  per-client rate limit of POST /v1/verify (default 2/s, burst 20)\n";
+    "  --rate/--burst  per-client rate limit of POST /v1/verify (default 4/s, burst 40)\n";
 
 struct Args {
   std::string root, bundle, bundleUrl, listen = "127.0.0.1:8090";

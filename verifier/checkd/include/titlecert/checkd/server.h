@@ -22,8 +22,8 @@ struct ServerConfig {
   std::size_t maxTextBody = 16 * 1024;
   std::size_t maxImageBody = 8u << 20;
   long long maxImagePixels = 16LL * 1000 * 1000;
-  double ratePerSecond = 2.0;  // per client address
-  double rateBurst = 20.0;
+  double ratePerSecond = 4.0;  // per client address
+  double rateBurst = 40.0;
   int httpThreads = 16;        // connections served at once (slow clients included)
   int maxQueued = 64;          // connections waiting for a thread
   int verifySlots = 4;         // verifications at once; beyond that a fast 503
