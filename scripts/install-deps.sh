@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
+  chromium nodejs                     # browser tests of the web pages (puppeteer-core drives chromium)
 )
 
 missing=()
@@ -36,3 +37,13 @@ if ((${#missing[@]})); then
 else
   echo "install-deps: all packages present"
 fi
+
+# npm ships inside some nodejs builds (NodeSource) and apart in Debian's.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: npm" >&2
+    exit 1
+  fi
+  apt-get install -y -qq --no-install-recommends npm
+fi
+"$(dirname "$0")/install-browser-test-deps.sh"
