@@ -43,10 +43,12 @@ struct Http {
 };
 
 Http call(std::uint16_t port, const std::string& method, const std::string& path, const std::string& body = {},
-          const std::string& contentType = "application/json") {
+          const std::string& contentType = "application/json",
+          const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : headers) request.set(name, value);
   if (method == "POST") {
     request.setContentType(contentType);
     request.setContentLength64(static_cast<Poco::Int64>(body.size()));
@@ -212,6 +214,27 @@ TEST(Checkd, RateLimitAnswers429WithRetryAfter) {
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.asJson()["error"], "RATE_LIMITED");
   EXPECT_GE(std::stoi(r.response.get("Retry-After", "0")), 1);
+}
+
+TEST(Checkd, BehindALoadBalancerTheForwardedAddressIsRateLimited) {
+  ServerConfig c;
+  c.ratePerSecond = 0.01;
+  c.rateBurst = 1;
+  c.clientAddressHeader = "X-Forwarded-For";
+  Checkd s(c);
+  const std::string body = json{{"text", issueText(sampleTitle(), world().home)}}.dump();
+  auto from = [&](const std::string& chain) {
+    return call(s.port(), "POST", "/v1/verify", body, "application/json", {{"X-Forwarded-For", chain}}).status;
+  };
+  EXPECT_EQ(from("203.0.113.9, 198.51.100.1"), 200);
+  EXPECT_EQ(from("203.0.113.7, 198.51.100.1"), 429);  // the balancer's own entry is the last one
+  EXPECT_EQ(from("198.51.100.2"), 200);                // another client, its own bucket
+}
+
+TEST(Checkd, EnglishMessagesOnRequest) {
+  Checkd s;
+  const auto j = call(s.port(), "POST", "/v1/verify?lang=en", json{{"text", revokedText()}}.dump()).asJson();
+  EXPECT_EQ(j["message"], "the certificate has been revoked");
 }
 
 TEST(Checkd, NoFreeVerificationSlotIsAFast503) {

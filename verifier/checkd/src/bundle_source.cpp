@@ -5,12 +5,14 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetSSL.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "titlecert/result.h"
 
@@ -19,6 +21,8 @@ namespace {
 
 std::unique_ptr<Poco::Net::HTTPClientSession> sessionFor(const Poco::URI& uri) {
   if (uri.getScheme() == "https") {
+    static std::once_flag sslReady;
+    std::call_once(sslReady, [] { Poco::Net::initializeSSL(); });
     // Verify the server against the system's CA store.
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true);

@@ -2,13 +2,14 @@
 //
 //   titlecert-checkd --root FILE (--bundle FILE | --bundle-url URL)
 //                    [--listen 127.0.0.1:8090] [--now RFC3339]
-//                    [--rate PER_SECOND] [--burst N]
+//                    [--rate PER_SECOND] [--burst N] [--client-address-header NAME]
 //
 // Prints "listening on HOST:PORT" once it serves, then runs until SIGINT or
 // SIGTERM. Exit status 2 on a usage error or a bundle that cannot be used.
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <pthread.h>
 #include <string>
 
 #include "titlecert/checkd/bundle_source.h"
@@ -24,14 +25,21 @@ namespace {
 const char* kUsage =
     "usage: titlecert-checkd --root FILE (--bundle FILE | --bundle-url URL)\n"
     "                        [--listen HOST:PORT] [--now RFC3339] [--rate PER_SECOND] [--burst N]\n"
+    "                        [--client-address-header NAME]\n"
     "  --root        the PEM public key the bundle must be signed by\n"
     "  --bundle      a signed trust bundle file\n"
     "  --bundle-url  an issuer's /v1/bundle, fetched at start and before next-update\n"
     "  --listen      address to serve on (default 127.0.0.1:8090; port 0 picks one)\n"
     "  --now         verification time, for tests (default: the system clock)\n"
-    "  --rate/--burst  per-client rate limit of POST /v1/verify (default 4/s, burst 40)\n";
+    "  --rate/--burst  per-client rate limit of POST /v1/verify (default 4/s, burst 40)\n"
+    "  --client-address-header  behind a load balancer: the header naming the client\n"
+    "                (e.g. X-Forwarded-For; its last address is used for the rate limit)\n"
+    "  --help, --version\n";
+
+enum class Action { Serve, Help, Version };
 
 struct Args {
+  Action action = Action::Serve;
   std::string root, bundle, bundleUrl, listen = "127.0.0.1:8090";
   ServerConfig config;
 };
@@ -67,7 +75,7 @@ void parseListen(const std::string& listen, ServerConfig& config) {
   }
 }
 
-std::optional<Args> parseArgs(int argc, char** argv) {
+Args parseArgs(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -81,10 +89,12 @@ std::optional<Args> parseArgs(int argc, char** argv) {
       a.config.fixedNow = *now;
     } else if (arg == "--rate") a.config.ratePerSecond = positiveNumber(arg, valueOf(i, argc, argv));
     else if (arg == "--burst") a.config.rateBurst = positiveNumber(arg, valueOf(i, argc, argv));
-    else if (arg == "-h" || arg == "--help") return std::nullopt;
-    else if (arg == "--version") throw UsageError{"version"};
+    else if (arg == "--client-address-header") a.config.clientAddressHeader = valueOf(i, argc, argv);
+    else if (arg == "-h" || arg == "--help") a.action = Action::Help;
+    else if (arg == "--version") a.action = Action::Version;
     else throw UsageError{"unknown argument " + arg};
   }
+  if (a.action != Action::Serve) return a;
   if (a.root.empty()) throw UsageError{"--root is required"};
   if (a.bundle.empty() == a.bundleUrl.empty()) throw UsageError{"give exactly one of --bundle FILE and --bundle-url URL"};
   parseListen(a.listen, a.config);
@@ -132,17 +142,14 @@ int run(const Args& a) {
 
 int main(int argc, char** argv) {
   try {
-    const auto args = parseArgs(argc, argv);
-    if (!args) {
-      std::cout << kUsage;
-      return 0;
+    const Args args = parseArgs(argc, argv);
+    switch (args.action) {
+      case Action::Help: std::cout << kUsage; return 0;
+      case Action::Version: std::cout << "titlecert-checkd " << TITLECERT_VERSION << "\n"; return 0;
+      case Action::Serve: return run(args);
     }
-    return run(*args);
+    return 2;
   } catch (const UsageError& e) {
-    if (e.message == "version") {
-      std::cout << "titlecert-checkd " << TITLECERT_VERSION << "\n";
-      return 0;
-    }
     std::cerr << "titlecert-checkd: " << e.message << "\n" << kUsage;
     return 2;
   } catch (const std::exception& e) {

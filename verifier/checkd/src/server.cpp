@@ -16,6 +16,7 @@
 #include <Poco/URI.h>
 
 #include <atomic>
+#include <cctype>
 #include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -132,20 +133,19 @@ class CheckHandler final : public Poco::Net::HTTPRequestHandler {
   }
 
   Reply verify(HTTPServerRequest& request, HTTPServerResponse& response) {
-    const std::string client = request.clientAddress().host().toString();
-    if (const int wait = s_.limiter.take(client, secondsSinceStart()); wait > 0) {
-      response.setKeepAlive(false);  // the body is not read
+    const auto deadline = Clock::now() + std::chrono::milliseconds(s_.config.bodyDeadlineMs);
+    if (const int wait = s_.limiter.take(clientOf(request), secondsSinceStart()); wait > 0) {
+      if (!drainBody(request, s_.config.maxTextBody, deadline)) response.setKeepAlive(false);
       auto r = errorReply(429, "RATE_LIMITED", "too many requests from this address; try again later");
       r.headers.emplace_back("Retry-After", std::to_string(wait));
       return r;
     }
     const std::string type = mediaType(request.getContentType());
     if (!isJsonType(type) && !isImageType(type)) {
-      response.setKeepAlive(false);
+      if (!drainBody(request, s_.config.maxTextBody, deadline)) response.setKeepAlive(false);
       return errorReply(415, "UNSUPPORTED_MEDIA_TYPE", "send application/json, image/png or image/jpeg");
     }
     const std::size_t limit = isImageType(type) ? s_.config.maxImageBody : s_.config.maxTextBody;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(s_.config.bodyDeadlineMs);
     VerifyRequest v{type, {}, request.get("X-Titlecert-Id", ""), verifier::Lang::Zh, s_.now()};
     switch (readBody(request, limit, deadline, v.body)) {
       case BodyRead::TooLarge:
@@ -164,10 +164,21 @@ class CheckHandler final : public Poco::Net::HTTPRequestHandler {
     }
     const auto current = s_.trust->current();
     if (!current) return errorReply(503, "NO_BUNDLE", "no trust bundle loaded yet");
-    if (Poco::URI(request.getURI()).getRawQuery().find("lang=en") != std::string::npos) v.lang = verifier::Lang::En;
+    for (const auto& [name, value] : Poco::URI(request.getURI()).getQueryParameters())
+      if (name == "lang" && value == "en") v.lang = verifier::Lang::En;
     auto reply = verifyRequest(*current, s_.config, v);
     reply.headers.emplace_back("Cache-Control", "no-store");
     return reply;
+  }
+
+  std::string clientOf(const HTTPServerRequest& request) const {
+    if (!s_.config.clientAddressHeader.empty()) {
+      const std::string list = request.get(s_.config.clientAddressHeader, "");
+      std::string last = list.substr(list.rfind(',') == std::string::npos ? 0 : list.rfind(',') + 1);
+      std::erase_if(last, [](unsigned char c) { return std::isspace(c); });
+      if (!last.empty()) return last;
+    }
+    return request.clientAddress().host().toString();
   }
 
   static void send(HTTPServerResponse& response, const Reply& reply) {

@@ -24,6 +24,10 @@ struct ServerConfig {
   long long maxImagePixels = 16LL * 1000 * 1000;
   double ratePerSecond = 4.0;  // per client address
   double rateBurst = 40.0;
+  // Behind a load balancer every request comes from the balancer: the header
+  // it sets with the client's address (the last entry of a list counts,
+  // being the one the balancer itself added). Empty: the peer address.
+  std::string clientAddressHeader;
   int httpThreads = 16;        // connections served at once (slow clients included)
   int maxQueued = 64;          // connections waiting for a thread
   int verifySlots = 4;         // verifications at once; beyond that a fast 503
