@@ -370,6 +370,14 @@ TEST(CheckdLimits, TokenBucketPerClient) {
   EXPECT_EQ(limiter.take("a", 1.0), 0);  // refilled
 }
 
+TEST(CheckdLimits, IdleClientsAreForgotten) {
+  RateLimiter limiter(1.0, 2.0);
+  for (int i = 0; i < 999; ++i) EXPECT_EQ(limiter.take("10.0.0." + std::to_string(i), 0.0), 0);
+  EXPECT_EQ(limiter.clientsRemembered(), 999u);
+  EXPECT_EQ(limiter.take("late", 100.0), 0);  // the 1000th: every earlier bucket is full again
+  EXPECT_EQ(limiter.clientsRemembered(), 1u);
+}
+
 TEST(CheckdLimits, ImageSizeFromHeaders) {
   const auto png = pngOf("ZC1:ABC");
   const auto size = readImageSize(asBytes(png));

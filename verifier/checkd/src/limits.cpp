@@ -58,7 +58,10 @@ std::optional<ImageSize> readImageSize(ByteView bytes) {
 
 int RateLimiter::take(const std::string& client, double nowSeconds) {
   std::lock_guard lock(mutex_);
-  if (buckets_.size() >= maxClients_) forgetIdleClients(nowSeconds);
+  if (++takesSincePrune_ >= kPruneEvery || buckets_.size() >= maxClients_) {
+    forgetIdleClients(nowSeconds);
+    takesSincePrune_ = 0;
+  }
   auto [it, added] = buckets_.try_emplace(client, Bucket{burst_, nowSeconds});
   Bucket& b = it->second;
   b.tokens = std::min(burst_, b.tokens + (nowSeconds - b.updated) * perSecond_);
@@ -68,6 +71,11 @@ int RateLimiter::take(const std::string& client, double nowSeconds) {
     return 0;
   }
   return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / perSecond_)));
+}
+
+std::size_t RateLimiter::clientsRemembered() {
+  std::lock_guard lock(mutex_);
+  return buckets_.size();
 }
 
 void RateLimiter::forgetIdleClients(double nowSeconds) {

@@ -32,18 +32,23 @@ class RateLimiter {
   // 0 when the request may go ahead (a token is taken); otherwise the whole
   // seconds until a token is available (for Retry-After).
   int take(const std::string& client, double nowSeconds);
+  std::size_t clientsRemembered();
 
  private:
   struct Bucket {
     double tokens;
     double updated;
   };
+  // Addresses whose bucket has refilled are dropped every kPruneEvery
+  // requests, so the map holds only recent clients.
   void forgetIdleClients(double nowSeconds);
+  static constexpr std::size_t kPruneEvery = 1000;
 
   double perSecond_, burst_;
   std::size_t maxClients_;
   std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
+  std::size_t takesSincePrune_ = 0;
 };
 
 }  // namespace titlecert::checkd
