@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -150,6 +151,20 @@ TEST(Checkd, HolderIdIsCheckedWhenGiven) {
   const auto bad = call(s.port(), "POST", "/v1/verify", json{{"text", text}, {"id", "CN:123"}}.dump());
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.asJson()["error"], "BAD_ID_NUMBER");
+}
+
+TEST(Checkd, LogsNeitherThePayloadNorTheIdNumber) {
+  Checkd s;
+  const auto text = issueText(sampleTitle(), world().home);
+  std::ostringstream log;
+  auto* saved = std::clog.rdbuf(log.rdbuf());
+  const auto r = call(s.port(), "POST", "/v1/verify?id=" + kHolderId, json{{"text", text}, {"id", kHolderId}}.dump());
+  s.server->stop();  // every handler has finished writing its line
+  std::clog.rdbuf(saved);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(log.str().find("POST /v1/verify 200"), std::string::npos);
+  EXPECT_EQ(log.str().find(text.substr(4, 20)), std::string::npos);
+  EXPECT_EQ(log.str().find("650102199001011239"), std::string::npos);
 }
 
 TEST(Checkd, ImageAnswersResultsForEachCode) {

@@ -208,6 +208,7 @@ try {
     await page.setViewport({ ...PHONE, width: 360 });
     await page.goto(origin + '/');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, 'start-360');
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
     await page.close();
   });

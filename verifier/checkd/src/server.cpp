@@ -92,8 +92,10 @@ class CheckHandler final : public Poco::Net::HTTPRequestHandler {
     }
     send(response, reply);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-    std::clog << "titlecert-checkd: " << request.getMethod() << " " << path << " " << reply.status << " " << ms
-              << "ms\n";
+    // One write per line, so lines from several threads do not interleave.
+    std::clog << ("titlecert-checkd: " + request.getMethod() + " " + path + " " + std::to_string(reply.status) + " " +
+                  std::to_string(ms) + "ms\n")
+              << std::flush;
   }
 
  private:
