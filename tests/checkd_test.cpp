@@ -368,6 +368,18 @@ TEST(CheckdBundle, RefreshFromUrlTakesNewerAndRefusesRollbackAndForgery) {
   EXPECT_EQ(verifyText(s.port(), issueText(sampleTitle(), world().home)).asJson()["code"], "OK");
 }
 
+TEST(CheckdBundle, FetchFailuresAreErrorValues) {
+  FakeIssuer issuer;  // plain HTTP: a TLS handshake with it fails
+  const std::string https = "https" + issuer.url().substr(4);
+  EXPECT_EQ(fetchUrl(https, kMaxBundleBytes, 500).code(), Code::IO_ERROR);
+  EXPECT_EQ(fetchUrl("ftp://127.0.0.1/bundle").code(), Code::INVALID_ARGUMENT);
+  issuer.serve(std::string(100, 'x'));
+  EXPECT_EQ(fetchUrl(issuer.url(), 99).code(), Code::IO_ERROR);  // over the size cap
+  const auto fetched = fetchUrl(issuer.url(), 100);
+  ASSERT_TRUE(fetched.ok());
+  EXPECT_EQ(*fetched, std::string(100, 'x'));
+}
+
 TEST(CheckdBundle, RefreshIsScheduledBeforeNextUpdate) {
   bundle::Contents c;
   c.issuedAt = kBundleIssuedAt;
