@@ -21,6 +21,7 @@ packages=(
   libcairo2-dev libpango1.0-dev      # the printable certificate (issuer/card): PDF, SVG, text layout
   fonts-noto-cjk                      # its embedded CJK fonts (Noto Serif/Sans CJK SC)
   poppler-utils librsvg2-bin          # card tests: pdftoppm, pdffonts, rsvg-convert
+  chromium nodejs                     # browser tests of the web pages (puppeteer-core drives chromium)
 )
 
 missing=()
@@ -40,3 +41,13 @@ if ((${#missing[@]})); then
 else
   echo "install-deps: all packages present"
 fi
+
+# npm ships inside some nodejs builds (NodeSource) and apart in Debian's.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: npm" >&2
+    exit 1
+  fi
+  apt-get install -y -qq --no-install-recommends npm
+fi
+"$(dirname "$0")/install-browser-test-deps.sh"
