@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/
+  time                                # bench/footprint.sh: peak RSS (/usr/bin/time -v)
 )
 
 missing=()
