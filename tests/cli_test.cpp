@@ -18,8 +18,11 @@ using nlohmann::json;
 namespace {
 
 const fs::path kFixture = TITLECERT_FIXTURE_DIR;
-const std::string kVerify = TITLECERT_VERIFY_BIN;
-const std::string kConfig = TITLECERT_CONFIG_BIN;
+// TITLECERT_TARGET_RUNNER is the emulator command (with a trailing space) in
+// a cross build, empty otherwise.
+const std::string kVerify = std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_VERIFY_BIN;
+const std::string kConfig = std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_CONFIG_BIN;
+constexpr bool kScan = TITLECERT_TEST_SCAN != 0;
 const std::string kNow = "2026-11-27T01:00:00Z";
 
 struct Run {
@@ -69,6 +72,7 @@ std::vector<json> lines(const std::string& out) {
 }  // namespace
 
 TEST(VerifyCli, ValidImageExitsZeroWithContractJson) {
+  if (!kScan) GTEST_SKIP() << "text-only build (TITLECERT_SCAN=OFF)";
   auto r = run(verifyCmd("--json --id CN:650102199001011239 " + q(kFixture / "valid.png")));
   ASSERT_EQ(r.exit, 0) << r.out;
   auto v = lines(r.out);
@@ -78,6 +82,14 @@ TEST(VerifyCli, ValidImageExitsZeroWithContractJson) {
   EXPECT_EQ(v[0]["code"], "OK");
   EXPECT_EQ(v[0]["holder_match"], true);
   EXPECT_EQ(v[0]["title_name"]["zh"], "高级工程师");
+}
+
+TEST(VerifyCli, TextOnlyBuildRefusesImagesWithExitTwo) {
+  if (kScan) GTEST_SKIP() << "this build reads images";
+  auto r = run(verifyCmd("--json " + q(kFixture / "valid.png")));
+  EXPECT_EQ(r.exit, 2);
+  EXPECT_EQ(r.out, "");  // no verdict line: the input was refused, not judged
+  EXPECT_EQ(run(verifyCmd("--json --text " + q(slurp(kFixture / "valid.txt")))).exit, 0);
 }
 
 TEST(VerifyCli, HumanOutputNamesHolderTitleIssuerAndSaysNoRollbackCheck) {
@@ -91,6 +103,7 @@ TEST(VerifyCli, HumanOutputNamesHolderTitleIssuerAndSaysNoRollbackCheck) {
 }
 
 TEST(VerifyCli, InvalidInputsExitOne) {
+  if (!kScan) GTEST_SKIP() << "text-only build (TITLECERT_SCAN=OFF)";
   for (const char* name : {"forged.png", "revoked.png", "out_of_scope.png", "no_code.png"}) {
     auto r = run(verifyCmd("--json " + q(kFixture / name)));
     EXPECT_EQ(r.exit, 1) << name << "\n" << r.out;

@@ -148,6 +148,13 @@ int verifyImages(const Args& a, const verifier::Verifier& v, std::int64_t now, c
 }
 
 int run(const Args& a) {
+  if (!a.images.empty() && !scan::available()) {
+    // A usage error (exit 2) before anything is verified: the caller asked
+    // for something this build cannot do, which is not a verdict on a credential.
+    std::cerr << "titlecert-verify: image inputs are not supported by this text-only build "
+                 "(TITLECERT_SCAN=OFF); pass the code's text with --text or on standard input (-)\n";
+    return kExitUsage;
+  }
   auto now = resolveNow(a.now);
   if (!now) throw UsageError{"--now: " + now.error().detail};
   verifier::VerifyOptions opts;

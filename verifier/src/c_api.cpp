@@ -113,6 +113,7 @@ tc_code verifyPixels(const tc_verifier* verifier, const uint8_t* pixels, int wid
   const bool shapeOk = width > 0 && height > 0 && (channels == 1 || channels == 3 || channels == 4) &&
                        rowStride >= width * channels && static_cast<long long>(width) * height <= titlecert::scan::kMaxImagePixels;
   if (!verifier || !pixels || !shapeOk) return TC_INVALID_ARGUMENT;
+  if (!titlecert::scan::available()) return TC_NOT_IMPLEMENTED;  // text-only build
   return guarded([&] {
     const titlecert::scan::ImageView view{pixels, width, height, channels, rowStride};
     return verifyTexts(verifier, titlecert::scan::readQrTexts(view, options), now, idNumber, out);
@@ -180,6 +181,7 @@ tc_code tc_verify_image_file(const tc_verifier* verifier, const uint8_t* fileByt
   if (!out) return TC_INVALID_ARGUMENT;
   *out = nullptr;
   if (!verifier || !fileBytes) return TC_INVALID_ARGUMENT;
+  if (!titlecert::scan::available()) return TC_NOT_IMPLEMENTED;  // text-only build
   return guarded([&] {
     auto image = titlecert::scan::loadImage(titlecert::ByteView(fileBytes, fileLen));
     if (!image) return toC(image.code());

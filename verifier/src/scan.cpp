@@ -17,6 +17,8 @@
 
 namespace titlecert::scan {
 
+bool available() noexcept { return true; }
+
 namespace {
 
 bool toZxingFormat(int channels, ZXing::ImageFormat& format) {

@@ -62,6 +62,11 @@ struct ScanOptions {
   // No tryInvert: ZXing-cpp 1.4 has no such hint (later releases do).
 };
 
+// False in a text-only build (TITLECERT_SCAN=OFF): then loadImage and
+// loadImageFile fail with NOT_IMPLEMENTED and readQrTexts finds nothing, so
+// callers that take images must ask first and refuse them.
+bool available() noexcept;
+
 // The text of every valid QR code in the image, as UTF-8, in the order
 // ZXing-cpp reports them; QR only (no other symbology can produce a
 // titlecert text). Empty when there is none, when the view is unusable

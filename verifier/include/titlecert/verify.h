@@ -69,7 +69,9 @@ TC_API TC_WARN_UNUSED tc_code tc_verify_text(const tc_verifier* verifier, const 
 
 /* Finds every QR code in an 8-bit image (channels 1 = gray, 3 = RGB, 4 =
  * RGBA; row_stride in bytes) and verifies each. No code found gives a list
- * with one TC_NO_CODE_FOUND result. */
+ * with one TC_NO_CODE_FOUND result. A text-only build of the library
+ * (TITLECERT_SCAN=OFF) returns TC_NOT_IMPLEMENTED here and from
+ * tc_verify_image_file, with *out NULL. */
 TC_API TC_WARN_UNUSED tc_code tc_verify_image(const tc_verifier* verifier, const uint8_t* pixels, int width,
                                               int height, int channels, int row_stride, int64_t now,
                                               const char* id_number, tc_result_list** out);
