@@ -65,9 +65,9 @@ file "$build_dir/verifier/titlecert-verify" 2>/dev/null || true
 # pthread_create on this kind of host (a bare std::thread program spins
 # forever), so the tests that start threads are left out under
 # emulation; they run natively. THREAD_TESTS=1 includes them.
-thread_tests='^(Crypto\.ConstKeysAreSharedAcrossThreads|VerifierThreads\.OneVerifierSharedByEightThreads|VerifyCli\.BatchJobsKeepInputOrderAndOutput)$'
+thread_tests='^(Crypto\.ConstKeysAreSharedAcrossThreads|VerifierThreads\.OneVerifierSharedByEightThreads|VerifyCli\.BatchJobsKeepInputOrderAndOutput|VerifyCli\.BatchAnswersEachLineBeforeWaitingForTheNext)$'
 exclude=()
 [ "${THREAD_TESTS:-0}" = 1 ] || exclude=(-E "$thread_tests")
 if [ "${SKIP_TESTS:-0}" != 1 ]; then
-  ctest --test-dir "$build_dir" --output-on-failure --parallel "${JOBS:-2}" "${exclude[@]}"
+  ctest --test-dir "$build_dir" --output-on-failure --timeout 600 --parallel "${JOBS:-2}" "${exclude[@]}"
 fi

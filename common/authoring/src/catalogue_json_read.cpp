@@ -28,46 +28,42 @@ struct Form<json::OrderedNode> {
   static constexpr bool kHasSources = true;
 
   // nlohmann rejected duplicate keys while parsing (JsonGuard).
-  static Status checkRowMap(const Node&, const std::string&) { return Status::Ok(); }
+  static void checkRowMap(fields::FieldErrors&, const Node&, const std::string&) {}
 
   // Keys "1".."5"; `present` says which levels were given.
-  static Status readTitles(const Node& n, const std::string& path, TitleNames& out, std::array<bool, 6>& present) {
-    if (!n.isMap()) return bad(path, "not an object");
+  static void readTitles(fields::FieldErrors& errors, const Node& n, const std::string& path, TitleNames& out,
+                         std::array<bool, 6>& present) {
+    if (!n.isMap()) return errors.fail(path, "not an object");
     for (const auto& [key, value] : n.json().items()) {
-      if (key.size() != 1 || key[0] < '1' || key[0] > '5') return bad(path, "key \"" + key + "\" is not \"1\"..\"5\"");
+      if (key.size() != 1 || key[0] < '1' || key[0] > '5')
+        return errors.fail(path, "key \"" + key + "\" is not \"1\"..\"5\"");
       const auto level = static_cast<std::size_t>(key[0] - '0');
-      TC_TRY(readTitleAt(Node(value), member(path, key), out.byLevel[level]));
+      readTitleAt(errors, Node(value), member(path, key), out.byLevel[level]);
+      if (!errors.ok()) return;
       present[level] = true;
     }
-    return Status::Ok();
   }
 
-  static Status readSources(const Node& n, const std::string& path, std::vector<Source>& out) {
-    if (!n.isMap()) return bad(path, "not an object");
-    if (n.size() > kMaxRows) return bad(path, "more than " + std::to_string(kMaxRows) + " sources");
+  static void readSources(fields::FieldErrors& errors, const Node& n, const std::string& path, std::vector<Source>& out) {
+    if (!n.isMap()) return errors.fail(path, "not an object");
+    if (n.size() > kMaxRows) return errors.fail(path, "more than " + std::to_string(kMaxRows) + " sources");
     for (const auto& [key, value] : n.json().items()) {
       const std::string p = member(path, key);
-      if (key.empty() || key.size() > 64 || !isPrintableAscii(key)) return bad(p, "not a source id");
-      TC_ASSIGN(Obj<Node> row, object(Node(value), p));
+      if (key.empty() || key.size() > 64 || !isPrintableAscii(key)) return errors.fail(p, "not a source id");
+      Row<Node> row = rowAt(errors, Node(value), p);
       Source s;
       s.id = key;
-      TC_TRY(row.text("title", s.title));
-      if (auto urls = row.opt("urls")) {
-        TC_ASSIGN(Node list, Obj<Node>::checkArray(*urls, row.at("urls"), 64));
-        for (std::size_t i = 0; i < list.size(); ++i) {
-          std::string u;
-          TC_TRY(Obj<Node>::readText(list.item(i), indexed(row.at("urls"), i), u));
-          s.urls.push_back(std::move(u));
-        }
-      } else if (auto url = row.opt("url")) {
+      row.text("title", s.title, kTextRule);
+      if (auto urls = row.optional("urls")) {
+        readTextItems(row, "urls", row.array("urls", 64), s.urls);
+      } else if (auto url = row.optional("url")) {
         std::string u;
-        TC_TRY(Obj<Node>::readText(*url, row.at("url"), u));
-        s.urls.push_back(std::move(u));
+        if (fields::readText(errors, *url, row.at("url"), u, kTextRule)) s.urls.push_back(std::move(u));
       }
+      if (!errors.ok()) return;
       if (!s.urls.empty()) s.url = s.urls.front();
       out.push_back(std::move(s));
     }
-    return Status::Ok();
   }
 };
 

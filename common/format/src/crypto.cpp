@@ -9,7 +9,7 @@
 // Errors are values; nothing here throws. Key material never reaches a log or
 // an Error detail.
 #include "titlecert/crypto.h"
-
+#include "crypto_detail.h"
 #include "titlecert/openssl_handles.h"
 
 #include <openssl/bio.h>
@@ -36,15 +36,13 @@ namespace titlecert::crypto {
 
 void PkeyDeleter::operator()(evp_pkey_st* p) const { EVP_PKEY_free(p); }
 
+using namespace detail;
+
 namespace {
 
 // Owning handles (titlecert/openssl_handles.h): every OpenSSL object lives
 // in a unique_ptr so that each early return frees it.
 using namespace titlecert::ossl;
-
-constexpr std::size_t kFieldSize = 32;            // P-256 and SM2 coordinates, r, s
-constexpr std::size_t kEd25519KeySize = 32;
-constexpr std::size_t kUncompressedPointSize = 65; // 0x04 || x || y
 
 // Encrypted PEM at rest: scrypt N=2^14, r=8, p=1 stays below OpenSSL's
 // default 32 MiB scrypt memory limit when the key is read back (2^15 does
@@ -53,25 +51,6 @@ constexpr std::uint64_t kPemScryptN = 16384;
 constexpr std::uint64_t kPemScryptR = 8;
 constexpr std::uint64_t kPemScryptP = 1;
 constexpr int kPemSaltSize = 16;
-
-// A non-null pointer for empty views: some OpenSSL paths reject NULL data
-// even with a zero length.
-const unsigned char* dataOf(ByteView v) {
-  static const unsigned char kEmpty = 0;
-  return v.empty() ? &kEmpty : v.data();
-}
-
-// Failed checks leave reasons on OpenSSL's thread-local error queue; clear
-// them so they don't surface in an unrelated later report.
-Error fail(Code code, std::string detail) {
-  ERR_clear_error();
-  return makeError(code, std::move(detail));
-}
-
-Status badSignature() {
-  ERR_clear_error();
-  return makeError(Code::BAD_SIGNATURE, "signature does not verify");
-}
 
 Bytes digest(const EVP_MD* md, ByteView data) {
   Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md)));
@@ -82,223 +61,6 @@ Bytes digest(const EVP_MD* md, ByteView data) {
   }
   out.resize(len);
   return out;
-}
-
-std::string bioText(BIO* bio) {
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  if (len <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<std::size_t>(len));
-}
-
-// ---------------------------------------------------------------------------
-// Key classification. The key's type alone decides the algorithm, so that a
-// COSE alg can never select a different algorithm for a given key.
-
-std::optional<std::string> utf8Param(const EVP_PKEY* key, const char* name) {
-  char buf[80] = {};
-  std::size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(key, name, buf, sizeof buf, &len) != 1) {
-    ERR_clear_error();
-    return std::nullopt;
-  }
-  return std::string(buf, len);
-}
-
-// The curve's NID, from the group name OpenSSL reports ("prime256v1", "SM2").
-int curveNid(const EVP_PKEY* key) {
-  auto group = utf8Param(key, OSSL_PKEY_PARAM_GROUP_NAME);
-  if (!group) return NID_undef;
-  int nid = OBJ_txt2nid(group->c_str());
-  if (nid == NID_undef) nid = EC_curve_nist2nid(group->c_str());
-  ERR_clear_error();
-  return nid;
-}
-
-Result<Alg> algOfKey(const EVP_PKEY* key) {
-  if (key == nullptr) return fail(Code::BAD_KEY, "no key");
-  if (EVP_PKEY_is_a(key, "ED25519")) return Alg::EdDSA;
-  // OpenSSL 3.0 holds an SM2-curve key either under the "SM2" key manager
-  // (generated as SM2, or decoded from PEM/DER) or under "EC" (generated as
-  // EC with group SM2); both count as SM2. Any other key manager is refused.
-  if (!EVP_PKEY_is_a(key, "EC") && !EVP_PKEY_is_a(key, "SM2"))
-    return fail(Code::BAD_KEY, "unsupported key type");
-  // ZC1.md §2 names curves; a key with explicit curve parameters is refused
-  // even if they equal a named curve's, as its SPKI would differ.
-  auto encoding = utf8Param(key, OSSL_PKEY_PARAM_EC_ENCODING);
-  if (encoding && *encoding != OSSL_PKEY_EC_ENCODING_GROUP)
-    return fail(Code::BAD_KEY, "EC key with explicit curve parameters");
-  switch (curveNid(key)) {
-    case NID_X9_62_prime256v1:
-      if (EVP_PKEY_is_a(key, "SM2")) break;
-      return Alg::ES256;
-    case NID_sm2:
-      return Alg::SM2_SM3;
-    default:
-      break;
-  }
-  return fail(Code::BAD_KEY, "unsupported EC curve");
-}
-
-const char* keyManagerOf(Alg alg) {
-  switch (alg) {
-    case Alg::EdDSA: return "ED25519";
-    case Alg::ES256: return "EC";
-    case Alg::SM2_SM3: return "SM2";
-  }
-  return "";
-}
-
-const char* groupOf(Alg alg) { return alg == Alg::SM2_SM3 ? "SM2" : "prime256v1"; }
-
-// ---------------------------------------------------------------------------
-// Canonical key construction.
-
-// The raw public key: Ed25519 32 bytes, EC 0x04 || x || y. Taken from the
-// coordinates rather than the encoded point so that a key that came in
-// compressed comes out uncompressed.
-Result<Bytes> rawPublicOf(const EVP_PKEY* key, Alg alg) {
-  if (alg == Alg::EdDSA) {
-    Bytes raw(kEd25519KeySize);
-    std::size_t len = raw.size();
-    if (EVP_PKEY_get_raw_public_key(key, raw.data(), &len) != 1 || len != kEd25519KeySize)
-      return fail(Code::BAD_KEY, "Ed25519 public key unavailable");
-    return raw;
-  }
-  BIGNUM* x = nullptr;
-  BIGNUM* y = nullptr;
-  int okX = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x);
-  int okY = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y);
-  BnPtr xp(x), yp(y);
-  if (okX != 1 || okY != 1) return fail(Code::BAD_KEY, "EC public point unavailable");
-  Bytes raw(kUncompressedPointSize);
-  raw[0] = 0x04;
-  if (BN_bn2binpad(x, raw.data() + 1, kFieldSize) != static_cast<int>(kFieldSize) ||
-      BN_bn2binpad(y, raw.data() + 1 + kFieldSize, kFieldSize) != static_cast<int>(kFieldSize))
-    return fail(Code::BAD_KEY, "EC coordinate too large");
-  return raw;
-}
-
-// Builds an EC or SM2 key from its named group, uncompressed point and,
-// for a private key, its scalar (32 big-endian bytes).
-Result<PkeyPtr> ecFromData(Alg alg, ByteView point, const std::uint8_t* priv) {
-  // OSSL_PARAM wants the scalar as a native-endian unsigned integer.
-  unsigned char scalar[kFieldSize];
-  OSSL_PARAM params[4];
-  std::size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                                 const_cast<char*>(groupOf(alg)), 0);
-  params[n++] = OSSL_PARAM_construct_octet_string(
-      OSSL_PKEY_PARAM_PUB_KEY, const_cast<unsigned char*>(point.data()), point.size());
-  SecretBnPtr bn;
-  if (priv != nullptr) {
-    bn.reset(BN_secure_new());
-    if (!bn || !BN_bin2bn(priv, kFieldSize, bn.get()) ||
-        BN_bn2nativepad(bn.get(), scalar, sizeof scalar) != static_cast<int>(sizeof scalar))
-      return fail(Code::BAD_KEY, "EC private scalar invalid");
-    params[n++] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_PRIV_KEY, scalar, sizeof scalar);
-  }
-  params[n] = OSSL_PARAM_construct_end();
-
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keyManagerOf(alg), nullptr));
-  EVP_PKEY* out = nullptr;
-  int selection = priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
-  bool ok = ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
-            EVP_PKEY_fromdata(ctx.get(), &out, selection, params) == 1;
-  OPENSSL_cleanse(scalar, sizeof scalar);
-  PkeyPtr key(out);
-  if (!ok) return fail(Code::BAD_KEY, "EC key not on its curve");
-  return key;
-}
-
-// The point must be on the curve, not infinity, and of the group's order;
-// fromdata alone does not promise all three.
-Status checkPublic(EVP_PKEY* key) {
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1)
-    return fail(Code::BAD_KEY, "EC public key fails validation");
-  return {};
-}
-
-// A private key rebuilt from its scalar (EC) or seed (Ed25519): a copy that
-// the caller's handle can no longer change, and, for an EC key on the SM2
-// curve, an SM2 key. (OpenSSL 3.0 has no way to retag an EC key as SM2 in
-// place — EVP_PKEY_set_alias_type is gone — so the key is rebuilt.)
-Result<PkeyPtr> canonicalPrivate(const EVP_PKEY* key, Alg alg) {
-  if (alg == Alg::EdDSA) {
-    unsigned char seed[kEd25519KeySize];
-    std::size_t len = sizeof seed;
-    PkeyPtr out;
-    if (EVP_PKEY_get_raw_private_key(key, seed, &len) == 1 && len == sizeof seed)
-      out.reset(EVP_PKEY_new_raw_private_key_ex(nullptr, "ED25519", nullptr, seed, len));
-    OPENSSL_cleanse(seed, sizeof seed);
-    if (!out) return fail(Code::BAD_KEY, "not a private key");
-    return out;
-  }
-  BIGNUM* d = nullptr;
-  if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1)
-    return fail(Code::BAD_KEY, "not a private key");
-  SecretBnPtr dp(d);
-  TC_ASSIGN(Bytes point, rawPublicOf(key, alg));
-  unsigned char scalar[kFieldSize];
-  if (BN_bn2binpad(d, scalar, sizeof scalar) != static_cast<int>(sizeof scalar)) {
-    OPENSSL_cleanse(scalar, sizeof scalar);
-    return fail(Code::BAD_KEY, "EC private scalar too large");
-  }
-  auto out = ecFromData(alg, point, scalar);
-  OPENSSL_cleanse(scalar, sizeof scalar);
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Signing and verification.
-
-// A digest-sign/verify context for the key. For SM2 the distinguishing ID
-// must be set on a PKEY_CTX handed to the MD_CTX before Init: OpenSSL 3
-// otherwise hashes Z over an empty ID, which other SM2 implementations
-// reject. The PKEY_CTX stays owned by us (the MD_CTX only borrows it), so it
-// is declared first and outlives the MD_CTX.
-struct SigContext {
-  PkeyCtxPtr pctx;
-  MdCtxPtr mctx;
-};
-
-Result<SigContext> newSigContext(EVP_PKEY* key, Alg alg, std::string_view sm2Id, bool forSigning) {
-  SigContext c;
-  c.mctx.reset(EVP_MD_CTX_new());
-  if (!c.mctx) return fail(Code::CRYPTO_ERROR, "out of memory");
-  const EVP_MD* md = nullptr;
-  if (alg == Alg::SM2_SM3) {
-    c.pctx.reset(EVP_PKEY_CTX_new(key, nullptr));
-    if (!c.pctx || sm2Id.size() > INT_MAX ||
-        EVP_PKEY_CTX_set1_id(c.pctx.get(), sm2Id.data(), static_cast<int>(sm2Id.size())) <= 0)
-      return fail(Code::CRYPTO_ERROR, "cannot set the SM2 distinguishing ID");
-    EVP_MD_CTX_set_pkey_ctx(c.mctx.get(), c.pctx.get());
-    md = EVP_sm3();
-  } else if (alg == Alg::ES256) {
-    md = EVP_sha256();
-  }  // Ed25519 (PureEdDSA) takes no digest.
-  int rc = forSigning ? EVP_DigestSignInit(c.mctx.get(), nullptr, md, nullptr, key)
-                      : EVP_DigestVerifyInit(c.mctx.get(), nullptr, md, nullptr, key);
-  if (rc != 1) return fail(Code::CRYPTO_ERROR, "cannot initialise the signature");
-  return c;
-}
-
-// Verifies a signature in OpenSSL's format: raw for Ed25519, DER otherwise.
-Status verifyNative(EVP_PKEY* key, Alg alg, ByteView message, ByteView sig, std::string_view sm2Id) {
-  auto ctx = newSigContext(key, alg, sm2Id, false);
-  if (!ctx.ok()) return badSignature();
-  if (EVP_DigestVerify(ctx->mctx.get(), dataOf(sig), sig.size(), dataOf(message), message.size()) != 1)
-    return badSignature();
-  return {};
-}
-
-Status verifyRaw(EVP_PKEY* key, Alg alg, ByteView message, ByteView signature, std::string_view sm2Id) {
-  if (signature.size() != kSignatureSize) return badSignature();
-  if (alg == Alg::EdDSA) return verifyNative(key, alg, message, signature, sm2Id);
-  auto der = rawToDer(signature);
-  if (!der.ok()) return badSignature();
-  return verifyNative(key, alg, message, *der, sm2Id);
 }
 
 // ---------------------------------------------------------------------------
@@ -551,60 +313,6 @@ Result<Bytes> PrivateKey::sign(ByteView message) const {
   auto raw = derToRaw(sig);
   if (!raw.ok()) return fail(Code::CRYPTO_ERROR, "unexpected signature encoding");
   return raw;
-}
-
-// ---------------------------------------------------------------------------
-// Signature encodings.
-
-// One DER INTEGER from a 32-byte big-endian unsigned value: leading zero
-// bytes dropped, one 0x00 added when the top bit is set (it would read as
-// negative), zero written as a single 0x00.
-static void appendDerInteger(Bytes& out, const std::uint8_t* value) {
-  std::size_t skip = 0;
-  while (skip + 1 < kFieldSize && value[skip] == 0) ++skip;
-  const bool pad = (value[skip] & 0x80) != 0;
-  out.push_back(0x02);
-  out.push_back(static_cast<std::uint8_t>(kFieldSize - skip + (pad ? 1 : 0)));
-  if (pad) out.push_back(0x00);
-  out.insert(out.end(), value + skip, value + kFieldSize);
-}
-
-// Written by hand rather than through ECDSA_SIG/BIGNUM: it sits on the verify
-// hot path, and two 33-byte INTEGERs in a SEQUENCE (at most 72 bytes, so a
-// one-byte length) need no allocation beyond the output.
-Result<Bytes> rawToDer(ByteView rs) {
-  if (rs.size() != kSignatureSize) return fail(Code::BAD_SIGNATURE, "r||s must be 64 bytes");
-  Bytes body;
-  body.reserve(2 * (kFieldSize + 3));
-  appendDerInteger(body, rs.data());
-  appendDerInteger(body, rs.data() + kFieldSize);
-  Bytes der{0x30, static_cast<std::uint8_t>(body.size())};
-  der.insert(der.end(), body.begin(), body.end());
-  return der;
-}
-
-Result<Bytes> derToRaw(ByteView der) {
-  if (der.empty() || der.size() > LONG_MAX) return fail(Code::BAD_SIGNATURE, "empty signature");
-  const unsigned char* p = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-  if (!sig) return fail(Code::BAD_SIGNATURE, "not an ECDSA signature");
-  if (p != der.data() + der.size()) return fail(Code::BAD_SIGNATURE, "trailing bytes");
-  // The decoder tolerates some BER (long-form lengths, padded INTEGERs);
-  // DER is exactly what re-encoding yields, so compare byte for byte.
-  unsigned char* again = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &again);
-  OsslBytePtr owner(again);
-  if (len <= 0 || static_cast<std::size_t>(len) != der.size() ||
-      std::memcmp(again, der.data(), der.size()) != 0)
-    return fail(Code::BAD_SIGNATURE, "not strict DER");
-  const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
-  const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
-  if (BN_is_negative(r) || BN_is_negative(s)) return fail(Code::BAD_SIGNATURE, "negative integer");
-  Bytes out(kSignatureSize);
-  if (BN_bn2binpad(r, out.data(), kFieldSize) != static_cast<int>(kFieldSize) ||
-      BN_bn2binpad(s, out.data() + kFieldSize, kFieldSize) != static_cast<int>(kFieldSize))
-    return fail(Code::BAD_SIGNATURE, "integer wider than 32 bytes");
-  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -21,34 +21,35 @@ struct Form<cbor::Node> {
   static constexpr bool kHasSources = false;  // sources stay in the JSON form
 
   // A map built by anyone must have text keys, each once, and a bounded size.
-  static Status checkRowMap(const Node& n, const std::string& path) {
+  static void checkRowMap(fields::FieldErrors& errors, const Node& n, const std::string& path) {
     const cbor::Map& m = n.value().asMap();
-    if (m.size() > kMaxMapEntries) return bad(path, "map has more than " + std::to_string(kMaxMapEntries) + " keys");
+    if (m.size() > kMaxMapEntries)
+      return errors.fail(path, "map has more than " + std::to_string(kMaxMapEntries) + " keys");
     std::vector<std::string_view> keys;
     keys.reserve(m.size());
     for (const auto& [k, v] : m) {
-      if (!k.isText()) return bad(path, "a map key is not text");
+      if (!k.isText()) return errors.fail(path, "a map key is not text");
       keys.push_back(k.asText());
     }
     std::sort(keys.begin(), keys.end());
     auto dup = std::adjacent_find(keys.begin(), keys.end());
-    if (dup != keys.end()) return bad(member(path, *dup), "duplicate key");
-    return Status::Ok();
+    if (dup != keys.end()) errors.fail(member(path, *dup), "duplicate key");
   }
 
   // Unsigned keys 1..5; `present` says which levels were given.
-  static Status readTitles(const Node& n, const std::string& path, TitleNames& out, std::array<bool, 6>& present) {
-    if (!n.isMap()) return bad(path, "not a map");
+  static void readTitles(fields::FieldErrors& errors, const Node& n, const std::string& path, TitleNames& out,
+                         std::array<bool, 6>& present) {
+    if (!n.isMap()) return errors.fail(path, "not a map");
     const cbor::Map& m = n.value().asMap();
-    if (m.size() > 5) return bad(path, "more than 5 levels");
+    if (m.size() > 5) return errors.fail(path, "more than 5 levels");
     for (const auto& [key, value] : m) {
-      if (!key.isUnsigned() || key.raw() < 1 || key.raw() > 5) return bad(path, "a key is not an unsigned 1..5");
+      if (!key.isUnsigned() || key.raw() < 1 || key.raw() > 5) return errors.fail(path, "a key is not an unsigned 1..5");
       const auto level = static_cast<std::size_t>(key.raw());
-      if (present[level]) return bad(path, "duplicate key " + std::to_string(level));
-      TC_TRY(readTitleAt(Node(value), member(path, std::to_string(level)), out.byLevel[level]));
+      if (present[level]) return errors.fail(path, "duplicate key " + std::to_string(level));
+      readTitleAt(errors, Node(value), member(path, std::to_string(level)), out.byLevel[level]);
+      if (!errors.ok()) return;
       present[level] = true;
     }
-    return Status::Ok();
   }
 };
 

@@ -2,6 +2,7 @@
 // (ZC1.md §6).
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "titlecert/catalogue.h"
 
@@ -9,12 +10,18 @@ namespace titlecert::catalogue {
 
 namespace {
 
-const Specialty* specialtyOf(const Series& s, std::uint64_t code) {
-  for (const Specialty& x : s.specialties)
-    if (x.code == code) return &x;
+// The row of `rows` whose `field` equals `key`, or null. Tables are small
+// (bounded by the reader) and read once per verification, so a linear scan.
+template <class Row, class Key, class Field>
+const Row* findBy(const std::vector<Row>& rows, Field Row::*field, const Key& key) {
+  for (const Row& r : rows)
+    if (r.*field == key) return &r;
   return nullptr;
 }
 
+const Specialty* specialtyOf(const Series& s, std::uint64_t code) {
+  return findBy(s.specialties, &Specialty::code, code);
+}
 
 Error badClaims(std::string detail) { return makeError(Code::BAD_CLAIMS, std::move(detail)); }
 
@@ -26,53 +33,31 @@ const std::optional<Names>& TitleNames::at(std::uint64_t level) const {
   return byLevel[level];
 }
 
-const Series* Catalogue::findSeries(std::uint64_t code) const {
-  for (const Series& s : series)
-    if (s.code == code) return &s;
-  return nullptr;
-}
+const Series* Catalogue::findSeries(std::uint64_t code) const { return findBy(series, &Series::code, code); }
 
 const Specialty* Catalogue::findSpecialty(std::uint64_t seriesCode, std::uint64_t specialty) const {
   const Series* s = findSeries(seriesCode);
   return s ? specialtyOf(*s, specialty) : nullptr;
 }
 
-const Route* Catalogue::findRoute(std::uint64_t code) const {
-  for (const Route& r : routes)
-    if (r.code == code) return &r;
-  return nullptr;
-}
+const Route* Catalogue::findRoute(std::uint64_t code) const { return findBy(routes, &Route::code, code); }
 
-const Route* Catalogue::findRouteById(std::string_view id) const {
-  for (const Route& r : routes)
-    if (r.id == id) return &r;
-  return nullptr;
-}
+const Route* Catalogue::findRouteById(std::string_view id) const { return findBy(routes, &Route::id, id); }
 
 const Committee* Catalogue::findCommittee(std::uint64_t code) const {
-  for (const Committee& c : committees)
-    if (c.code == code) return &c;
-  return nullptr;
+  return findBy(committees, &Committee::code, code);
 }
 
 const Qualification* Catalogue::findQualification(std::uint64_t code) const {
-  for (const Qualification& q : qualifications)
-    if (q.code == code) return &q;
-  return nullptr;
+  return findBy(qualifications, &Qualification::code, code);
 }
 
-const Level* Catalogue::findLevel(std::uint64_t code) const {
-  for (const Level& l : levels)
-    if (l.code == code) return &l;
-  return nullptr;
-}
+const Level* Catalogue::findLevel(std::uint64_t code) const { return findBy(levels, &Level::code, code); }
 
 const Level* Catalogue::findQualificationLevel(std::uint64_t qualification, std::uint64_t level) const {
   const Qualification* q = findQualification(qualification);
   if (!q) return nullptr;
-  for (const Level& l : q->levels)
-    if (l.code == level) return &l;
-  return nullptr;
+  return findBy(q->levels, &Level::code, level);
 }
 
 const Names* Catalogue::findTitle(std::uint64_t seriesCode, std::uint64_t specialty, std::uint64_t level) const {
@@ -102,11 +87,7 @@ std::vector<const Equivalence*> Catalogue::equivalencesFor(std::uint64_t qualifi
   return out;
 }
 
-const Rule* Catalogue::findRule(std::string_view id) const {
-  for (const Rule& r : rules)
-    if (r.id == id) return &r;
-  return nullptr;
-}
+const Rule* Catalogue::findRule(std::string_view id) const { return findBy(rules, &Rule::id, id); }
 
 // ---- Code check (ZC1.md §6) --------------------------------------------------
 

@@ -115,33 +115,20 @@ Status validateCondition(const Condition& k, const std::string& path) {
 }
 
 
-// The ZC1 title levels 1..5, each once.
-Status validateLevels(const Catalogue& c) {
+// Level codes within 1..5, each once; `everyLevel`: and none left out (the
+// ZC1 title levels).
+Status validateLevelCodes(const std::vector<Level>& levels, const std::string& table, std::string_view kind,
+                          bool everyLevel) {
   std::array<bool, 6> seen{};
-  for (std::size_t i = 0; i < c.levels.size(); ++i) {
-    const std::uint64_t code = c.levels[i].code;
-    const std::string p = member(indexed("levels", i), "code");
-    if (code < 1 || code > 5) return bad(p, std::to_string(code) + " is not a title level 1..5");
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const std::uint64_t code = levels[i].code;
+    const std::string p = member(indexed(table, i), "code");
+    if (code < 1 || code > 5) return bad(p, std::to_string(code) + " is not a " + std::string(kind) + " level 1..5");
     if (seen[code]) return bad(p, "duplicate " + std::to_string(code));
     seen[code] = true;
   }
-  for (std::uint64_t l = 1; l <= 5; ++l)
-    if (!seen[l]) return bad("levels", "level " + std::to_string(l) + " missing");
-  return Status::Ok();
-}
-
-// Skill levels within 1..5, each once.
-Status validateSkillLevels(const Catalogue& c) {
-  std::array<bool, 6> seen{};
-  for (std::size_t i = 0; i < c.skillLevels.size(); ++i) {
-    const std::uint64_t code = c.skillLevels[i].code;
-    const std::string p = member(indexed("skill_levels", i), "code");
-    if (code < 1 || code > 5) return bad(p, std::to_string(code) + " is not a skill level 1..5");
-    if (seen[code]) return bad(p, "duplicate " + std::to_string(code));
-    seen[code] = true;
-  }
-
-
+  for (std::uint64_t l = 1; everyLevel && l <= 5; ++l)
+    if (!seen[l]) return bad(table, "level " + std::to_string(l) + " missing");
   return Status::Ok();
 }
 
@@ -244,14 +231,20 @@ Status validateQualifications(const Catalogue& c, const SourceIds& sources) {
   return Status::Ok();
 }
 
+// A row's id: dotted segments of [a-z0-9_-], each id once in its table.
+Status checkRowId(std::set<std::string_view>& ids, const std::string& id, const std::string& rowPath) {
+  if (!isRowId(id)) return bad(member(rowPath, "id"), "\"" + id + "\" is not dotted segments of [a-z0-9_-]");
+  if (!ids.insert(id).second) return bad(member(rowPath, "id"), "duplicate \"" + id + "\"");
+  return Status::Ok();
+}
+
 // Equivalences.
 Status validateEquivalences(const Catalogue& c, const SourceIds& sources) {
   std::set<std::string_view> ids;
   for (std::size_t i = 0; i < c.equivalences.size(); ++i) {
     const Equivalence& e = c.equivalences[i];
     const std::string ep = indexed("equivalences", i);
-    if (!isRowId(e.id)) return bad(member(ep, "id"), "\"" + e.id + "\" is not dotted segments of [a-z0-9_-]");
-    if (!ids.insert(e.id).second) return bad(member(ep, "id"), "duplicate \"" + e.id + "\"");
+    TC_TRY(checkRowId(ids, e.id, ep));
     const Qualification* q = c.findQualification(e.qualification);
     if (!q)
       return bad(member(ep, "qualification"), "qualification " + std::to_string(e.qualification) +
@@ -294,8 +287,7 @@ Status validateEducationEquivalences(const Catalogue& c, const SourceIds& source
   for (std::size_t i = 0; i < c.educationEquivalences.size(); ++i) {
     const EducationEquivalence& e = c.educationEquivalences[i];
     const std::string ep = indexed("education_equivalence", i);
-    if (!isRowId(e.id)) return bad(member(ep, "id"), "\"" + e.id + "\" is not dotted segments of [a-z0-9_-]");
-    if (!ids.insert(e.id).second) return bad(member(ep, "id"), "duplicate \"" + e.id + "\"");
+    TC_TRY(checkRowId(ids, e.id, ep));
     if (!oneOf(kSchoolClasses, e.from)) return bad(member(ep, "from"), "\"" + e.from + "\" is not a technical-school class");
     if (!oneOf(kEducationLevels, e.equivalentTo))
       return bad(member(ep, "equivalent_to"), "\"" + e.equivalentTo + "\" is not an education level");
@@ -315,8 +307,7 @@ Status validateRules(const Catalogue& c, const SourceIds& sources) {
   for (std::size_t i = 0; i < c.rules.size(); ++i) {
     const Rule& r = c.rules[i];
     const std::string rp = indexed("rules", i);
-    if (!isRowId(r.id)) return bad(member(rp, "id"), "\"" + r.id + "\" is not dotted segments of [a-z0-9_-]");
-    if (!ids.insert(r.id).second) return bad(member(rp, "id"), "duplicate \"" + r.id + "\"");
+    TC_TRY(checkRowId(ids, r.id, rp));
     if (rowIds.count(r.id))
       return bad(member(rp, "id"), "\"" + r.id + "\" is already the id of an equivalence or education row");
     if (!c.findRouteById(r.route)) return bad(member(rp, "route"), "\"" + r.route + "\" is not a route of the catalogue");
@@ -341,8 +332,8 @@ Status validateRules(const Catalogue& c, const SourceIds& sources) {
 Status validate(const Catalogue& c, bool checkSources) {
   if (c.version == 0) return bad("version", "must be at least 1");
   const SourceIds sources(c, checkSources);
-  TC_TRY(validateLevels(c));
-  TC_TRY(validateSkillLevels(c));
+  TC_TRY(validateLevelCodes(c.levels, "levels", "title", true));
+  TC_TRY(validateLevelCodes(c.skillLevels, "skill_levels", "skill", false));
   TC_TRY(validateSeries(c, sources));
   TC_TRY(validateRoutes(c));
   TC_TRY(validateCommittees(c, sources));

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "titlecert/catalogue.h"
+#include "titlecert/field_reader.h"
 #include "titlecert/result.h"
 
 namespace titlecert::catalogue::reading {
@@ -60,10 +61,8 @@ inline Error bad(const std::string& path, std::string_view what) {
   return makeError(Code::BAD_CATALOGUE, (path.empty() ? "(catalogue)" : path) + ": " + std::string(what));
 }
 
-inline std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-inline std::string member(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
+using fields::indexed;
+using fields::member;
 
 // Equivalence ids: lowercase dotted segments of [a-z0-9_-] (docs/catalogue.md).
 inline bool isRowId(std::string_view id) {

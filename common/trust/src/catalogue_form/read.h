@@ -9,37 +9,36 @@ namespace titlecert::catalogue::reading {
 // each row's source ids against the sources table.
 Status validate(const Catalogue& c, bool checkSources);
 
+// Every table is read into one FieldErrors (the first error wins) and
+// checked once, before the validation across rows.
 template <class N>
 Result<Catalogue> readCatalogue(const N& root) {
-  TC_ASSIGN(Obj<N> o, object(root, ""));
+  fields::FieldErrors errors(Code::BAD_CATALOGUE, catalogueWording());
+  Row<N> o = rowAt(errors, root, "");
   Catalogue c;
   std::string format;
-  TC_TRY(o.text("format", format));
-  if (format != kFormat) return bad("format", "\"" + format + "\" is not \"" + std::string(kFormat) + "\"");
-  TC_TRY(o.uint("version", c.version));
-  auto level = [](const Obj<N>& r, Level& l) { return readLevel(r, l); };
-  TC_TRY(readTable(o, "levels", 5, c.levels, level));
-  TC_TRY(readTable(o, "skill_levels", 5, c.skillLevels, level));
-  TC_TRY(readTable(o, "series", kMaxSeries, c.series, [](const Obj<N>& r, Series& s) { return readSeries(r, s); }));
-  if (c.series.empty()) return bad("series", "empty");
-  TC_TRY(readTable(o, "routes", kRouteIds.size(), c.routes, [](const Obj<N>& r, Route& x) { return readRoute(r, x); }));
-  TC_TRY(readTable(o, "committees", kMaxRows, c.committees,
-                   [](const Obj<N>& r, Committee& x) { return readCommittee(r, x); }));
-  TC_TRY(readTable(o, "qualifications", kMaxRows, c.qualifications,
-                   [](const Obj<N>& r, Qualification& x) { return readQualification(r, x); }));
-  TC_TRY(readTable(o, "equivalences", kMaxRows, c.equivalences,
-                   [](const Obj<N>& r, Equivalence& x) { return readEquivalence(r, x); }));
-  TC_TRY(readTable(o, "education_equivalence", kMaxRows, c.educationEquivalences,
-                   [](const Obj<N>& r, EducationEquivalence& x) { return readEducation(r, x); }));
-  if (o.opt("rules"))
-    TC_TRY(readTable(o, "rules", kMaxRows, c.rules, [](const Obj<N>& r, Rule& x) { return readRule(r, x); }));
+  o.text("format", format, kTextRule);
+  if (o.ok() && format != kFormat) o.fail("format", "\"" + format + "\" is not \"" + std::string(kFormat) + "\"");
+  o.uint("version", c.version);
+  auto level = [](Row<N>& r, Level& l) { readLevel(r, l); };
+  readTable(o, "levels", 5, c.levels, level);
+  readTable(o, "skill_levels", 5, c.skillLevels, level);
+  readTable(o, "series", kMaxSeries, c.series, [](Row<N>& r, Series& s) { readSeries(r, s); });
+  if (o.ok() && c.series.empty()) o.fail("series", "empty");
+  readTable(o, "routes", kRouteIds.size(), c.routes, [](Row<N>& r, Route& x) { readRoute(r, x); });
+  readTable(o, "committees", kMaxRows, c.committees, [](Row<N>& r, Committee& x) { readCommittee(r, x); });
+  readTable(o, "qualifications", kMaxRows, c.qualifications,
+            [](Row<N>& r, Qualification& x) { readQualification(r, x); });
+  readTable(o, "equivalences", kMaxRows, c.equivalences, [](Row<N>& r, Equivalence& x) { readEquivalence(r, x); });
+  readTable(o, "education_equivalence", kMaxRows, c.educationEquivalences,
+            [](Row<N>& r, EducationEquivalence& x) { readEducation(r, x); });
+  if (o.optional("rules")) readTable(o, "rules", kMaxRows, c.rules, [](Row<N>& r, Rule& x) { readRule(r, x); });
   if constexpr (Form<N>::kHasSources) {
-    TC_ASSIGN(N sources, o.required("sources"));
-    TC_TRY(Form<N>::readSources(sources, "sources", c.sources));
+    if (auto sources = o.required("sources")) Form<N>::readSources(errors, *sources, "sources", c.sources);
   }
+  TC_TRY(errors.status());
   TC_TRY(validate(c, Form<N>::kHasSources));
   return c;
 }
-
 
 }  // namespace titlecert::catalogue::reading

@@ -1,4 +1,6 @@
-// Readers of the catalogue's tables, one per row kind.
+// Readers of the catalogue's tables, one per row kind. Each reads every
+// field of its row into the shared FieldErrors; the first error wins and the
+// whole catalogue is checked once (read.h).
 #pragma once
 
 #include <array>
@@ -11,18 +13,16 @@ namespace titlecert::catalogue::reading {
 
 // ---- Titles ----------------------------------------------------------------
 
+// One level's names, or null where the level has no title.
 template <class N>
-Status readTitleAt(const N& v, const std::string& path, std::optional<Names>& out) {
+void readTitleAt(fields::FieldErrors& errors, const N& v, const std::string& path, std::optional<Names>& out) {
   out.reset();
-  if (v.isNull()) return Status::Ok();
-  TC_ASSIGN(Obj<N> o, object(v, path));
+  if (!errors.ok() || v.isNull()) return;
+  Row<N> row = rowAt(errors, v, path);
   Names n;
-  TC_TRY(o.names(n));
-  out = std::move(n);
-  return Status::Ok();
+  readNames(row, n);
+  if (row.ok()) out = std::move(n);
 }
-
-// JSON: keys "1".."5". CBOR: unsigned keys 1..5. `present` says which levels
 
 inline bool anyTitle(const TitleNames& t) {
   for (std::size_t l = 1; l <= 5; ++l)
@@ -30,127 +30,119 @@ inline bool anyTitle(const TitleNames& t) {
   return false;
 }
 
-// A series' titles: every level given.
+// A series' titles: every level given (JSON: keys "1".."5"; CBOR: unsigned
+// keys 1..5).
 template <class N>
-Status seriesTitles(const Obj<N>& row, TitleNames& out) {
-  TC_ASSIGN(N v, row.required("titles"));
+void seriesTitles(Row<N>& row, TitleNames& out) {
+  auto v = row.required("titles");
+  if (!v) return;
   std::array<bool, 6> present{};
-  TC_TRY(Form<N>::readTitles(v, row.at("titles"), out, present));
+  Form<N>::readTitles(row.errors(), *v, row.at("titles"), out, present);
+  if (!row.ok()) return;
   for (std::size_t l = 1; l <= 5; ++l)
-    if (!present[l]) return bad(row.at("titles"), "level " + std::to_string(l) + " missing (null where there is no title)");
-  if (!anyTitle(out)) return bad(row.at("titles"), "no title at any level");
-  return Status::Ok();
+    if (!present[l]) return row.fail("titles", "level " + std::to_string(l) + " missing (null where there is no title)");
+  if (!anyTitle(out)) row.fail("titles", "no title at any level");
 }
 
 // A specialty's titles, when given: a level left out takes the series' name.
 template <class N>
-Status specialtyTitles(const Obj<N>& row, const TitleNames& seriesTitles, std::optional<TitleNames>& out) {
+void specialtyTitles(Row<N>& row, const TitleNames& seriesTitles, std::optional<TitleNames>& out) {
   out.reset();
-  auto v = row.opt("titles");
-  if (!v) return Status::Ok();
+  auto v = row.optional("titles");
+  if (!v) return;
   TitleNames t;
   std::array<bool, 6> present{};
-  TC_TRY(Form<N>::readTitles(*v, row.at("titles"), t, present));
+  Form<N>::readTitles(row.errors(), *v, row.at("titles"), t, present);
+  if (!row.ok()) return;
   for (std::size_t l = 1; l <= 5; ++l)
     if (!present[l]) t.byLevel[l] = seriesTitles.byLevel[l];
-  if (!anyTitle(t)) return bad(row.at("titles"), "no title at any level");
+  if (!anyTitle(t)) return row.fail("titles", "no title at any level");
   out = std::move(t);
-  return Status::Ok();
 }
 
 // ---- Rows ------------------------------------------------------------------
 
 template <class N>
-Status readLevel(const Obj<N>& row, Level& out) {
-  TC_TRY(row.uint("code", out.code));
-  return row.names(out.names);
+void readLevel(Row<N>& row, Level& out) {
+  row.uint("code", out.code);
+  readNames(row, out.names);
 }
 
 template <class N>
-Status readSpecialty(const Obj<N>& row, const TitleNames& seriesTitles, Specialty& out) {
-  TC_TRY(row.uint("code", out.code));
-  TC_TRY(row.names(out.names));
-  TC_TRY(specialtyTitles(row, seriesTitles, out.titles));
-  return row.provenance(out.provenance);
+void readSpecialty(Row<N>& row, const TitleNames& seriesTitles, Specialty& out) {
+  row.uint("code", out.code);
+  readNames(row, out.names);
+  specialtyTitles(row, seriesTitles, out.titles);
+  readProvenance(row, out.provenance);
 }
 
 template <class N>
-Status readSeries(const Obj<N>& row, Series& out) {
-  TC_TRY(row.uint("code", out.code));
-  TC_TRY(row.names(out.names));
-  TC_TRY(seriesTitles(row, out.titles));
-  TC_TRY(readTable(row, "specialties", kMaxSpecialties, out.specialties,
-                   [&](const Obj<N>& s, Specialty& sp) { return readSpecialty(s, out.titles, sp); }));
-  if (out.specialties.empty()) return bad(row.at("specialties"), "empty (every series needs a specialty)");
-  return row.provenance(out.provenance);
+void readSeries(Row<N>& row, Series& out) {
+  row.uint("code", out.code);
+  readNames(row, out.names);
+  seriesTitles(row, out.titles);
+  readTable(row, "specialties", kMaxSpecialties, out.specialties,
+            [&](Row<N>& s, Specialty& sp) { readSpecialty(s, out.titles, sp); });
+  if (row.ok() && out.specialties.empty()) row.fail("specialties", "empty (every series needs a specialty)");
+  readProvenance(row, out.provenance);
 }
 
 template <class N>
-Status readRoute(const Obj<N>& row, Route& out) {
-  TC_TRY(row.uint("code", out.code));
-  TC_TRY(row.text("id", out.id));
-  return row.names(out.names);
+void readRoute(Row<N>& row, Route& out) {
+  row.uint("code", out.code);
+  row.text("id", out.id, kTextRule);
+  readNames(row, out.names);
 }
 
 template <class N>
-Status readCommittee(const Obj<N>& row, Committee& out) {
-  TC_TRY(row.uint("code", out.code));
-  TC_TRY(row.names(out.names));
-  TC_TRY(row.optionalUint("series", out.series));
-  out.specialties.clear();
-  if (auto list = row.opt("specialties")) {
-    TC_ASSIGN(N v, Obj<N>::checkArray(*list, row.at("specialties"), kMaxSpecialties));
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      std::uint64_t code = 0;
-      TC_TRY(Obj<N>::readUint(v.item(i), indexed(row.at("specialties"), i), code));
-      out.specialties.push_back(code);
-    }
-  }
-  return row.provenance(out.provenance);
+void readCommittee(Row<N>& row, Committee& out) {
+  row.uint("code", out.code);
+  readNames(row, out.names);
+  row.optionalUint("series", out.series);
+  readUintItems(row, "specialties", row.optionalArray("specialties", kMaxSpecialties), out.specialties);
+  readProvenance(row, out.provenance);
 }
 
 template <class N>
-Status readQualification(const Obj<N>& row, Qualification& out) {
-  TC_TRY(row.uint("code", out.code));
-  TC_TRY(row.optionalText("id", out.id));
-  TC_TRY(row.names(out.names));
+void readQualification(Row<N>& row, Qualification& out) {
+  row.uint("code", out.code);
+  row.optionalText("id", out.id, kTextRule);
+  readNames(row, out.names);
   std::string kind;
-  TC_TRY(row.text("kind", kind));
+  row.text("kind", kind, kTextRule);
   if (kind == "vocational") out.kind = QualificationKind::Vocational;
   else if (kind == "skill") out.kind = QualificationKind::Skill;
-  else return bad(row.at("kind"), "\"" + kind + "\" is neither vocational nor skill");
-  TC_TRY(readTable(row, "levels", kMaxQualificationLevels, out.levels,
-                   [](const Obj<N>& l, Level& lv) { return readLevel(l, lv); }));
-  if (out.levels.empty()) return bad(row.at("levels"), "empty");
-  return row.provenance(out.provenance);
+  else if (row.ok()) row.fail("kind", "\"" + kind + "\" is neither vocational nor skill");
+  readTable(row, "levels", kMaxQualificationLevels, out.levels, [](Row<N>& l, Level& lv) { readLevel(l, lv); });
+  if (row.ok() && out.levels.empty()) row.fail("levels", "empty");
+  readProvenance(row, out.provenance);
 }
 
 template <class N>
-Status readEquivalence(const Obj<N>& row, Equivalence& out) {
-  TC_TRY(row.text("id", out.id));
-  TC_TRY(row.uint("qualification", out.qualification));
-  TC_TRY(row.uint("level", out.level));
-  TC_TRY(row.uint("series", out.series));
-  TC_TRY(row.optionalUint("specialty", out.specialty));
-  TC_TRY(row.uint("title_level", out.titleLevel));
+void readEquivalence(Row<N>& row, Equivalence& out) {
+  row.text("id", out.id, kTextRule);
+  row.uint("qualification", out.qualification);
+  row.uint("level", out.level);
+  row.uint("series", out.series);
+  row.optionalUint("specialty", out.specialty);
+  row.uint("title_level", out.titleLevel);
   std::string kind;
-  TC_TRY(row.text("kind", kind));
+  row.text("kind", kind, kTextRule);
   if (kind == "recognised") out.kind = EquivalenceKind::Recognised;
   else if (kind == "eligible_to_apply") out.kind = EquivalenceKind::EligibleToApply;
-  else return bad(row.at("kind"), "\"" + kind + "\" is neither recognised nor eligible_to_apply");
-  TC_TRY(row.uint("years", out.years));
-  TC_TRY(row.optionalText("basis", out.basis));
-  return row.provenance(out.provenance);
+  else if (row.ok()) row.fail("kind", "\"" + kind + "\" is neither recognised nor eligible_to_apply");
+  row.uint("years", out.years);
+  row.optionalText("basis", out.basis, kTextRule);
+  readProvenance(row, out.provenance);
 }
 
 template <class N>
-Status readEducation(const Obj<N>& row, EducationEquivalence& out) {
-  TC_TRY(row.text("id", out.id));
-  TC_TRY(row.text("from", out.from));
-  TC_TRY(row.text("equivalent_to", out.equivalentTo));
-  TC_TRY(row.text("zh", out.zh));
-  return row.provenance(out.provenance);
+void readEducation(Row<N>& row, EducationEquivalence& out) {
+  row.text("id", out.id, kTextRule);
+  row.text("from", out.from, kTextRule);
+  row.text("equivalent_to", out.equivalentTo, kTextRule);
+  row.text("zh", out.zh, kTextRule);
+  readProvenance(row, out.provenance);
 }
-
 
 }  // namespace titlecert::catalogue::reading

@@ -1,0 +1,394 @@
+// CBOR (RFC 8949) decoding: a bounded recursive-descent decoder with the
+// strict ZC1 profile (ZC1.md §3, §6) layered on the same pass.
+//
+// Safety on untrusted input (this file is fuzzed under ASan/UBSan):
+//  * recursion is bounded: arrays and maps by maxDepth, tags by a separate
+//    count that is also held to maxDepth (a chain of tags c6 c6 c6 ... would
+//    otherwise recurse once per input byte), and both by kHardNestingLimit
+//    whatever the caller passes, so the stack stays small;
+//  * no allocation is sized by an untrusted length before that length has
+//    been checked against the bytes that remain (a string needs its length in
+//    bytes, an array element at least one byte, a map pair at least two);
+//  * all arithmetic on lengths is written as "x > remaining" comparisons that
+//    cannot overflow.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <system_error>
+
+#include "titlecert/cbor.h"
+
+namespace titlecert::cbor {
+
+namespace {
+
+double halfToDouble(std::uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f;
+  const int mantissa = h & 0x3ff;
+  double v;
+  if (exponent == 0)
+    v = std::ldexp(mantissa, -24);  // zero or subnormal
+  else if (exponent == 31)
+    v = mantissa == 0 ? std::numeric_limits<double>::infinity() : std::numeric_limits<double>::quiet_NaN();
+  else
+    v = std::ldexp(mantissa + 1024, exponent - 25);
+  return (h & 0x8000) ? -v : v;
+}
+
+// -------------------------------------------------------------- decoder ---
+
+// Even a caller that asks for more cannot make the decoder recurse deeper
+// than this (arrays/maps and tags each); it keeps the stack well under 1 MiB
+// also in sanitizer builds.
+constexpr std::size_t kHardNestingLimit = 512;
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+// above U+10FFFF. Returns the offset of the first bad byte, or n.
+std::size_t firstInvalidUtf8(const std::uint8_t* s, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    const std::uint8_t c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp, min;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2, cp = c & 0x1fu, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, cp = c & 0x0fu, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, cp = c & 0x07u, min = 0x10000;
+    } else {
+      return i;
+    }
+    if (n - i < len) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += len;
+  }
+  return n;
+}
+
+struct Head {
+  std::uint8_t major = 0;
+  std::uint8_t ai = 0;     // additional information (low 5 bits)
+  std::uint64_t arg = 0;   // argument; 0 for ai 31 (indefinite / break)
+  std::size_t offset = 0;  // of the initial byte
+};
+
+// One decode call. Parse functions return the item they read (constructed
+// in place, no temporaries to assign); after the first error, recorded by
+// fail(), they return a placeholder and every caller unwinds at once, so the
+// partial Value is discarded.
+class Decoder {
+ public:
+  Decoder(ByteView in, const DecodeOptions& options)
+      : p_(in.data()),
+        n_(in.size()),
+        strict_(options.strict),
+        maxDepth_(std::min(options.maxDepth, kHardNestingLimit)),
+        maxItems_(options.maxItems),
+        maxBytes_(options.maxBytes) {}
+
+  Result<Value> run() {
+    if (n_ > maxBytes_) {
+      fail("input of " + std::to_string(n_) + " bytes exceeds the limit of " + std::to_string(maxBytes_), 0);
+      return makeError(Code::BAD_CBOR, std::move(error_));
+    }
+    Value v = item();
+    if (failed_) return makeError(Code::BAD_CBOR, std::move(error_));
+    if (pos_ != n_) {
+      fail("trailing bytes after the item", pos_);
+      return makeError(Code::BAD_CBOR, std::move(error_));
+    }
+    return v;
+  }
+
+ private:
+  // Records the first error only: an inner failure is the one to report.
+  bool fail(std::string_view what, std::size_t offset) {
+    if (failed_) return false;
+    failed_ = true;
+    error_ = "CBOR: ";
+    error_ += what;
+    error_ += " at offset ";
+    error_ += std::to_string(offset);
+    return false;
+  }
+  Value failed(std::string_view what, std::size_t offset) {
+    fail(what, offset);
+    return {};
+  }
+
+  std::size_t remaining() const { return n_ - pos_; }
+
+  static bool shortest(const Head& h) {
+    switch (h.ai) {
+      case 24: return h.arg >= 24;
+      case 25: return h.arg > 0xff;
+      case 26: return h.arg > 0xffff;
+      case 27: return h.arg > 0xffffffffu;
+      default: return true;
+    }
+  }
+
+  // Initial byte plus 0, 1, 2, 4 or 8 argument bytes. Rejects the reserved
+  // ai 28..30 (any major) and, in strict mode, arguments not in shortest
+  // form; major 7 is exempt there because its long forms are floats or
+  // two-byte simple values, which the strict profile rejects by type.
+  bool readHead(Head& h) {
+    if (pos_ >= n_) return fail("end of input where an item was expected", pos_);
+    h.offset = pos_;
+    const std::uint8_t ib = p_[pos_++];
+    h.major = static_cast<std::uint8_t>(ib >> 5);
+    h.ai = static_cast<std::uint8_t>(ib & 0x1f);
+    h.arg = 0;
+    if (h.ai < 24) {
+      h.arg = h.ai;
+      return true;
+    }
+    if (h.ai == 31) return true;
+    if (h.ai > 27) return fail("reserved additional information value " + std::to_string(h.ai), h.offset);
+    const std::size_t len = std::size_t{1} << (h.ai - 24);
+    if (remaining() < len) return fail("end of input inside an item head", h.offset);
+    for (std::size_t i = 0; i < len; ++i) h.arg = h.arg << 8 | p_[pos_++];
+    if (strict_ && h.major != 7 && !shortest(h))
+      return fail("integer or length not in shortest form", h.offset);
+    return true;
+  }
+
+  Value item() {
+    Head h;
+    if (!readHead(h)) return {};
+    switch (h.major) {
+      case 0:
+      case 1:
+        if (h.ai == 31) return failed("indefinite-length marker on an integer", h.offset);
+        return h.major == 0 ? Value::uint(h.arg) : Value::negative(h.arg);
+      case 2:
+      case 3:
+        return h.ai == 31 ? indefiniteString(h) : definiteString(h);
+      case 4:
+        return array(h);
+      case 5:
+        return map(h);
+      case 6:
+        return tag(h);
+      default:
+        return simpleOrFloat(h);
+    }
+  }
+
+  bool checkText(const std::uint8_t* s, std::size_t len, std::size_t offset) {
+    if (!strict_) return true;
+    const std::size_t bad = firstInvalidUtf8(s, len);
+    return bad == len || fail("text string that is not valid UTF-8", offset + bad);
+  }
+
+  Value definiteString(const Head& h) {
+    if (h.arg > remaining()) return failed("string length beyond the end of input", h.offset);
+    const auto len = static_cast<std::size_t>(h.arg);
+    const std::uint8_t* s = p_ + pos_;
+    if (h.major == 3 && !checkText(s, len, pos_)) return {};
+    pos_ += len;
+    if (h.major == 2) return Value::bytes(ByteView(s, len));
+    return Value::text(std::string(reinterpret_cast<const char*>(s), len));
+  }
+
+  // Chunks must be definite-length strings of the same major type; they are
+  // joined, so the Value does not remember the chunking.
+  Value indefiniteString(const Head& h) {
+    if (strict_) return failed("indefinite-length string", h.offset);
+    std::string joined;
+    for (;;) {
+      if (pos_ >= n_) return failed("end of input inside an indefinite-length string", h.offset);
+      if (p_[pos_] == 0xff) break;
+      Head c;
+      if (!readHead(c)) return {};
+      if (c.major != h.major || c.ai == 31)
+        return failed("chunk of an indefinite-length string that is not a definite string of its type", c.offset);
+      if (c.arg > remaining()) return failed("string length beyond the end of input", c.offset);
+      joined.append(reinterpret_cast<const char*>(p_ + pos_), static_cast<std::size_t>(c.arg));
+      pos_ += static_cast<std::size_t>(c.arg);
+    }
+    ++pos_;  // the break
+    if (h.major == 2) return Value::bytes(asBytes(joined));
+    return Value::text(std::move(joined));
+  }
+
+  bool enter(const Head& h) {
+    if (depth_ >= maxDepth_)
+      return fail("arrays and maps nested deeper than " + std::to_string(maxDepth_), h.offset);
+    ++depth_;
+    return true;
+  }
+
+  bool countItems(std::uint64_t count, std::size_t offset) {
+    if (count > maxItems_ - items_)
+      return fail("more than " + std::to_string(maxItems_) + " array elements and map pairs", offset);
+    items_ += static_cast<std::size_t>(count);
+    return true;
+  }
+
+  Value array(const Head& h) {
+    if (h.ai == 31 && strict_) return failed("indefinite-length array", h.offset);
+    if (!enter(h)) return {};
+    Array items;
+    if (h.ai == 31) {
+      for (;;) {
+        if (pos_ >= n_) return failed("end of input inside an indefinite-length array", h.offset);
+        if (p_[pos_] == 0xff) break;
+        if (!countItems(1, pos_)) return {};
+        items.push_back(item());
+        if (failed_) return {};
+      }
+      ++pos_;  // the break
+    } else {
+      // Every element takes at least one byte: this bounds the reserve.
+      if (h.arg > remaining()) return failed("array count beyond the end of input", h.offset);
+      if (!countItems(h.arg, h.offset)) return {};
+      items.reserve(static_cast<std::size_t>(h.arg));
+      for (std::uint64_t i = 0; i < h.arg; ++i) {
+        items.push_back(item());
+        if (failed_) return {};
+      }
+    }
+    --depth_;
+    return Value::array(std::move(items));
+  }
+
+  // Bytewise order of two encoded keys in the input; most keys are one to a
+  // few bytes, so the loop beats a call to memcmp.
+  int compareKeys(std::size_t aStart, std::size_t aEnd, std::size_t bStart, std::size_t bEnd) const {
+    const std::size_t aLen = aEnd - aStart, bLen = bEnd - bStart, n = std::min(aLen, bLen);
+    for (std::size_t i = 0; i < n; ++i)
+      if (p_[aStart + i] != p_[bStart + i]) return p_[aStart + i] < p_[bStart + i] ? -1 : 1;
+    return aLen < bLen ? -1 : (aLen > bLen ? 1 : 0);
+  }
+
+  // Strict profile on one key: integer or text, and strictly after the
+  // previous key in bytewise order of the encodings. Because strict mode
+  // only accepts shortest forms, the input bytes of a key are its
+  // deterministic encoding and can be compared in place. prevEnd 0 means
+  // "no previous key" (no key can end at offset 0).
+  bool checkKey(const Value& key, std::size_t start, std::size_t end, std::size_t& prevStart,
+                std::size_t& prevEnd) {
+    if (!key.isInteger() && !key.isText()) return fail("map key that is not an integer or text string", start);
+    if (prevEnd != 0) {
+      const int cmp = compareKeys(prevStart, prevEnd, start, end);
+      if (cmp == 0) return fail("duplicate map key", start);
+      if (cmp > 0) return fail("map keys not sorted by their encoded bytes", start);
+    }
+    prevStart = start;
+    prevEnd = end;
+    return true;
+  }
+
+  // One key/value pair appended to pairs; prev* track the previous key for
+  // the strict ordering check.
+  bool pair(Map& pairs, std::size_t& prevStart, std::size_t& prevEnd, bool indefinite) {
+    const std::size_t keyStart = pos_;
+    Value key = item();
+    if (failed_) return false;
+    if (strict_ && !checkKey(key, keyStart, pos_, prevStart, prevEnd)) return false;
+    if (indefinite && pos_ < n_ && p_[pos_] == 0xff) return fail("break in place of a map value", pos_);
+    pairs.emplace_back(std::move(key), item());
+    return !failed_;
+  }
+
+  Value map(const Head& h) {
+    if (h.ai == 31 && strict_) return failed("indefinite-length map", h.offset);
+    if (!enter(h)) return {};
+    Map pairs;
+    std::size_t prevStart = 0, prevEnd = 0;
+    if (h.ai == 31) {
+      for (;;) {
+        if (pos_ >= n_) return failed("end of input inside an indefinite-length map", h.offset);
+        if (p_[pos_] == 0xff) break;
+        if (!countItems(1, pos_)) return {};
+        if (!pair(pairs, prevStart, prevEnd, true)) return {};
+      }
+      ++pos_;  // the break
+    } else {
+      // Every pair takes at least two bytes: this bounds the reserve.
+      if (h.arg > remaining() / 2) return failed("map size beyond the end of input", h.offset);
+      if (!countItems(h.arg, h.offset)) return {};
+      pairs.reserve(static_cast<std::size_t>(h.arg));
+      for (std::uint64_t i = 0; i < h.arg; ++i)
+        if (!pair(pairs, prevStart, prevEnd, false)) return {};
+    }
+    --depth_;
+    return Value::map(std::move(pairs));
+  }
+
+  // Strict: a tag is allowed only as the very first head of the input, which
+  // admits one outer tag and rejects nested and stacked tags alike.
+  Value tag(const Head& h) {
+    if (h.ai == 31) return failed("indefinite-length marker on a tag", h.offset);
+    if (strict_ && h.offset != 0) return failed("tag other than one at the outermost position", h.offset);
+    if (tagDepth_ >= maxDepth_) return failed("tags nested deeper than " + std::to_string(maxDepth_), h.offset);
+    ++tagDepth_;
+    Value content = item();
+    if (failed_) return {};
+    --tagDepth_;
+    return Value::tag(h.arg, std::move(content));
+  }
+
+  Value simpleOrFloat(const Head& h) {
+    switch (h.ai) {
+      case 24:
+        // Simple values 0..31 have only the one-byte form (RFC 8949 §3.3).
+        if (h.arg < 32) return failed("two-byte encoding of a simple value below 32", h.offset);
+        [[fallthrough]];
+      default:  // ai < 24
+        if (strict_ && (h.arg < 20 || h.arg > 22))
+          return failed("simple value other than false, true or null", h.offset);
+        return Value::simple(static_cast<std::uint8_t>(h.arg));
+      case 25:
+      case 26:
+      case 27:
+        if (strict_) return failed("floating-point number", h.offset);
+        return Value::floating(toDouble(h));
+      case 31:
+        return failed("break stop code outside an indefinite-length item", h.offset);
+    }
+  }
+
+  static double toDouble(const Head& h) {
+    if (h.ai == 25) return halfToDouble(static_cast<std::uint16_t>(h.arg));
+    if (h.ai == 26) {
+      const auto bits = static_cast<std::uint32_t>(h.arg);
+      float f = 0;
+      std::memcpy(&f, &bits, sizeof f);
+      return static_cast<double>(f);
+    }
+    double d = 0;
+    std::memcpy(&d, &h.arg, sizeof d);
+    return d;
+  }
+
+  const std::uint8_t* p_;
+  std::size_t n_;
+  std::size_t pos_ = 0;
+  bool strict_;
+  std::size_t maxDepth_;
+  std::size_t maxItems_;
+  std::size_t maxBytes_;
+  std::size_t depth_ = 0;
+  std::size_t tagDepth_ = 0;
+  std::size_t items_ = 0;
+  bool failed_ = false;
+  std::string error_;
+};
+
+}  // namespace
+
+Result<Value> decode(ByteView input, const DecodeOptions& options) { return Decoder(input, options).run(); }
+
+}  // namespace titlecert::cbor
