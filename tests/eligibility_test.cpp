@@ -59,7 +59,8 @@ json basePerson() {
     "high_level_talent": null,
     "first_application": false,
     "continuing_education_hours": 120,
-    "entrustment_letter": null
+    "entrustment_letter": null,
+    "attested": []
   })");
 }
 
@@ -145,23 +146,35 @@ const std::vector<Case>& cases() {
      "technical_work_since": "2021-07-01"})",
    {{"initial_determination", Y, "2024-07-01", "init.dazhuan.assistant", "3 years of technical work"},
     {"review", N, nullptr, "review.eng.assistant.dazhuan review.eng.assistant.zhongzhuan", "an entry-level title (Technician) of this series"}}},
-  {"init master: assistant on taking up work", "2025-07-10", {5, 503, 2}, R"({
+  {"init master: assistant on taking up work", "2025-07-10", {5, 502, 2}, R"({
      "education": [{"level": "master", "full_time": true, "graduated": "2025-06-30"}],
      "technical_work_since": "2025-07-10"})",
    {{"initial_determination", E, "2025-07-10", "init.master.assistant", nullptr},
     {"review", E, "2025-07-10", "review.eng.assistant.master", nullptr}}},
-  {"init master: work before the degree, assistant from graduation", "2025-06-30", {5, 503, 2}, R"({
+  {"init master: work before the degree, assistant from graduation", "2025-06-30", {5, 502, 2}, R"({
      "education": [{"level": "master", "full_time": true, "graduated": "2025-06-30"}],
      "technical_work_since": "2020-01-01"})",
    {{"initial_determination", E, "2025-06-30", "init.master.assistant", nullptr},
     {"review", E, "2025-06-30", "review.eng.assistant.master", nullptr}}},
-  {"init master: intermediate after 3 years, the day before", "2025-06-30", {5, 503, 3}, R"({
+  {"init master: work before the degree counts, 3 years together", "2025-08-01", {5, 502, 3}, R"({
+     "education": [{"level": "master", "full_time": true, "graduated": "2024-06-30"}],
+     "technical_work_since": "2022-07-01"})",
+   {{"initial_determination", E, "2025-07-01", "init.master.intermediate", nullptr},
+    {"direct_intermediate", E, "2024-07-01", "direct.master.intermediate", nullptr},
+    {"review", N, nullptr, "review.eng.engineer.master", "an assistant-level title"}}},
+  {"init master: the 3 years were before the degree, 1 year after it is still due", "2025-06-01", {5, 502, 3}, R"({
+     "education": [{"level": "master", "full_time": true, "graduated": "2025-01-01"}],
+     "technical_work_since": "2020-01-01"})",
+   {{"initial_determination", Y, "2026-01-01", "init.master.intermediate", "1 year of technical work after the degree"},
+    {"direct_intermediate", E, "2025-01-01", "direct.bachelor.intermediate", nullptr},  // ties: the first rule
+    {"review", N, nullptr, "review.eng.engineer.master", "an assistant-level title"}}},
+  {"init master: intermediate after 3 years, the day before", "2025-06-30", {5, 502, 3}, R"({
      "education": [{"level": "master", "full_time": true, "graduated": "2022-06-30"}],
      "technical_work_since": "2022-07-01"})",
    {{"initial_determination", Y, "2025-07-01", "init.master.intermediate", "3 years of technical work"},
     {"direct_intermediate", E, "2024-07-01", "direct.master.intermediate", nullptr},
     {"review", N, nullptr, "review.eng.engineer.master", "an assistant-level title"}}},
-  {"init doctor: intermediate on taking up work", "2025-03-01", {5, 503, 3}, R"({
+  {"init doctor: intermediate on taking up work", "2025-03-01", {5, 502, 3}, R"({
      "education": [{"level": "doctor", "full_time": true, "graduated": "2025-01-15"}],
      "technical_work_since": "2025-02-01"})",
    {{"initial_determination", E, "2025-02-01", "init.doctor.intermediate", nullptr},
@@ -182,7 +195,24 @@ const std::vector<Case>& cases() {
      "technical_work_since": "2020-07-01"})",
    {{"initial_determination", N, nullptr, nullptr, kNoRule},
     {"exam", N, nullptr, "exam.national.series", "examination"},
-    {"review", N, nullptr, "review.other_series", "not in the rule table"}}},
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"exam-only: 软考 overlaps information technology (503), no review or initial determination below senior", "2025-01-01", {5, 503, 3}, R"({
+     "education": [{"level": "doctor", "full_time": true, "graduated": "2020-07-01"}],
+     "technical_work_since": "2020-07-01"})",
+   {{"initial_determination", N, nullptr, nullptr, kNoRule},
+    {"direct_intermediate", N, nullptr, nullptr, kNoRule},
+    {"exam", N, nullptr, "exam.national.computer_software", "computer technology and software examination"},
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"exam-only: intermediate human-resources titles are not reviewed", "2025-01-01", {19, 1907, 3}, R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2015-07-01"}],
+     "technical_work_since": "2015-07-01"})",
+   {{"exam", N, nullptr, "exam.national.series", "examination"},
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"associate-senior human-resources titles: the exam and review", "2025-01-01", {19, 1907, 4}, R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2010-07-01"}],
+     "technical_work_since": "2010-07-01"})",
+   {{"review", N, nullptr, "review.exam_series.senior", "senior examination and then review"},
+    {"hr_direct_senior", N, nullptr, "hr.manufacturing.senior_hr_specialist", nullptr}}},
   {"init: telecommunications (511) is exam-based", "2025-01-01", {5, 511, 2}, R"({
      "education": [{"level": "bachelor", "full_time": true, "graduated": "2020-07-01"}],
      "technical_work_since": "2020-07-01"})",
@@ -191,20 +221,20 @@ const std::vector<Case>& cases() {
     {"review", N, nullptr, nullptr, kNoRule}}},
 
   // ---- technical-school classes (measure 6, education_equivalence) --------------------
-  {"高级工班 counts as 大专: entry level after 1 year", "2023-07-01", {5, 501, 1}, R"({
+  {"高级工班 counts as 大专 for review, not for initial determination", "2023-07-01", {5, 501, 1}, R"({
      "technical_school_class": {"class": "senior_worker", "graduated": "2022-07-01"},
      "technical_work_since": "2022-07-01"})",
-   {{"initial_determination", E, "2023-07-01", "init.zhongzhuan.entry edu.senior_worker.dazhuan", nullptr},
+   {{"initial_determination", N, nullptr, "init.zhongzhuan.entry", "a full-time zhongzhuan"},
     {"review", E, "2023-07-01", "review.eng.technician.zhongzhuan edu.senior_worker.dazhuan", nullptr}}},
-  {"预备技师班 counts as 本科: assistant after 1 year", "2024-07-01", {5, 504, 2}, R"({
+  {"预备技师班 counts as 本科 for review, not for initial determination", "2024-07-01", {5, 504, 2}, R"({
      "technical_school_class": {"class": "preparatory_technician", "graduated": "2023-07-01"},
      "technical_work_since": "2023-07-01"})",
-   {{"initial_determination", E, "2024-07-01", "init.bachelor.assistant edu.preparatory_technician.bachelor", nullptr},
+   {{"initial_determination", N, nullptr, "init.bachelor.assistant", "a full-time bachelor's degree or higher"},
     {"review", E, "2024-07-01", "review.eng.assistant.bachelor edu.preparatory_technician.bachelor", nullptr}}},
-  {"中级工班 counts as 中专: entry level, the day before", "2024-06-30", {5, 507, 1}, R"({
+  {"中级工班 counts as 中专 for review (the day before), not for initial determination", "2024-06-30", {5, 507, 1}, R"({
      "technical_school_class": {"class": "intermediate_worker", "graduated": "2023-07-01"},
      "technical_work_since": "2023-07-01"})",
-   {{"initial_determination", Y, "2024-07-01", "init.zhongzhuan.entry edu.intermediate_worker.zhongzhuan", "1 year of technical work"},
+   {{"initial_determination", N, nullptr, "init.zhongzhuan.entry", "a full-time zhongzhuan"},
     {"review", Y, "2024-07-01", "review.eng.technician.zhongzhuan edu.intermediate_worker.zhongzhuan", "1 year of probation"}}},
   {"中级工班 (中专) is not enough for an assistant title by initial determination", "2030-01-01", {5, 507, 2}, R"({
      "technical_school_class": {"class": "intermediate_worker", "graduated": "2023-07-01"},
@@ -239,28 +269,31 @@ const std::vector<Case>& cases() {
   {"electrician 高级工: the catalogue's occupation row", "2024-01-10", {5, 508, 2}, R"({
      "skill_levels": [{"level": 3, "occupation": 201, "obtained": "2022-01-10"}], "technical_work_since": "2021-01-01"})",
    {{"skill_bridging", E, "2024-01-10", "bridge.by_occupation bridge.electrician.senior_worker.assistant", nullptr}}},
-  {"bridging is engineering only: economics has no bridging rule", "2024-01-01", {19, 1901, 2}, R"({
+  {"bridging does not open in economics (not a series 人社部发〔2020〕96号 names)", "2024-01-01", {19, 1901, 2}, R"({
      "skill_levels": [{"level": 3, "obtained": "2015-01-01"}], "technical_work_since": "2010-01-01"})",
    {{"skill_bridging", N, nullptr, "bridge.by_occupation", "bridging rows"},
-    {"review", N, nullptr, "review.other_series", nullptr}}},
-  {"bridging needs 90 hours of continuing education from a state employer", "2024-01-01", {5, 507, 2}, R"({
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"bridging sets no continuing-education hours of its own (state employer, 40 hours)", "2024-01-01", {5, 507, 2}, R"({
      "skill_levels": [{"level": 3, "obtained": "2020-01-01"}], "technical_work_since": "2019-01-01",
      "continuing_education_hours": 40})",
-   {{"skill_bridging", N, nullptr, "bridge.senior_worker.assistant", "90 hours of continuing education"}}},
+   {{"skill_bridging", E, "2022-01-01", "bridge.senior_worker.assistant", nullptr}}},
+  {"bridging opens in agriculture as 人社部发〔2020〕96号 names it", "2024-01-01", {6, 601, 2}, R"({
+     "skill_levels": [{"level": 3, "obtained": "2020-01-01"}], "technical_work_since": "2019-01-01"})",
+   {{"skill_bridging", E, "2022-01-01", "bridge.senior_worker.assistant", nullptr}}},
 
   // ---- private enterprises' first applicants (measure 2) ------------------------------
   {"private first-time applicant: no continuing-education hours needed", "2024-01-01", {5, 507, 2}, R"({
      "skill_levels": [{"level": 3, "obtained": "2020-01-01"}], "technical_work_since": "2019-01-01",
      "employer": {"kind": "private"}, "first_application": true, "continuing_education_hours": 0})",
    {{"skill_bridging", E, "2022-01-01", "bridge.senior_worker.assistant", nullptr}}},
-  {"private but not a first application: the hours are needed", "2024-01-01", {5, 507, 2}, R"({
+  {"bridging, private but not a first application: still no hours needed", "2024-01-01", {5, 507, 2}, R"({
      "skill_levels": [{"level": 3, "obtained": "2020-01-01"}], "technical_work_since": "2019-01-01",
      "employer": {"kind": "private"}, "first_application": false, "continuing_education_hours": 0})",
-   {{"skill_bridging", N, nullptr, "bridge.senior_worker.assistant", "90 hours of continuing education"}}},
-  {"first application from a state employer: the hours are needed", "2024-01-01", {5, 507, 2}, R"({
-     "skill_levels": [{"level": 3, "obtained": "2020-01-01"}], "technical_work_since": "2019-01-01",
-     "first_application": true, "continuing_education_hours": 0})",
-   {{"skill_bridging", N, nullptr, "bridge.senior_worker.assistant", "90 hours of continuing education"}}},
+   {{"skill_bridging", E, "2022-01-01", "bridge.senior_worker.assistant", nullptr}}},
+  {"direct intermediate sets no continuing-education hours of its own", "2024-07-01", {5, 506, 3}, R"({
+     "education": [{"level": "bachelor", "full_time": false, "graduated": "2019-07-01"}],
+     "technical_work_since": "2019-07-01", "continuing_education_hours": 0})",
+   {{"direct_intermediate", E, "2024-07-01", "direct.bachelor.intermediate", nullptr}}},
   {"private first-time applicant in review: no hours needed", "2024-12-20", {5, 501, 4}, R"({
      "education": [{"level": "bachelor", "full_time": true, "graduated": "2010-07-01"}],
      "technical_work_since": "2010-07-01", "titles": [{"series": 5, "specialty": 501, "level": 3, "granted": "2019-12-20"}],
@@ -278,7 +311,7 @@ const std::vector<Case>& cases() {
   {"注册化工工程师: its row names specialty 501", "2024-01-01", {5, 501, 3}, R"({
      "qualifications": [{"code": 116, "level": 0, "obtained": "2022-11-11"}]})",
    {{"qualification_correspondence", E, "2022-11-11", "qc.recognised qc.chemical-engineer.engineer", nullptr}}},
-  {"注册化工工程师 gives nothing in another specialty", "2024-01-01", {5, 503, 3}, R"({
+  {"注册化工工程师 gives nothing in another specialty", "2024-01-01", {5, 502, 3}, R"({
      "qualifications": [{"code": 116, "level": 0, "obtained": "2022-11-11"}]})",
    {{"qualification_correspondence", N, nullptr, "qc.recognised", nullptr}}},
   {"a qualification obtained after the day asked about: not yet", "2025-12-01", {5, 509, 3}, R"({
@@ -316,7 +349,7 @@ const std::vector<Case>& cases() {
      "education": [{"level": "doctor", "full_time": true, "graduated": "2015-07-01"}],
      "technical_work_since": "2015-07-01", "titles": [{"series": 5, "specialty": 502, "level": 3, "granted": "2022-03-01"}]})",
    {{"review", E, "2024-03-01", "review.eng.senior.doctor", nullptr}}},
-  {"review: master, Engineer 2 years after Assistant Engineer", "2023-09-01", {5, 503, 3}, R"({
+  {"review: master, Engineer 2 years after Assistant Engineer", "2023-09-01", {5, 502, 3}, R"({
      "education": [{"level": "master", "full_time": true, "graduated": "2018-07-01"}],
      "technical_work_since": "2018-07-01", "titles": [{"series": 5, "specialty": 503, "level": 2, "granted": "2021-09-01"}]})",
    {{"review", E, "2023-09-01", "review.eng.engineer.master", nullptr},
@@ -345,30 +378,46 @@ const std::vector<Case>& cases() {
     {"initial_determination", N, nullptr, "init.master.intermediate", "a full-time master's degree or higher"}}},
 
   // ---- green channel (measure 8) ---------------------------------------------------------
-  {"green channel with a justification", "2025-03-01", {5, 503, 4}, R"({
-     "high_level_talent": {"justification": "国家级领军人才，由区内企业引进"}})",
+  {"green channel with a justification, brought in by a zone enterprise", "2025-03-01", {5, 503, 4}, R"({
+     "high_level_talent": {"justification": "国家级领军人才，由区内企业引进"},
+     "attested": ["brought_in_by_zone_enterprise"]})",
    {{"green_channel", E, "2025-03-01", "green.high_level_talent.senior", nullptr}}},
+  {"green channel: a justification alone, nobody attested how the person came", "2025-03-01", {5, 503, 4}, R"({
+     "high_level_talent": {"justification": "国家级领军人才"}})",
+   {{"green_channel", N, nullptr, "green.high_level_talent.senior green.outstanding_contribution.senior",
+     "brought in by an enterprise of the zone"}}},
+  {"green channel for outstanding contributions to the zone", "2025-03-01", {5, 503, 5}, R"({
+     "high_level_talent": {"justification": "突出贡献"}, "attested": ["outstanding_contribution"]})",
+   {{"green_channel", E, "2025-03-01", "green.outstanding_contribution.senior", nullptr}}},
   {"green channel without a justification is no high-level talent", "2025-03-01", {5, 503, 4}, R"({
      "high_level_talent": {"justification": ""}})",
    {{"green_channel", N, nullptr, "green.high_level_talent.senior", "with a justification"}}},
   {"green channel with a blank justification", "2025-03-01", {5, 503, 5}, R"({
      "high_level_talent": {"justification": "  "}})",
    {{"green_channel", N, nullptr, "green.high_level_talent.senior", "high-level talent"}}},
-  {"green channel is for senior titles only", "2025-03-01", {5, 503, 3}, R"({
+  {"green channel is for senior titles only", "2025-03-01", {5, 502, 3}, R"({
      "high_level_talent": {"justification": "突出贡献"}})",
    {{"green_channel", N, nullptr, nullptr, kNoRule}}},
   {"green channel, out of the zone without an entrustment letter", "2025-03-01", {5, 503, 5}, R"({
      "employer": {"in_zone": false}, "high_level_talent": {"justification": "突出贡献"}})",
    {{"green_channel", N, nullptr, "green.high_level_talent.senior", "entrustment letter"}}},
-  {"green channel, out of the zone with an entrustment letter", "2025-03-01", {5, 503, 5}, R"({
+  {"green channel, out of the zone: an entrustment letter does not stand in for the zone", "2025-03-01", {5, 503, 5}, R"({
      "employer": {"in_zone": false}, "high_level_talent": {"justification": "突出贡献"},
      "entrustment_letter": {"unit": "中国石油某研究院", "reference": "委托评审函〔2025〕3号"}})",
-   {{"green_channel", E, "2025-03-01", "green.high_level_talent.senior", nullptr}}},
+   {{"green_channel", N, nullptr, "green.high_level_talent.senior", "work in the zone"}}},
 
   // ---- manufacturing HR staff (measure 9) ------------------------------------------------
   {"manufacturing HR staff apply directly for 高级人力资源管理师", "2025-05-01", {19, 1907, 4}, R"({
-     "hr_staff": true, "employer": {"manufacturing": true, "industry": "new_materials"}})",
+     "hr_staff": true, "employer": {"manufacturing": true, "industry": "new_materials"},
+     "attested": ["long_front_line_service", "special_contribution", "senior_exam_passed"]})",
    {{"hr_direct_senior", E, "2025-05-01", "hr.manufacturing.senior_hr_specialist", nullptr}}},
+  {"manufacturing HR staff: long service and contributions are the clerk's to attest", "2025-05-01", {19, 1907, 4}, R"({
+     "hr_staff": true, "employer": {"manufacturing": true}, "attested": ["senior_exam_passed"]})",
+   {{"hr_direct_senior", N, nullptr, "hr.manufacturing.senior_hr_specialist", "long service in front-line HR"}}},
+  {"manufacturing HR staff: the associate-senior examination is still needed", "2025-05-01", {19, 1907, 4}, R"({
+     "hr_staff": true, "employer": {"manufacturing": true},
+     "attested": ["long_front_line_service", "special_contribution"]})",
+   {{"hr_direct_senior", N, nullptr, "hr.manufacturing.senior_hr_specialist", "senior economics (human resources) examination"}}},
   {"HR staff outside manufacturing", "2025-05-01", {19, 1907, 4}, R"({"hr_staff": true})",
    {{"hr_direct_senior", N, nullptr, "hr.manufacturing.senior_hr_specialist", "a manufacturing employer"}}},
   {"manufacturing staff who are not HR staff", "2025-05-01", {19, 1907, 4}, R"({
@@ -413,12 +462,18 @@ const std::vector<Case>& cases() {
    {{"direct_intermediate", E, "2023-07-01", "direct.dazhuan.intermediate edu.senior_worker.dazhuan", nullptr}}},
 
   // ---- applicants from units outside the zone (measure 15) -------------------------------
-  {"outside unit with an entrustment letter", "2024-07-01", {5, 502, 2}, R"({
+  {"central unit working in the zone, files elsewhere, with an entrustment letter", "2024-07-01", {5, 502, 2}, R"({
      "education": [{"level": "bachelor", "full_time": true, "graduated": "2023-07-01"}],
-     "technical_work_since": "2023-07-01", "employer": {"kind": "central_soe", "in_zone": false},
+     "technical_work_since": "2023-07-01", "employer": {"kind": "central_soe", "in_zone": true},
      "entrustment_letter": {"unit": "中国石油某研究院", "reference": "委托评审函〔2024〕3号"}})",
    {{"initial_determination", E, "2024-07-01", "init.bachelor.assistant", nullptr},
     {"review", E, "2024-07-01", "review.eng.assistant.bachelor", nullptr}}},
+  {"employer outside the zone: an entrustment letter does not make one eligible", "2024-07-01", {5, 502, 2}, R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2023-07-01"}],
+     "technical_work_since": "2023-07-01", "employer": {"kind": "central_soe", "in_zone": false},
+     "entrustment_letter": {"unit": "中国石油某研究院", "reference": "委托评审函〔2024〕3号"}})",
+   {{"initial_determination", N, nullptr, "init.bachelor.assistant", "work in the zone"},
+    {"review", N, nullptr, "review.eng.assistant.bachelor", "work in the zone"}}},
   {"outside unit without an entrustment letter", "2024-07-01", {5, 502, 2}, R"({
      "education": [{"level": "bachelor", "full_time": true, "graduated": "2023-07-01"}],
      "technical_work_since": "2023-07-01", "employer": {"kind": "central_soe", "in_zone": false}})",
@@ -672,6 +727,51 @@ TEST(EligibilityAnswer, JsonShape) {
   EXPECT_EQ(green["missing"][0], "本途径没有适用于该职称（系列、专业、级别）的规则");
 }
 
+TEST(EligibilityAnswer, AttestedConditionsAreShownInTheAnswer) {
+  const Person p = person(R"({"hr_staff": true, "employer": {"manufacturing": true},
+     "attested": ["long_front_line_service", "special_contribution", "senior_exam_passed"]})");
+  auto a = eligibility::evaluate(cat(), p, {19, 1907, 4}, day("2025-05-01"));
+  ASSERT_TRUE(a.ok());
+  const RouteAnswer* hr = a->find("hr_direct_senior");
+  ASSERT_NE(hr, nullptr);
+  ASSERT_EQ(hr->verdict, Verdict::Eligible);
+  ASSERT_EQ(hr->attested.size(), 3u);
+  EXPECT_NE(hr->attested[0].en.find("long service"), std::string::npos);
+  const json j = json::parse(eligibility::answerToJson(*a, cat(), "zh"));
+  for (const json& r : j["routes"]) {
+    if (r["route"] != "hr_direct_senior") {
+      EXPECT_FALSE(r.contains("attested")) << r["route"];
+      continue;
+    }
+    ASSERT_EQ(r["attested"].size(), 3u);
+    EXPECT_EQ(r["attested"][1], "作出特殊贡献（经办人核实，措施9）");
+  }
+}
+
+TEST(EligibilityAnswer, AHolderOfTheTargetTitleIsToldSo) {
+  const Person p = person(R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2020-07-01"}],
+     "technical_work_since": "2020-07-01",
+     "titles": [{"series": 5, "specialty": 502, "level": 2, "granted": "2021-08-01"}]})");
+  auto a = eligibility::evaluate(cat(), p, {5, 502, 2}, day("2025-01-01"));
+  ASSERT_TRUE(a.ok());
+  for (const RouteAnswer& r : a->routes) {
+    SCOPED_TRACE(r.route);
+    EXPECT_EQ(r.verdict, Verdict::NotEligible);
+    EXPECT_TRUE(r.rules.empty());
+    ASSERT_EQ(r.missing.size(), 1u);
+    EXPECT_EQ(r.missing[0], eligibility::kAlreadyHeld);
+  }
+  // Granted on the day asked about: the title being issued, not one held before.
+  auto issuing = eligibility::evaluate(cat(), p, {5, 502, 2}, day("2021-08-01"));
+  ASSERT_TRUE(issuing.ok());
+  EXPECT_EQ(issuing->find("initial_determination")->verdict, Verdict::Eligible);
+  // Another specialty's title of the same level is not the target.
+  auto other = eligibility::evaluate(cat(), p, {5, 504, 2}, day("2025-01-01"));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->find("initial_determination")->verdict, Verdict::Eligible);
+}
+
 TEST(EligibilityAnswer, TargetNotInTheCatalogue) {
   const Person p = person("{}");
   struct T {
@@ -777,6 +877,8 @@ TEST(PersonJson, ErrorsNameTheField) {
       {R"({"continuing_education_hours": 1.5})", "person.continuing_education_hours: "},
       {R"({"entrustment_letter": {"unit": "u", "ref": "r"}})", "person.entrustment_letter.ref: unknown field"},
       {R"({"nickname": "x"})", "person.nickname: unknown field"},
+      {R"({"attested": ["brave"]})", "person.attested[0]: \"brave\" is not a condition a clerk attests"},
+      {R"({"attested": [1]})", "person.attested[0]: not a text"},
       {R"([])", "person: not an object"},
       {R"({"education": [)", "person: not valid JSON"},
   };
@@ -882,6 +984,11 @@ TEST(Evaluator, EveryBooleanFactIsAnswered) {
       {"entrustment_letter", R"({"entrustment_letter": {"unit": "u", "reference": "r"}})", R"({"entrustment_letter": {"unit": "u"}})"},
       {"entrustment_letter_or_in_zone", R"({"employer": {"in_zone": false}, "entrustment_letter": {"unit": "u", "reference": "r"}})",
        R"({"employer": {"in_zone": false}})"},
+      {"attested.long_front_line_service", R"({"attested": ["long_front_line_service"]})", R"({"attested": ["special_contribution"]})"},
+      {"attested.special_contribution", R"({"attested": ["special_contribution"]})", R"({})"},
+      {"attested.brought_in_by_zone_enterprise", R"({"attested": ["brought_in_by_zone_enterprise"]})", R"({})"},
+      {"attested.outstanding_contribution", R"({"attested": ["outstanding_contribution"]})", R"({})"},
+      {"attested.senior_exam_passed", R"({"attested": ["senior_exam_passed"]})", R"({})"},
   };
   ASSERT_EQ(std::size(facts), catalogue::kBoolFacts.size());
   for (const F& f : facts) {
@@ -1099,7 +1206,7 @@ TEST(RuleTable, BrokenRulesFailNamingTheField) {
       {"measure 16", [](json& r) { r["measures"] = {16}; }, "rules[0].measures[0]: 16"},
       {"no measures", [](json& r) { r.erase("measures"); }, "rules[0].measures: "},
       {"version 0", [](json& r) { r["version"] = 0; }, "rules[0].version: 0"},
-      {"version after the catalogue's", [](json& r) { r["version"] = 2; }, "rules[0].version: 2"},
+      {"version after the catalogue's", [](json& r) { r["version"] = 999; }, "rules[0].version: 999"},
       {"unknown source", [](json& r) { r["source"] = {"S99"}; }, "rules[0].source[0]: \"S99\" is not in sources"},
       {"bad confidence", [](json& r) { r["confidence"] = "sure"; }, "rules[0].confidence: "},
       {"no explanation", [](json& r) { r.erase("zh"); }, "rules[0].zh: missing"},

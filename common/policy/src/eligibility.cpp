@@ -61,6 +61,11 @@ std::optional<bool> boolFact(const Catalogue& c, const Person& p, std::string_vi
   if (name == "high_level_talent_justified") return p.highLevelTalent && !blank(p.highLevelTalent->justification);
   if (name == "entrustment_letter") return hasLetter(p);
   if (name == "entrustment_letter_or_in_zone") return p.employer.inZone || hasLetter(p);
+  if (name.starts_with(catalogue::kAttestedPrefix) &&
+      std::find(catalogue::kBoolFacts.begin(), catalogue::kBoolFacts.end(), name) != catalogue::kBoolFacts.end()) {
+    const std::string_view what = name.substr(catalogue::kAttestedPrefix.size());
+    return std::find(p.attested.begin(), p.attested.end(), what) != p.attested.end();
+  }
   return std::nullopt;
 }
 
@@ -233,6 +238,13 @@ bool isManual(const Rule& r) {
   return std::any_of(r.all.begin(), r.all.end(), [](const Condition& k) { return k.manualDecision; });
 }
 
+// A condition that rests on the clerk's word: it tests attested facts only.
+bool isAttestation(const Condition& k) {
+  return !k.facts.empty() && std::all_of(k.facts.begin(), k.facts.end(), [](const FactTest& f) {
+    return f.fact.starts_with(catalogue::kAttestedPrefix);
+  });
+}
+
 struct RuleAnswer {
   bool met = false;
   std::int64_t from = 0;
@@ -305,10 +317,22 @@ RouteAnswer evaluateRoute(const Catalogue& c, const Person& p, const Target& t, 
   for (std::string& row : best.rows) a.rules.push_back(std::move(row));
   if (a.verdict == Verdict::NotYet)
     for (const Names* n : best.pending) addText(a.missing, n);
+  for (const Condition& k : bestRule->all)
+    if (isAttestation(k)) addText(a.attested, &k.missing);
   return a;
 }
 
+// The target title itself, granted before the day asked about (a title granted
+// on that day is the one being issued, not one already held).
+bool holdsTarget(const Person& p, const Target& t, std::int64_t onDay) {
+  return std::any_of(p.titles.begin(), p.titles.end(), [&](const TitleHeld& h) {
+    return h.series == t.series && h.specialty == t.specialty && h.level == t.level && h.granted < onDay;
+  });
+}
+
 }  // namespace
+
+const Names kAlreadyHeld{"已取得该职称，无需再申报", "already holds this title: there is nothing to apply for"};
 
 // ---- Public API -------------------------------------------------------------------
 
@@ -342,7 +366,17 @@ Result<Answer> evaluate(const Catalogue& c, const Person& p, const Target& t, st
   a.target = t;
   a.titleName = *name;
   a.routes.reserve(c.routes.size());
-  for (const catalogue::Route& r : c.routes) a.routes.push_back(evaluateRoute(c, p, t, r, onDay));
+  const bool held = holdsTarget(p, t, onDay);
+  for (const catalogue::Route& r : c.routes) {
+    if (!held) {
+      a.routes.push_back(evaluateRoute(c, p, t, r, onDay));
+      continue;
+    }
+    RouteAnswer already;
+    already.route = r.id;
+    already.missing.push_back(kAlreadyHeld);
+    a.routes.push_back(std::move(already));
+  }
   return a;
 }
 

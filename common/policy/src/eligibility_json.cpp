@@ -105,6 +105,13 @@ void readTitle(fields::FieldErrors& errors, const Node& v, const std::string& at
   date(e, "granted", out.granted);
 }
 
+void readAttested(fields::FieldErrors& errors, const Node& v, const std::string& at, std::string& out) {
+  if (!errors.ok()) return;
+  if (!v.isText()) return errors.fail(at, "not a text");
+  out = std::string(v.asText());
+  if (!catalogue::isAttestable(out)) errors.fail(at, "\"" + out.substr(0, 40) + "\" is not a condition a clerk attests");
+}
+
 // An optional member object: read(reader) fills `out` when it is given.
 template <class T, class Read>
 void optionalObject(Reader& f, std::string_view key, std::initializer_list<std::string_view> known,
@@ -121,7 +128,7 @@ void readPerson(fields::FieldErrors& errors, const Node& v, const std::string& p
   Reader f = object(errors, v, path,
                     {"education", "technical_school_class", "technical_work_since", "skill_levels", "qualifications",
                      "titles", "employer", "hr_staff", "high_level_talent", "first_application",
-                     "continuing_education_hours", "entrustment_letter"});
+                     "continuing_education_hours", "entrustment_letter", "attested"});
   list(f, "education", p.education, readEducation);
   optionalObject(f, "technical_school_class", {"class", "graduated"}, p.technicalSchoolClass,
                  [](Reader& e, TechnicalSchoolClass& t) {
@@ -156,6 +163,7 @@ void readPerson(fields::FieldErrors& errors, const Node& v, const std::string& p
     e.optionalText("unit", l.unit, profileText());
     e.optionalText("reference", l.reference, profileText());
   });
+  list(f, "attested", p.attested, readAttested);
 }
 
 void readTarget(fields::FieldErrors& errors, const Node& v, const std::string& path, Target& t) {
@@ -218,7 +226,13 @@ std::string answerToJson(const Answer& a, const catalogue::Catalogue&, std::stri
     for (const std::string& id : r.rules) w.text(id);
     w.endArray().key("missing").beginArray();
     for (const catalogue::Names& n : r.missing) w.text(zh ? n.zh : n.en);
-    w.endArray().endObject();
+    w.endArray();
+    if (!r.attested.empty()) {
+      w.key("attested").beginArray();
+      for (const catalogue::Names& n : r.attested) w.text(zh ? n.zh : n.en);
+      w.endArray();
+    }
+    w.endObject();
   }
   w.endArray().endObject();
   return w.str();

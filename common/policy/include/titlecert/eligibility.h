@@ -97,6 +97,9 @@ struct Person {
   bool firstApplication = false;
   std::uint64_t continuingEducationHours = 0;
   std::optional<EntrustmentLetter> entrustmentLetter;
+  // Conditions a clerk attests (catalogue::isAttestable names, e.g.
+  // "long_front_line_service"): the rules' "attested.*" facts.
+  std::vector<std::string> attested;
   friend bool operator==(const Person&, const Person&) = default;
 };
 
@@ -132,7 +135,14 @@ struct RouteAnswer {
   // NotYet: what is still pending on `on`; NotEligible: what is missing;
   // Eligible: empty. The rule rows' own texts, zh and en.
   std::vector<catalogue::Names> missing;
+  // Eligible/NotYet: the conditions of the rule used that rest on what the
+  // clerk attested ("attested.*" facts), as the rule rows' texts; else empty.
+  std::vector<catalogue::Names> attested;
 };
+
+// The one missing text of every route when the person already holds the
+// target title (granted before the day asked about): not_eligible, no rules.
+extern const catalogue::Names kAlreadyHeld;
 
 struct Answer {
   Target target;

@@ -52,10 +52,25 @@ struct RuleTarget {
 };
 
 // The undated facts of an applicant's profile a rule may test (docs/policy.md;
-// the evaluator in eligibility.cpp answers each of them).
-inline constexpr std::array<std::string_view, 8> kBoolFacts = {
+// the evaluator in eligibility.cpp answers each of them). The "attested."
+// facts are conditions a measure names but gives no figure for: the clerk
+// attests them (the profile's "attested" list holds the names after the prefix).
+inline constexpr std::string_view kAttestedPrefix = "attested.";
+inline constexpr std::array<std::string_view, 13> kBoolFacts = {
     "hr_staff",        "first_application",           "employer.in_zone",    "employer.manufacturing",
-    "no_title_yet",    "high_level_talent_justified", "entrustment_letter",  "entrustment_letter_or_in_zone"};
+    "no_title_yet",    "high_level_talent_justified", "entrustment_letter",  "entrustment_letter_or_in_zone",
+    "attested.long_front_line_service", "attested.special_contribution", "attested.brought_in_by_zone_enterprise",
+    "attested.outstanding_contribution", "attested.senior_exam_passed"};
+
+// True for a name the profile's "attested" list may hold (a kBoolFacts entry
+// after kAttestedPrefix).
+inline bool isAttestable(std::string_view name) {
+  for (std::string_view f : kBoolFacts)
+    if (f.size() > kAttestedPrefix.size() && f.substr(0, kAttestedPrefix.size()) == kAttestedPrefix &&
+        f.substr(kAttestedPrefix.size()) == name)
+      return true;
+  return false;
+}
 inline constexpr std::array<std::string_view, 2> kTextFacts = {"employer.kind", "employer.industry"};
 
 // A test of one undated fact of the applicant's profile ("hr_staff",
