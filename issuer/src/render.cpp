@@ -1,8 +1,8 @@
 // QR images (rendered on request, cached by payload) and the printable
 // certificate (card.pdf, card.svg): the stored fields drawn by titlecert_card.
 #include "parts.h"
-#include "titlecert/card.h"
 #include "store/records.h"
+#include "titlecert/card.h"
 #include "titlecert/dates.h"
 #include "titlecert/qr.h"
 
