@@ -36,7 +36,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 enum class Endpoint {
-  CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, Revoke, Bundle, Eligibility,
+  CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, CardPdf, Revoke, Bundle, Eligibility,
   ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health
 };
 
@@ -96,6 +96,7 @@ std::optional<Match> matchPath(const std::string& path) {
     if (top == "certificates" && s[3] == "qr.png") return Match{{{Endpoint::QrPng, "GET", kReaders}}, s[2]};
     if (top == "certificates" && s[3] == "qr.svg") return Match{{{Endpoint::QrSvg, "GET", kReaders}}, s[2]};
     if (top == "certificates" && s[3] == "card.svg") return Match{{{Endpoint::CardSvg, "GET", kReaders}}, s[2]};
+    if (top == "certificates" && s[3] == "card.pdf") return Match{{{Endpoint::CardPdf, "GET", kReaders}}, s[2]};
     if (top == "certificates" && s[3] == "revoke") return Match{{{Endpoint::Revoke, "POST", kWriters}}, s[2]};
     if (top == "keys" && s[3] == "compromised") return Match{{{Endpoint::KeyCompromised, "POST", kAdmin}}, s[2]};
   }
@@ -250,8 +251,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::QrSvg:
         return answer(service_.qrSvg(param), [](const std::string& svg) { return Reply{200, "image/svg+xml", svg, {}}; });
       case Endpoint::CardSvg:
-        return answer(service_.cardSvg(param),
-                      [](const std::string& svg) { return Reply{200, "image/svg+xml; charset=utf-8", svg, {}}; });
+      case Endpoint::CardPdf: return card(e, uri, param);
       case Endpoint::Revoke:
         return answer(service_.revoke(param, readBody(request, config.maxBodyBytes), actor),
                       [](const std::string& j) { return jsonReply(200, j); });
@@ -337,6 +337,20 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       }
     }
     return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, k.toJson()); });
+  }
+
+  // card.pdf and card.svg: ?paper=a4|a5 (a5 when absent).
+  Reply card(Endpoint e, const Poco::URI& uri, const std::string& certNo) {
+    CardPaper paper = CardPaper::A5;
+    for (const auto& [k, v] : uri.getQueryParameters()) {
+      if (k != "paper") continue;
+      if (v == "a4") paper = CardPaper::A4;
+      else if (v != "a5") return problemReply(badRequest("paper", "paper: a4 or a5"));
+    }
+    if (e == Endpoint::CardPdf)
+      return answer(service_.cardPdf(certNo, paper), [](const std::string& pdf) { return Reply{200, "application/pdf", pdf, {}}; });
+    return answer(service_.cardSvg(certNo, paper),
+                  [](const std::string& svg) { return Reply{200, "image/svg+xml; charset=utf-8", svg, {}}; });
   }
 
   Reply audit(const Poco::URI& uri) {

@@ -130,6 +130,9 @@ struct AuditCheck {
   std::string toJson() const;
 };
 
+// The printable certificate's paper (landscape); A5 unless asked.
+enum class CardPaper { A4, A5 };
+
 class Service {
  public:
   // Creates DIR: the database, root and first issuer key (encrypted at rest
@@ -163,7 +166,10 @@ class Service {
   Expected<std::string> revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by);
   Expected<Bytes> qrPng(std::string_view certNo);
   Expected<std::string> qrSvg(std::string_view certNo);
-  Expected<std::string> cardSvg(std::string_view certNo);
+  // The printable certificate (landscape page, QR beside the fields), the
+  // same layout as a PDF or an SVG.
+  Expected<std::string> cardSvg(std::string_view certNo, CardPaper paper);
+  Expected<std::string> cardPdf(std::string_view certNo, CardPaper paper);
 
   // ---- eligibility (titlecert::eligibility) ----
   Expected<std::string> eligibility(std::string_view jsonBody) const;
