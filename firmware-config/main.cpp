@@ -5,6 +5,9 @@
 //   titlecert-config bundle inspect FILE [--root FILE] [--json]
 //   titlecert-config catalogue show [--catalogue FILE] [--json]
 //   titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]
+//   titlecert-config terminal build --manifest TERMINAL.json --root-key ROOT.pem --out FILE
+//                                   [--passphrase-file FILE]
+//   titlecert-config terminal inspect FILE --root ROOT.pub.pem [--json]
 //
 // Exit status: 0 done, 1 the input was refused (bad manifest, bad bundle),
 // 2 usage error.
@@ -21,6 +24,7 @@
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/passphrase.h"
+#include "titlecert/terminal_manifest.h"
 
 using namespace titlecert;
 using Json = nlohmann::ordered_json;
@@ -33,7 +37,9 @@ const char* kUsage =
     "usage: titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
     "       titlecert-config bundle inspect FILE [--root FILE] [--json]\n"
     "       titlecert-config catalogue show [--catalogue FILE] [--json]\n"
-    "       titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]\n";
+    "       titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]\n"
+    "       titlecert-config terminal build --manifest TERMINAL.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
+    "       titlecert-config terminal inspect FILE --root ROOT.pub.pem [--json]\n";
 
 struct UsageError {
   std::string message;
@@ -222,6 +228,62 @@ int catalogueCheck(const Options& o) {
   return kExitOk;
 }
 
+int terminalBuild(const Options& o) {
+  const std::string manifestPath = o.require("manifest");
+  const std::string out = o.require("out");
+  auto manifest = files::read(manifestPath);
+  if (!manifest) return refuse(manifest.error());
+  auto config = terminal::fromManifest(*manifest, std::filesystem::path(manifestPath).parent_path().string());
+  if (!config) return refuse(config.error());
+  auto root = loadRootKey(o);
+  if (!root) return refuse(root.error());
+  auto signedConfig = terminal::sign(*config, *root);
+  if (!signedConfig) return refuse(signedConfig.error());
+  if (auto s = files::writeAtomically(out, *signedConfig); !s) return refuse(s.error());
+  std::cout << "terminal configuration version " << config->version << ": " << config->roots.size()
+            << " root(s), signed by root kid " << toHex(root->publicKey().kid()) << " -> " << out << "\n";
+  return kExitOk;
+}
+
+Json terminalJson(const terminal::Config& c, const crypto::Kid& signer) {
+  Json roots = Json::array();
+  for (const auto& r : c.roots)
+    roots.push_back({{"kid", toHex(r.kid())}, {"alg", std::string(crypto::algName(r.alg()))}, {"public_key_pem", r.pem()}});
+  return {{"version", c.version},
+          {"roots", roots},
+          {"max_bundle_age_days", c.maxBundleAgeDays},
+          {"lang", c.lang},
+          {"bundle_dir", c.bundleDir},
+          {"signer_kid", toHex(signer)},
+          {"signature_verified", true}};
+}
+
+// Only a configuration whose signature checked is shown: --root is required.
+int terminalInspect(const Options& o) {
+  if (o.positional.size() != 1) throw UsageError{"terminal inspect takes one FILE"};
+  auto bytes = files::read(o.positional[0]);
+  if (!bytes) return refuse(bytes.error());
+  auto pem = files::read(o.require("root"));
+  if (!pem) return refuse(pem.error());
+  auto root = crypto::PublicKey::fromPem(*pem);
+  if (!root) return refuse(root.error());
+  crypto::Kid signer{};
+  auto config = terminal::open(asBytes(*bytes), {*root}, &signer);
+  if (!config) return refuse(config.error());
+  const Json j = terminalJson(*config, signer);
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "terminal configuration version " << config->version << " (root signature verified, kid "
+            << toHex(signer) << ")\n"
+            << "  max bundle age " << config->maxBundleAgeDays << " days past next-update\n"
+            << "  lang           " << config->lang << "\n"
+            << "  bundle dir     " << config->bundleDir << "\n";
+  for (const auto& r : j["roots"]) std::cout << "  root kid " << r["kid"].get<std::string>() << " " << r["alg"].get<std::string>() << "\n";
+  return kExitOk;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 3) throw UsageError{""};
   const std::string group = argv[1], verb = argv[2];
@@ -229,6 +291,8 @@ int dispatch(int argc, char** argv) {
   if (group == "bundle" && verb == "inspect") return bundleInspect(parseOptions(argc, argv, 3, {"root"}));
   if (group == "catalogue" && verb == "show") return catalogueShow(parseOptions(argc, argv, 3, {"catalogue"}));
   if (group == "catalogue" && verb == "check") return catalogueCheck(parseOptions(argc, argv, 3, {"previous", "catalogue"}));
+  if (group == "terminal" && verb == "build") return terminalBuild(parseOptions(argc, argv, 3, {"manifest", "root-key", "out", "passphrase-file"}));
+  if (group == "terminal" && verb == "inspect") return terminalInspect(parseOptions(argc, argv, 3, {"root"}));
   throw UsageError{"unknown command " + group + " " + verb};
 }
 

@@ -3,6 +3,11 @@
 //   titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]
 //                    [--id TYPE:VALUE] [--json] [--lang zh|en] [--jobs N]
 //                    (--text PAYLOAD | IMAGE... | -)
+//   titlecert-verify --config terminal.cbor --state FILE [--bundle FILE] ...
+//
+// --config: a terminal (cli/terminal.h): the roots, language and bundle
+// folder come from the signed configuration, and the state file keeps
+// versions and the clock floor.
 //
 // --jobs N: threads verifying batch lines at once (0 = every core; default 1);
 // the output keeps the input's order whatever N is.
@@ -11,6 +16,7 @@
 // a bundle that is unreadable, badly signed or rolled back.
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <fstream>
@@ -18,6 +24,7 @@
 #include <sstream>
 
 #include "batch.h"
+#include "terminal.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/idh.h"
@@ -34,11 +41,14 @@ constexpr int kExitValid = 0, kExitInvalid = 1, kExitUsage = 2;
 const char* kUsage =
     "usage: titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]\n"
     "                        [--id TYPE:VALUE] [--json] [--lang zh|en] [--jobs N]\n"
+    "                        (--text PAYLOAD | IMAGE... | -)\n"
+    "       titlecert-verify --config terminal.cbor --state FILE [--bundle FILE] [--now RFC3339]\n"
+    "                        [--id TYPE:VALUE] [--json] [--lang zh|en] [--jobs N]\n"
     "                        (--text PAYLOAD | IMAGE... | -)\n";
 
 struct Args {
-  std::string bundle, root, state, now, id, text;
-  bool haveText = false, json = false, batch = false;
+  std::string bundle, root, state, config, now, id, text;
+  bool haveText = false, json = false, batch = false, langGiven = false;
   Lang lang = Lang::Zh;
   unsigned jobs = 1;
   std::vector<std::string> images;
@@ -60,6 +70,7 @@ Args parseArgs(int argc, char** argv) {
     if (arg == "--bundle") a.bundle = valueOf(i, argc, argv);
     else if (arg == "--root") a.root = valueOf(i, argc, argv);
     else if (arg == "--state") a.state = valueOf(i, argc, argv);
+    else if (arg == "--config") a.config = valueOf(i, argc, argv);
     else if (arg == "--now") a.now = valueOf(i, argc, argv);
     else if (arg == "--id") a.id = valueOf(i, argc, argv);
     else if (arg == "--text") a.text = valueOf(i, argc, argv), a.haveText = true;
@@ -68,6 +79,7 @@ Args parseArgs(int argc, char** argv) {
       const std::string l = valueOf(i, argc, argv);
       if (l != "zh" && l != "en") throw UsageError{"--lang takes zh or en"};
       a.lang = l == "en" ? Lang::En : Lang::Zh;
+      a.langGiven = true;
     } else if (arg == "--jobs") {
       const std::string n = valueOf(i, argc, argv);
       const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), a.jobs);
@@ -78,7 +90,12 @@ Args parseArgs(int argc, char** argv) {
     else if (!arg.empty() && arg[0] == '-') throw UsageError{"unknown option " + arg};
     else a.images.push_back(arg);
   }
-  if (a.bundle.empty() || a.root.empty()) throw UsageError{"--bundle and --root are required"};
+  if (!a.config.empty()) {
+    if (a.state.empty()) throw UsageError{"--config needs --state"};
+    if (!a.root.empty()) throw UsageError{"--config takes its roots from the configuration: no --root"};
+  } else if (a.bundle.empty() || a.root.empty()) {
+    throw UsageError{"--bundle and --root are required (or --config and --state)"};
+  }
   const int sources = (a.haveText ? 1 : 0) + (a.batch ? 1 : 0) + (a.images.empty() ? 0 : 1);
   if (sources != 1) throw UsageError{"give exactly one of --text PAYLOAD, IMAGE..., or -"};
   return a;
@@ -93,7 +110,14 @@ Result<std::int64_t> resolveNow(const std::string& text) {
 struct Loaded {
   verifier::Verifier verifier;
   bool rollbackChecked;
+  std::optional<terminal::State> terminalState;  // with --config
 };
+
+Result<Loaded> loadTerminal(Args& a, std::int64_t now) {
+  TC_ASSIGN(auto t, cli::openTerminal({a.config, a.state, a.bundle, now}));
+  if (!a.langGiven) a.lang = t.config.lang == "en" ? Lang::En : Lang::Zh;
+  return Loaded{std::move(t.verifier), true, std::move(t.state)};
+}
 
 Result<Loaded> loadVerifier(const Args& a) {
   TC_ASSIGN(auto rootPem, files::read(a.root));
@@ -106,7 +130,7 @@ Result<Loaded> loadVerifier(const Args& a) {
   TC_ASSIGN(auto v, verifier::Verifier::create(asBytes(bundleBytes), root, highest));
   if (!a.state.empty() && v.contents().version > highest)
     TC_TRY(verifier::writeHighestVersion(a.state, v.contents().version));
-  return Loaded{std::move(v), !a.state.empty()};
+  return Loaded{std::move(v), !a.state.empty(), std::nullopt};
 }
 
 class Printer {
@@ -115,6 +139,7 @@ class Printer {
 
   void print(const verifier::Outcome& o, const std::string& input) {
     if (!o.valid()) anyInvalid_ = true;
+    if (o.credential) latestSignedTime_ = std::max(latestSignedTime_, static_cast<std::int64_t>(o.credential->iat));
     if (json_) {
       std::cout << v_.toJson(o, input, lang_) << "\n";
     } else {
@@ -122,12 +147,15 @@ class Printer {
     }
   }
   bool anyInvalid() const { return anyInvalid_; }
+  // The latest iat among the credentials whose signature verified (0: none).
+  std::int64_t latestSignedTime() const { return latestSignedTime_; }
 
  private:
   const verifier::Verifier& v_;
   bool json_;
   Lang lang_;
   bool anyInvalid_ = false;
+  std::int64_t latestSignedTime_ = 0;
 };
 
 int verifyImages(const Args& a, const verifier::Verifier& v, std::int64_t now, const verifier::VerifyOptions& opts,
@@ -141,13 +169,13 @@ int verifyImages(const Args& a, const verifier::Verifier& v, std::int64_t now, c
       continue;
     }
     const auto texts = scan::readQrTexts(scan::viewOf(*image));
-    if (texts.empty()) out.print(v.noCodeFound(now), path);
+    if (texts.empty()) out.print(v.noCodeFound(now, opts), path);
     for (const auto& t : texts) out.print(v.verify(t, now, opts), path);
   }
   return status;
 }
 
-int run(const Args& a) {
+int run(Args a) {
   if (!a.images.empty() && !scan::available()) {
     // A usage error (exit 2) before anything is verified: the caller asked
     // for something this build cannot do, which is not a verdict on a credential.
@@ -162,12 +190,14 @@ int run(const Args& a) {
     if (auto id = idh::normalize(a.id); !id) throw UsageError{"--id: " + id.error().detail};
     opts.idNumber = a.id;
   }
-  auto loaded = loadVerifier(a);
+  auto loaded = a.config.empty() ? loadVerifier(a) : loadTerminal(a, *now);
   if (!loaded) {
     std::cerr << "titlecert-verify: " << codeName(loaded.code()) << ": " << loaded.error().detail << "\n";
     return kExitUsage;
   }
   const auto& v = loaded->verifier;
+  auto& terminalState = loaded->terminalState;
+  if (terminalState) opts.clockFloor = terminalState->clockFloor;
   if (!loaded->rollbackChecked && !a.json && !a.batch)
     std::cout << (a.lang == Lang::Zh ? "（未指定 --state：未做信任列表防回滚检查）\n"
                                      : "(no --state given: no bundle rollback check was made)\n");
@@ -185,6 +215,12 @@ int run(const Args& a) {
     return summary.anyInvalid ? kExitInvalid : kExitValid;
   }
   if (!a.images.empty()) status = verifyImages(a, v, *now, opts, out);
+  if (terminalState) {
+    if (auto s = cli::raiseClockFloor(a.state, *terminalState, out.latestSignedTime()); !s) {
+      std::cerr << "titlecert-verify: " << codeName(s.code()) << ": " << s.error().detail << "\n";
+      return kExitUsage;
+    }
+  }
   if (status == kExitUsage) return status;
   return out.anyInvalid() ? kExitInvalid : kExitValid;
 }

@@ -1,5 +1,6 @@
 #include "titlecert/verifier.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -40,11 +41,14 @@ struct Verifier::State : zc1::KeyLookup {
 namespace {
 
 // The bundle's times bound the clock: a terminal whose clock is behind the
-// newest data it holds is wrong, so the bundle's issued-at is used instead.
-std::int64_t effectiveNow(const bundle::Contents& b, std::int64_t now, std::vector<Code>& warnings) {
-  if (now < b.issuedAt) {
+// newest data it holds (the bundle's issued-at, or the latest signed time
+// it has seen) is wrong, so that time is used instead.
+std::int64_t effectiveNow(const bundle::Contents& b, std::int64_t now, std::int64_t clockFloor,
+                          std::vector<Code>& warnings) {
+  const std::int64_t floor = std::max(b.issuedAt, clockFloor);
+  if (now < floor) {
     warnings.push_back(Code::CLOCK_BEHIND);
-    now = b.issuedAt;
+    now = floor;
   }
   if (now >= b.nextUpdate) warnings.push_back(Code::BUNDLE_STALE);
   return now;
@@ -131,7 +135,7 @@ Outcome Verifier::verify(std::string_view text, std::int64_t now, const VerifyOp
       return o;
     }
   }
-  o.effectiveNow = effectiveNow(b, now, o.warnings);
+  o.effectiveNow = effectiveNow(b, now, options.clockFloor, o.warnings);
   if (text.size() > kMaxInputLength) {
     // Longer than any ZC1 code can be: refuse before decoding anything.
     fail(o, makeError(text.substr(0, 4) == zc1::kPrefix ? Code::BAD_CBOR : Code::NOT_ZC1, "input too long"));
@@ -163,9 +167,9 @@ Outcome Verifier::verify(std::string_view text, std::int64_t now, const VerifyOp
   return o;
 }
 
-Outcome Verifier::noCodeFound(std::int64_t now) const {
+Outcome Verifier::noCodeFound(std::int64_t now, const VerifyOptions& options) const {
   Outcome o;
-  o.effectiveNow = effectiveNow(state_->contents(), now, o.warnings);
+  o.effectiveNow = effectiveNow(state_->contents(), now, options.clockFloor, o.warnings);
   fail(o, makeError(Code::NO_CODE_FOUND, "no QR code found in the image"));
   return o;
 }

@@ -59,6 +59,10 @@ struct Outcome {
 struct VerifyOptions {
   // "TYPE:VALUE" to check holder binding (ZC1.md §4); costs ~60 ms.
   std::optional<std::string> idNumber;
+  // The terminal's clock floor (titlecert/terminal_state.h): a now below it,
+  // or below the bundle's issued-at, is raised to the later of the two with
+  // the warning CLOCK_BEHIND.
+  std::int64_t clockFloor = 0;
 };
 
 class Verifier {
@@ -72,7 +76,7 @@ class Verifier {
   Outcome verify(std::string_view text, std::int64_t now, const VerifyOptions& options = {}) const;
   // The outcome for an image in which no QR code was found (with the same
   // clock warnings as any verification).
-  Outcome noCodeFound(std::int64_t now) const;
+  Outcome noCodeFound(std::int64_t now, const VerifyOptions& options = {}) const;
 
   const bundle::Contents& contents() const;
 
