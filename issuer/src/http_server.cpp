@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "titlecert/crypto.h"
+#include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/server.h"
 
 namespace titlecert::issuer {
@@ -110,12 +111,8 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-Reply problemReply(const Problem& p) {
-  nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
-  if (!p.field.empty()) j["field"] = p.field;
-  if (!p.missing.empty() || p.code == "ROUTE_NOT_ELIGIBLE") j["missing"] = p.missing;
-  return Reply{p.status, "application/json", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
-}
+Reply problemReply(const Problem& p, int status) { return Reply{status, "application/json", problemJson(p), {}}; }
+Reply problemReply(const Problem& p) { return problemReply(p, httpStatus(p)); }
 
 Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
 
@@ -190,7 +187,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       path = uri.getPath();
       reply = route(request, uri, actor);
     } catch (const BodyTooLarge&) {
-      reply = problemReply(Problem{413, "BODY_TOO_LARGE", "the request body is larger than this endpoint accepts", {}, {}});
+      reply = problemReply(tooLarge("the request body is larger than this endpoint accepts"));
     } catch (const Poco::SyntaxException&) {
       reply = problemReply(badRequest("", "the request URI is malformed"));
     } catch (const std::exception& e) {
@@ -218,7 +215,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       if (r.method == request.getMethod()) chosen = &r;
     }
     if (!chosen) {
-      Reply r = problemReply(Problem{405, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed here", {}, {}});
+      Reply r = problemReply(Problem{ProblemKind::Invalid, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed here", {}, {}}, 405);
       r.headers.emplace_back("Allow", allow);
       return r;
     }
@@ -239,7 +236,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::RevokeToken: return revokeToken(param, actor);
       case Endpoint::Issue:
         return answer(service_.issue(readBody(request, config.maxBodyBytes), actor),
-                      [](const Issued& i) { return jsonReply(201, i.toJson()); });
+                      [](const Issued& i) { return jsonReply(201, toJson(i)); });
       case Endpoint::IssueBatch: return issueBatch(request, actor);
       case Endpoint::GetCertificate:
         return answer(service_.certificateJson(param), [](const std::string& j) { return jsonReply(200, j); });
@@ -267,10 +264,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::RotateKey: return rotate(readBody(request, config.maxBodyBytes), actor);
       case Endpoint::KeyCompromised:
         return answer(service_.keyCompromised(param, readBody(request, config.maxBodyBytes), actor),
-                      [](const KeyChange& k) { return jsonReply(200, k.toJson()); });
+                      [](const KeyChange& k) { return jsonReply(200, toJson(k)); });
       case Endpoint::Audit: return audit(uri);
       case Endpoint::AuditVerify:
-        return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, c.toJson()); });
+        return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, toJson(c)); });
       case Endpoint::Health:
         return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
     }
@@ -300,8 +297,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
     if (!rows) return problemReply(rows.error());
     if (rows->size() > service_.config().maxBatchRows)
-      return problemReply(Problem{413, "BODY_TOO_LARGE",
-                                  "at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch", {}, {}});
+      return problemReply(tooLarge("at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch"));
     const auto outcomes = service_.issueBatch(*rows, actor);
     std::size_t issued = 0, exists = 0, failed = 0;
     std::string list;
@@ -336,7 +332,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         alg = a;
       }
     }
-    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, k.toJson()); });
+    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, toJson(k)); });
   }
 
   Reply audit(const Poco::URI& uri) {
@@ -451,7 +447,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const 
         .notice(std::string("listening on ") + socket->address().toString() + (impl->tls ? " (TLS)" : " (plain HTTP)"));
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
   } catch (const Poco::Exception& e) {
-    return Problem{500, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
+    return Problem{ProblemKind::Internal, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
   }
 }
 
