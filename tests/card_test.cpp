@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/command.h"
 #include "titlecert/card.h"
 #include "titlecert/qr.h"
 #include "titlecert/scan.h"
@@ -101,21 +102,7 @@ std::string nameOf(const Case& c) {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << nameOf(c); }
 
-struct Command {
-  int status = -1;
-  std::string output;
-};
-
-Command run(const std::string& command) {
-  Command r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  r.status = pclose(pipe);
-  return r;
-}
+CommandRun run(const std::string& command) { return runCommand(command); }
 
 fs::path screenshots() {
   fs::path dir = TITLECERT_CARD_SCREENSHOTS;
@@ -201,9 +188,9 @@ TEST_P(CardPage, PdfQrReadsBackWithTheVerifiersScanner) {
   ASSERT_EQ(pdf->rfind("%PDF-", 0), 0u);
   const fs::path base = screenshots() / ("card_" + nameOf(GetParam()));
   writeFile(base.string() + ".pdf", *pdf);
-  const Command r = run(std::string(TITLECERT_PDFTOPPM) + " -r 150 -png -singlefile '" + base.string() + ".pdf' '" +
+  const CommandRun r = run(std::string(TITLECERT_PDFTOPPM) + " -r 150 -png -singlefile '" + base.string() + ".pdf' '" +
                     base.string() + "'");
-  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_EQ(r.exit, 0) << r.out;
   const auto texts = qrTextsIn(base.string() + ".png");
   ASSERT_EQ(texts.size(), 1u);
   EXPECT_EQ(texts[0], largestPayload());
@@ -215,9 +202,9 @@ TEST_P(CardPage, SvgRendersAndItsQrReadsBack) {
   EXPECT_NE(svg->find("<svg"), std::string::npos);
   const fs::path base = screenshots() / ("card_" + nameOf(GetParam()) + "_svg");
   writeFile(base.string() + ".svg", *svg);
-  const Command r = run(std::string(TITLECERT_RSVG_CONVERT) + " --dpi-x 150 --dpi-y 150 -f png -o '" + base.string() +
+  const CommandRun r = run(std::string(TITLECERT_RSVG_CONVERT) + " --dpi-x 150 --dpi-y 150 -f png -o '" + base.string() +
                     ".png' '" + base.string() + ".svg'");
-  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_EQ(r.exit, 0) << r.out;
   auto image = scan::loadImageFile(base.string() + ".png");
   ASSERT_TRUE(image.ok());
   // Points at 150 dpi: the SVG's size is the paper's.
@@ -259,11 +246,11 @@ TEST(Card, PdfEmbedsANotoCjkFont) {
   ASSERT_TRUE(pdf.ok()) << pdf.error().detail;
   const fs::path file = screenshots() / "card_fonts.pdf";
   writeFile(file, *pdf);
-  const Command r = run(std::string(TITLECERT_PDFFONTS) + " '" + file.string() + "'");
-  ASSERT_EQ(r.status, 0) << r.output;
+  const CommandRun r = run(std::string(TITLECERT_PDFFONTS) + " '" + file.string() + "'");
+  ASSERT_EQ(r.exit, 0) << r.out;
   // pdffonts: name type encoding emb sub uni object-id generation.
   bool embeddedCjk = false;
-  std::istringstream lines(r.output);
+  std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) {
     if (line.find("CJK") == std::string::npos) continue;
     std::istringstream words(line);
@@ -271,7 +258,7 @@ TEST(Card, PdfEmbedsANotoCjkFont) {
     for (std::string word; words >> word;) w.push_back(word);
     if (w.size() >= 6 && w[w.size() - 5] == "yes") embeddedCjk = true;
   }
-  EXPECT_TRUE(embeddedCjk) << r.output;
+  EXPECT_TRUE(embeddedCjk) << r.out;
 }
 
 TEST(Card, MarkupInAFieldIsPrintedAsText) {
@@ -284,20 +271,20 @@ TEST(Card, MarkupInAFieldIsPrintedAsText) {
   ASSERT_TRUE(pdf.ok());
   const fs::path file = screenshots() / "card_markup.pdf";
   writeFile(file, *pdf);
-  const Command r = run(std::string(TITLECERT_PDFTOTEXT) + " '" + file.string() + "' -");
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("<b>某某</b>"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("&amp;"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("<span"), std::string::npos) << r.output;
+  const CommandRun r = run(std::string(TITLECERT_PDFTOTEXT) + " '" + file.string() + "' -");
+  ASSERT_EQ(r.exit, 0) << r.out;
+  EXPECT_NE(r.out.find("<b>某某</b>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("&amp;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<span"), std::string::npos) << r.out;
 }
 
 // Rasterizes a PDF at 72 dpi (one pixel per point) into an image.
 scan::Image pixelsOf(const std::string& pdf, const std::string& name) {
   const fs::path base = screenshots() / name;
   writeFile(base.string() + ".pdf", pdf);
-  const Command r = run(std::string(TITLECERT_PDFTOPPM) + " -r 72 -gray -png -singlefile '" + base.string() +
+  const CommandRun r = run(std::string(TITLECERT_PDFTOPPM) + " -r 72 -gray -png -singlefile '" + base.string() +
                         ".pdf' '" + base.string() + "'");
-  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.exit, 0) << r.out;
   auto image = scan::loadImageFile(base.string() + ".png");
   return image.ok() ? *image : scan::Image{};
 }

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/command.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -25,29 +27,11 @@ const std::string kConfig = std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_CON
 constexpr bool kScan = TITLECERT_TEST_SCAN != 0;
 const std::string kNow = "2026-11-27T01:00:00Z";
 
-struct Run {
-  int exit = -1;
-  std::string out;
-};
+using titlecert::testing::CommandRun;
 
-Run run(const std::string& cmd) {
-  Run r;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CommandRun run(const std::string& cmd) { return titlecert::testing::runCommand(cmd, titlecert::testing::StandardError::Discarded); }
 
-// Built by appending: g++ 12 at -O3 misreads "'" + string&& as an overlapping copy (-Wrestrict).
-std::string q(const fs::path& p) {
-  std::string quoted = "'";
-  quoted += p.string();
-  quoted += '\'';
-  return quoted;
-}
+std::string q(const fs::path& p) { return titlecert::testing::shellQuote(p); }
 
 std::string verifyCmd(const std::string& rest) {
   return kVerify + " --bundle " + q(kFixture / "bundle.cbor") + " --root " + q(kFixture / "root.pub.pem") + " --now " +

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/command.h"
 #include "support/issuer_fixture.h"
 #include "titlecert/scan.h"
 
@@ -18,21 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Command {
-  int status = -1;
-  std::string output;
-};
-
-Command run(const std::string& command) {
-  Command r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
-  r.status = pclose(pipe);
-  return r;
-}
+CommandRun run(const std::string& command) { return runCommand(command); }
 
 fs::path screenshot(const std::string& name) {
   const fs::path dir = TITLECERT_CARD_SCREENSHOTS;
@@ -73,9 +60,9 @@ json longestTitle() {
 std::vector<std::string> qrTextsOfPdf(const std::string& pdf, const std::string& name) {
   const fs::path base = screenshot(name);
   writeFile(base.string() + ".pdf", pdf);
-  const Command r = run(std::string(TITLECERT_PDFTOPPM) + " -r 150 -png -singlefile '" + base.string() + ".pdf' '" +
+  const CommandRun r = run(std::string(TITLECERT_PDFTOPPM) + " -r 150 -png -singlefile '" + base.string() + ".pdf' '" +
                         base.string() + "'");
-  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.exit, 0) << r.out;
   auto image = scan::loadImageFile(base.string() + ".png");
   if (!image) return {};
   return scan::readQrTexts(scan::viewOf(*image));
@@ -84,9 +71,9 @@ std::vector<std::string> qrTextsOfPdf(const std::string& pdf, const std::string&
 std::string textOfPdf(const std::string& pdf, const std::string& name) {
   const fs::path file = screenshot(name + ".pdf");
   writeFile(file, pdf);
-  const Command r = run(std::string(TITLECERT_PDFTOTEXT) + " '" + file.string() + "' -");
-  EXPECT_EQ(r.status, 0) << r.output;
-  return r.output;
+  const CommandRun r = run(std::string(TITLECERT_PDFTOTEXT) + " '" + file.string() + "' -");
+  EXPECT_EQ(r.exit, 0) << r.out;
+  return r.out;
 }
 
 TEST(IssuerCard, PdfOfTheLongestTitleIsAPdfWhoseQrIsThePayload) {
@@ -133,9 +120,9 @@ TEST(IssuerCard, SvgIsTheLibrarysPageAndItsQrReadsBack) {
     EXPECT_EQ(svg.body.find(old), std::string::npos) << old;
   const fs::path base = screenshot("qualification-svg");
   writeFile(base.string() + ".svg", svg.body);
-  const Command r = run(std::string(TITLECERT_RSVG_CONVERT) + " --dpi-x 150 --dpi-y 150 -f png -o '" + base.string() +
+  const CommandRun r = run(std::string(TITLECERT_RSVG_CONVERT) + " --dpi-x 150 --dpi-y 150 -f png -o '" + base.string() +
                         ".png' '" + base.string() + ".svg'");
-  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_EQ(r.exit, 0) << r.out;
   auto image = scan::loadImageFile(base.string() + ".png");
   ASSERT_TRUE(image.ok());
   // A5 landscape, 210 mm wide, at 150 dpi.

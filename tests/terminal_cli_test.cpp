@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/command.h"
 #include "support/world.h"
 #include "titlecert/files.h"
 
@@ -23,32 +24,17 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kVerify = TITLECERT_VERIFY_BIN;
-const std::string kConfig = TITLECERT_CONFIG_BIN;
+// TITLECERT_TARGET_RUNNER is the emulator command (with a trailing space) in
+// a cross build, empty otherwise.
+const std::string kVerify = std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_VERIFY_BIN;
+const std::string kConfig = std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_CONFIG_BIN;
 constexpr std::int64_t kDay = 86400;
 
-struct CliRun {
-  int exit = -1;
-  std::string out;  // standard output, then standard error
-};
+using CliRun = CommandRun;
 
-CliRun run(const std::string& cmd) {
-  CliRun r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CliRun run(const std::string& cmd) { return runCommand(cmd); }
 
-std::string q(const fs::path& p) {
-  std::string quoted = "'";
-  quoted += p.string();
-  quoted += '\'';
-  return quoted;
-}
+std::string q(const fs::path& p) { return shellQuote(p); }
 
 std::string rfc3339(std::int64_t t) {
   std::time_t tt = t;
