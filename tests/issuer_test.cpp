@@ -111,7 +111,7 @@ TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
   ASSERT_EQ(g.status, 200);
   const json c = g.json();
   EXPECT_EQ(c["holder"]["name"], "张三");
-  EXPECT_EQ(c["holder"]["id"], "CN:650102***********9");
+  EXPECT_EQ(c["holder"]["id"], "CN:*****************9");
   EXPECT_EQ(g.body.find("199001011239"), std::string::npos);
   EXPECT_EQ(c["title_name"]["zh"], "主治医师");
   EXPECT_EQ(c["route"]["id"], "review");
@@ -147,7 +147,36 @@ TEST(IssuerHttp, TheFullIdNumberIsNeverStored) {
     stored = *db + (wal ? *wal : "");
   }
   EXPECT_EQ(stored.find("650102199001011239"), std::string::npos);
-  EXPECT_NE(stored.find("CN:650102***********9"), std::string::npos);
+  EXPECT_NE(stored.find("CN:*****************9"), std::string::npos);
+}
+
+// The masked form reveals at most 4 characters of the value whatever the
+// ID type, wherever it appears: the answer, the card, the audit, the store.
+TEST(IssuerHttp, TheMaskedIdShowsAtMostFourCharactersOfAnyIdType) {
+  IssuerWorld w;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"CN:650102199001011239", "CN:*****************9"},
+      {"PP-KAZ:N12345678", "PP-KAZ:******678"},
+      {"HKMO:H1234567890123456789", "HKMO:****************6789"},
+      {"TW:A12", "TW:**2"},
+  };
+  for (const auto& [id, expected] : cases) {
+    const HttpReply r = w.post("/v1/certificates", titleBody("张三", id), w.clerkToken);
+    ASSERT_EQ(r.status, 201) << id << " " << r.body;
+    const std::string base = "/v1/certificates/" + r.json()["cert_no"].get<std::string>();
+    const std::string masked = w.get(base, w.auditorToken).json()["holder"]["id"].get<std::string>();
+    EXPECT_EQ(masked, expected) << id;
+    const std::string value = masked.substr(masked.find(':') + 1);
+    EXPECT_LE(value.size() - std::count(value.begin(), value.end(), '*'), 4u) << masked;
+    EXPECT_NE(w.get(base + "/card.svg", w.auditorToken).body.find(expected), std::string::npos) << id;
+  }
+  const std::string audit = w.get("/v1/audit", w.auditorToken).body;
+  const std::string stored = w.queryText("SELECT holder_id_masked FROM certificates");
+  for (const auto& [id, expected] : cases) {
+    EXPECT_NE(audit.find(expected), std::string::npos) << expected;
+    EXPECT_NE(stored.find(expected), std::string::npos) << expected;
+    EXPECT_EQ(audit.find(id.substr(id.find(':') + 1)), std::string::npos) << id;
+  }
 }
 
 TEST(IssuerHttp, QrImagesAndThePrintableCard) {

@@ -215,7 +215,8 @@ TEST(Idh, NormalizesAndChecksGb11643) {
   EXPECT_EQ(idh::normalize("PP-KZ:N1234567").code(), Code::BAD_ID_NUMBER);
   EXPECT_EQ(idh::normalize("XX:1").code(), Code::BAD_ID_NUMBER);
   EXPECT_EQ(idh::normalize("650102199001011239").code(), Code::BAD_ID_NUMBER);
-  EXPECT_EQ(idh::masked("CN:650102199001011239"), "CN:650102***********9");
+  EXPECT_EQ(idh::masked("CN:650102199001011239"), "CN:*****************9");
+  EXPECT_EQ(idh::masked("PP-KAZ:N1234567"), "PP-KAZ:******67");
 }
 
 // ---- the malformed-credential table ------------------------------------------

@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::size_t kMaxValueLength = 32;
 constexpr std::string_view kSaltPrefix = "zc1/idh";
+constexpr std::size_t kMaskedShownMax = 4;
 
 char upper(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
@@ -70,11 +71,14 @@ std::string masked(std::string_view normalizedId) {
   const auto colon = normalizedId.find(':');
   if (colon == std::string_view::npos) return "***";
   std::string_view value = normalizedId.substr(colon + 1);
+  // At most 4 characters of any value, never more than a third of a short
+  // one. A CN number is region + birth date + a 3-digit sequence + check
+  // digit: whoever knows the first two learns the whole number from the
+  // sequence digits, so CN shows the check digit only (docs/privacy.md).
+  const std::size_t shown = normalizedId.substr(0, colon) == "CN" ? 1 : std::min(kMaskedShownMax, value.size() / 3);
   std::string out(normalizedId.substr(0, colon + 1));
-  if (value.size() <= 7) return out + std::string(value.size(), '*');
-  out.append(value.substr(0, 6));
-  out.append(value.size() - 7, '*');
-  out.push_back(value.back());
+  out.append(value.size() - shown, '*');
+  out.append(value.substr(value.size() - shown));
   return out;
 }
 

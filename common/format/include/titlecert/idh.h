@@ -24,8 +24,9 @@ bool gb11643Valid(std::string_view id18);
 // by design: call it only when an ID is given.
 Result<Idh> derive(std::string_view normalizedId, std::string_view cti);
 
-// The ID as it may be logged or shown: type, the first 6 and the last 1
-// characters (e.g. "CN:650102***********9").
+// The ID as it may be logged or shown: the type, then the value with all
+// but its last min(4, length / 3) characters starred, length kept
+// (e.g. "CN:*****************9", "PP-FRA:******678").
 std::string masked(std::string_view normalizedId);
 
 }  // namespace titlecert::idh
