@@ -96,6 +96,30 @@ TEST(IssuerInit, RefusesToRunWithoutAPassphraseOrWithAWrongOne) {
   EXPECT_EQ(wrong.error().code, "BAD_PASSPHRASE");
 }
 
+// A lost or truncated database must not come back as a blank issuer: only
+// init makes one.
+TEST(IssuerInit, RefusesToOpenAMissingOrEmptyDatabase) {
+  IssuerWorld w(noServer());
+  w.stop();
+  auto expectRefused = [&](const std::string& what) {
+    auto opened = issuer::Service::open({w.dir, w.passphrase, nullptr}, w.clock);
+    ASSERT_FALSE(opened.ok()) << what;
+    EXPECT_EQ(opened.error().status, 503) << what;
+    EXPECT_NE(opened.error().message.find("blank issuer"), std::string::npos) << opened.error().message;
+  };
+  if (testsOnPostgresql()) {
+    ASSERT_TRUE(w.trySql("DROP SCHEMA public CASCADE; CREATE SCHEMA public"));
+    expectRefused("an empty PostgreSQL database");
+    return;
+  }
+  for (const char* file : {"/issuer.db", "/issuer.db-wal", "/issuer.db-shm"}) std::filesystem::remove(w.dir + file);
+  expectRefused("a missing issuer.db");
+  EXPECT_FALSE(std::filesystem::exists(w.dir + "/issuer.db"));
+  std::ofstream(w.dir + "/issuer.db").flush();
+  expectRefused("an empty issuer.db");
+  EXPECT_EQ(std::filesystem::file_size(w.dir + "/issuer.db"), 0u);
+}
+
 TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
   IssuerWorld w;
   const HttpReply r = w.post("/v1/certificates", titleBody(), w.clerkToken);

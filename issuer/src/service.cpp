@@ -245,6 +245,16 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
     return notFound(o.dataDir + " is not an issuer data directory (run init first)");
   TC_ASSIGN(Config config, loadConfig(o.dataDir + "/issuer.properties"));
   TC_ASSIGN(catalogue::Catalogue catalogue, loadCatalogue(config));
+  // Opening creates and migrates a missing SQLite file: a lost or truncated
+  // database would come back as a blank issuer signing a bundle with no
+  // issuers in it. Only init makes a database.
+  if (config.dbConnector == "sqlite") {
+    std::error_code sizeError;
+    const auto size = fs::file_size(o.dataDir + "/issuer.db", sizeError);
+    if (sizeError || size == 0)
+      return unavailable(o.dataDir + "/issuer.db is missing or empty: refusing to start a blank issuer "
+                         "(restore the database from a backup; init makes a new one in a new directory)");
+  }
 
   ISS_ASSIGN_TC(auto rootPubPem, files::read(o.dataDir + "/root.pub.pem"));
   ISS_ASSIGN_TC(auto rootPublic, crypto::PublicKey::fromPem(rootPubPem));
@@ -260,6 +270,9 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   TC_ASSIGN(std::string salt, storage->read<std::string>("settings", [](store::Tx& tx) -> Expected<std::string> {
                return store::readSetting(tx, "request_key_salt");
              }));
+  if (salt.empty())
+    return unavailable("the database holds no issuer: refusing to start a blank issuer "
+                       "(restore the database from a backup; init makes a new one)");
   // The batch-row key is keyed by the passphrase, which is not in the database.
   ISS_ASSIGN_TC(Bytes requestKeySecret,
                 crypto::scrypt(asBytes(o.passphrase), asBytes("titlecert-issuer/request-key|" + salt), 16384, 8, 1, 32));
