@@ -288,6 +288,39 @@ TEST(IssuerHttp, RoleMatrixEveryEndpointEveryRole) {
   EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.adminToken).status, 201);
 }
 
+std::int64_t bundleIssuedAt(const IssuerWorld& w) {
+  auto opened = bundle::open(toBytesOf(w.get("/v1/bundle").body), rootOf(w));
+  EXPECT_TRUE(opened.ok());
+  return opened.ok() ? opened->contents().issuedAt : 0;
+}
+
+// A clock set back after a rotation: no credential with an iat before the
+// signing key's valid_from, and no bundle issued before the previous one.
+TEST(IssuerHttp, AClockBehindTheKeysWindowRefusesToSignAndBundlesNeverGoBack) {
+  IssuerWorld w;
+  w.clock.set(kIssuerNow + 1000);
+  ASSERT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.adminToken).status, 201);
+  const HttpReply issued = w.post("/v1/certificates", titleBody(), w.clerkToken);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::int64_t firstIssuedAt = bundleIssuedAt(w);
+  EXPECT_EQ(firstIssuedAt, kIssuerNow + 1000);
+  const std::uint64_t firstVersion = bundleVersion(w);
+
+  w.clock.set(kIssuerNow + 500);
+  const HttpReply refused = w.post("/v1/certificates", titleBody(), w.clerkToken);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("valid_from"), std::string::npos) << refused.body;
+  EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.adminToken).status, 503);
+  EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates"), "1|\n");
+
+  // A revocation with the clock behind: a new bundle, its time not going back.
+  const std::string certNo = issued.json()["cert_no"];
+  ASSERT_EQ(w.post("/v1/certificates/" + certNo + "/revoke", {{"reason", "test"}}, w.clerkToken).status, 200);
+  EXPECT_GT(bundleVersion(w), firstVersion);
+  EXPECT_GE(bundleIssuedAt(w), firstIssuedAt);
+  EXPECT_EQ(verifyWithServedBundle(w, issued.json()["payload"], kIssuerNow + 2000).code, Code::REVOKED);
+}
+
 TEST(IssuerHttp, TokensAreCreatedShownOnceAndRevoked) {
   IssuerWorld w;
   const HttpReply r = w.post("/v1/tokens", {{"role", "clerk"}}, w.adminToken);

@@ -262,6 +262,19 @@ void IssuanceQueue::processGroup(Group& group) {
       store::Tx tx = db.writer();
       keys_.refresh(tx);
       const std::optional<OwnKey> active = keys_.active();
+      // A clock behind the key's not-before (set back after a rotation)
+      // would sign an iat verifiers reject as outside the key's window.
+      // Refused rather than clamped: an iat in the future of our own clock
+      // would hide the fault, and a wrong clock needs a person.
+      if (active && when < active->validFrom) {
+        db.rollbackLocked();
+        const Problem behind = unavailable("the clock (" + dates::formatRfc3339(when) +
+                                           ") is before the signing key's valid_from (" +
+                                           dates::formatRfc3339(active->validFrom) + "): fix the clock");
+        for (auto& item : group)
+          if (!item->result) item->result = Expected<Issued>(behind);
+        return;
+      }
       Counters counters(tx);
       allocate(config_, tx, counters, group, when);
       bindAndSign(config_, *binder_, active, group);

@@ -13,7 +13,7 @@ Expected<std::optional<OwnKey>> KeyRing::readActive(store::Tx& tx) const {
   if (!row) return std::optional<OwnKey>{};
   auto key = crypto::PrivateKey::fromPem(*row->privateKeyPem, passphrase_);
   if (!key) return fromError(key.error());
-  return std::optional<OwnKey>(OwnKey{row->id, *key, toHex(key->publicKey().kid())});
+  return std::optional<OwnKey>(OwnKey{row->id, *key, toHex(key->publicKey().kid()), row->validFrom});
 }
 
 Completion KeyRing::load(store::Store& storage) {

@@ -21,6 +21,7 @@ struct OwnKey {
   std::int64_t id = 0;  // the key's store id
   crypto::PrivateKey key;
   std::string kidHex;
+  std::int64_t validFrom = 0;  // no iat before it (the bundle's valid_from)
 };
 
 // A generated key, encrypted for storage (scrypt in PBES2 is slow: made

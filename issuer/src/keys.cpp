@@ -132,7 +132,7 @@ std::int64_t insertOwnKey(store::Tx& tx, const Config& config, const crypto::Pri
 // transaction.
 static OwnKey storeNewKey(store::Tx& tx, const Config& config, const NewKey& fresh, std::int64_t when) {
   const std::int64_t id = insertOwnKey(tx, config, fresh.key, fresh.encryptedPem, when, validityEnd(config, when), when);
-  return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid())};
+  return OwnKey{id, fresh.key, toHex(fresh.key.publicKey().kid()), when};
 }
 
 Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Actor& by) {
@@ -146,6 +146,11 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
         const std::int64_t when = parts.clock.now();
         KeyChange change;
         if (const std::optional<OwnKey> current = parts.keys.active()) {
+          // With the clock behind the active key's not-before the old
+          // key's window would end before it starts.
+          if (when < current->validFrom)
+            return unavailable("the clock (" + dates::formatRfc3339(when) + ") is before the signing key's valid_from (" +
+                               dates::formatRfc3339(current->validFrom) + "): fix the clock");
           // +1: what the old key signed in this very second stays inside its window.
           store::retireActiveKey(tx, current->id, when + 1, when);
           change.retiredKid = current->kidHex;

@@ -7,6 +7,7 @@
 // new version is signed only when it changes or next_update draws near.
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "parts.h"
@@ -100,11 +101,13 @@ Expected<StoredBundle> latestOrSigned(store::Tx& tx, const Config& config, const
     return unavailable("no bundle yet: the root key is offline; load a bundle signed offline (load-bundle)");
   }
   contents.version = (latest ? latest->version : 0) + 1;
-  contents.issuedAt = t;
-  contents.nextUpdate = t + static_cast<std::int64_t>(config.bundleNextUpdateDays) * 86400;
+  // Never before the previous bundle's issued_at (a clock set back):
+  // verifiers take the newer issued_at as the newer bundle.
+  contents.issuedAt = latest ? std::max(t, latest->issuedAt) : t;
+  contents.nextUpdate = contents.issuedAt + static_cast<std::int64_t>(config.bundleNextUpdateDays) * 86400;
   auto bytes = bundle::sign(contents, *root);
   if (!bytes) return fromError(bytes.error());
-  StoredBundle made{contents.version, contents.nextUpdate, hash, std::move(*bytes)};
+  StoredBundle made{contents.version, contents.nextUpdate, hash, std::move(*bytes), contents.issuedAt};
   store::storeBundle(tx, made, contents.issuedAt, "signed", t);
   store::audit::append(tx, t, localOperator(), "bundle.publish",
                        {{"version", contents.version}, {"content_hash", hash}, {"next_update", dates::formatRfc3339(contents.nextUpdate)}});
@@ -136,7 +139,7 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
   if (!verified) return badRequest("bundle", "the bundle does not verify against root.pub.pem: " + verified.error().detail, "BAD_BUNDLE");
   const bundle::Contents& c = verified->contents();
   const std::string hash = contentHash(c);
-  const StoredBundle loaded{c.version, c.nextUpdate, hash, Bytes(bytes.begin(), bytes.end())};
+  const StoredBundle loaded{c.version, c.nextUpdate, hash, Bytes(bytes.begin(), bytes.end()), c.issuedAt};
   auto r = parts.storage->write<std::uint64_t>([&](store::Tx& tx) -> Expected<std::uint64_t> {
     std::optional<StoredBundle> latest = store::latestBundle(tx);
     if (latest && c.version <= latest->version)
@@ -144,6 +147,8 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
                      "bundle version " + std::to_string(c.version) + " is not above the current version " +
                          std::to_string(latest->version),
                      "version", {}};
+    if (latest && c.issuedAt < latest->issuedAt)
+      return Problem{409, "BUNDLE_ROLLBACK", "the bundle's issued_at is before the current bundle's", "issued_at", {}};
     const std::int64_t t = parts.clock.now();
     store::storeBundle(tx, loaded, c.issuedAt, "loaded", t);
     store::audit::append(tx, t, by, "bundle.load", {{"version", c.version}, {"content_hash", hash}});

@@ -103,15 +103,15 @@ std::vector<KeyRecord> listKeys(Tx& tx, bool trustedOnly) {
 }
 
 std::optional<StoredBundle> latestBundle(Tx& tx) {
-  std::vector<Poco::Int64> versions, nextUpdates;
+  std::vector<Poco::Int64> versions, nextUpdates, issuedAts;
   std::vector<std::string> hashes;
   std::vector<Poco::Data::BLOB> blobs;
-  tx.session() << "SELECT version, next_update, content_hash, bytes FROM bundles ORDER BY version DESC LIMIT 1",
-      into(versions), into(nextUpdates), into(hashes), into(blobs), now;
+  tx.session() << "SELECT version, next_update, content_hash, bytes, issued_at FROM bundles ORDER BY version DESC LIMIT 1",
+      into(versions), into(nextUpdates), into(hashes), into(blobs), into(issuedAts), now;
   if (versions.empty()) return std::nullopt;
   const auto& b = blobs[0];
   return StoredBundle{static_cast<std::uint64_t>(versions[0]), nextUpdates[0], hashes[0],
-                      Bytes(b.rawContent(), b.rawContent() + b.size())};
+                      Bytes(b.rawContent(), b.rawContent() + b.size()), issuedAts[0]};
 }
 
 void storeBundle(Tx& tx, const StoredBundle& bundle, std::int64_t issuedAt, const std::string& origin, std::int64_t when) {

@@ -179,6 +179,7 @@ struct StoredBundle {
   std::int64_t nextUpdate = 0;
   std::string hash;
   Bytes bytes;
+  std::int64_t issuedAt = 0;
 };
 std::optional<StoredBundle> latestBundle(Tx& tx);
 // origin: "signed" here or "loaded" (signed offline).
