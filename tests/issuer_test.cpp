@@ -321,6 +321,39 @@ TEST(IssuerHttp, AClockBehindTheKeysWindowRefusesToSignAndBundlesNeverGoBack) {
   EXPECT_EQ(verifyWithServedBundle(w, issued.json()["payload"], kIssuerNow + 2000).code, Code::REVOKED);
 }
 
+// A retried POST with the same Idempotency-Key and body gets the first
+// answer, even after a restart; the same key with another body is 409.
+TEST(IssuerHttp, AnIdempotencyKeyAnswersTheFirstResultAndSurvivesARestart) {
+  IssuerWorld w;
+  auto post = [&](const json& body, const std::string& key, const std::string& token) {
+    return w.call("POST", "/v1/certificates", body.dump(), token, "application/json", {{"Idempotency-Key", key}});
+  };
+  const HttpReply first = post(titleBody(), "order-42", w.clerkToken);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const HttpReply again = post(titleBody(), "order-42", w.clerkToken);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates"), "1|\n");
+  EXPECT_EQ(post(titleBody("王五"), "order-42", w.clerkToken).status, 409);
+
+  json invalid = titleBody();
+  invalid.erase("series");
+  const HttpReply refused = post(invalid, "order-43", w.clerkToken);
+  ASSERT_EQ(refused.status, 400);
+  EXPECT_EQ(post(invalid, "order-43", w.clerkToken).body, refused.body);
+  EXPECT_EQ(post(titleBody(), std::string(256, 'k'), w.clerkToken).status, 400);
+
+  w.reopen();
+  const HttpReply afterRestart = post(titleBody(), "order-42", w.clerkToken);
+  EXPECT_EQ(afterRestart.status, 201);
+  EXPECT_EQ(afterRestart.body, first.body);
+  // Keys belong to a token: another token's "order-42" is its own request.
+  const HttpReply otherToken = post(titleBody(), "order-42", w.adminToken);
+  ASSERT_EQ(otherToken.status, 201);
+  EXPECT_NE(otherToken.json()["cert_no"], first.json()["cert_no"]);
+  EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates"), "2|\n");
+}
+
 TEST(IssuerHttp, TokensAreCreatedShownOnceAndRevoked) {
   IssuerWorld w;
   const HttpReply r = w.post("/v1/tokens", {{"role", "clerk"}}, w.adminToken);

@@ -238,9 +238,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     switch (e) {
       case Endpoint::CreateToken: return createToken(readBody(request, config.maxBodyBytes), actor);
       case Endpoint::RevokeToken: return revokeToken(param, actor);
-      case Endpoint::Issue:
-        return answer(service_.issue(readBody(request, config.maxBodyBytes), actor),
-                      [](const Issued& i) { return jsonReply(201, i.toJson()); });
+      case Endpoint::Issue: return issueOnce(request, actor);
       case Endpoint::IssueBatch: return issueBatch(request, actor);
       case Endpoint::GetCertificate:
         return answer(service_.certificateJson(param), [](const std::string& j) { return jsonReply(200, j); });
@@ -292,6 +290,21 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     auto r = service_.revokeToken(id, actor);
     if (!r) return problemReply(r.error());
     return jsonReply(200, nlohmann::json{{"id", id}, {"revoked", true}}.dump());
+  }
+
+  // With an Idempotency-Key the first answer (status and body) is stored
+  // and given again for the same key and body (docs/issuer.md).
+  Reply issueOnce(HTTPServerRequest& request, const Actor& actor) {
+    const std::string body = readBody(request, service_.config().maxBodyBytes);
+    auto issue = [&] { return answer(service_.issue(body, actor), [](const Issued& i) { return jsonReply(201, i.toJson()); }); };
+    if (!request.has("Idempotency-Key")) return issue();
+    const std::string key = request.get("Idempotency-Key");
+    auto claimed = service_.claimIdempotencyKey(key, body, actor);
+    if (!claimed) return problemReply(claimed.error());
+    if (*claimed) return jsonReply((*claimed)->status, (*claimed)->body);
+    Reply reply = issue();
+    service_.settleIdempotencyKey(key, actor, reply.status, reply.body);
+    return reply;
   }
 
   Reply issueBatch(HTTPServerRequest& request, const Actor& actor) {

@@ -113,6 +113,13 @@ std::vector<Migration> migrations(const Dialect& d) {
            " origin TEXT NOT NULL CHECK (origin IN ('signed', 'loaded')), bytes " +
                blob + " NOT NULL, created_at INTEGER NOT NULL)",
        }},
+      {2,
+       {
+           // POST /v1/certificates answers by Idempotency-Key: key_hash is
+           // SHA-256 of token id and key, request_hash of the body.
+           "CREATE TABLE idempotency_keys (key_hash TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
+           " status INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL)",
+       }},
   };
 }
 
@@ -146,7 +153,7 @@ Dialect dialectFor(const std::string& connector) {
   return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "", "INTEGER PRIMARY KEY", "BLOB"};
 }
 
-int latestSchemaVersion() { return 1; }
+int latestSchemaVersion() { return 2; }
 
 std::string sql(const Poco::Data::Session& s, std::string_view text) {
   if (Poco::icompare(s.connector(), "postgresql") != 0) return std::string(text);

@@ -25,6 +25,18 @@ class RowsInsert;
 std::string readSetting(Tx& tx, const std::string& name);  // "" when unset
 void writeSetting(Tx& tx, const std::string& name, const std::string& value);
 
+// ---- Idempotency-Key answers (POST /v1/certificates) ----
+// status 0: claimed, the request still running.
+struct IdempotentAnswer {
+  std::string requestHash;
+  int status = 0;
+  std::string body;
+};
+std::optional<IdempotentAnswer> idempotentAnswer(Tx& tx, const std::string& keyHash);
+void claimIdempotencyKey(Tx& tx, const std::string& keyHash, const std::string& requestHash, std::int64_t at);
+void settleIdempotencyKey(Tx& tx, const std::string& keyHash, int status, const std::string& body);
+void releaseIdempotencyKey(Tx& tx, const std::string& keyHash);
+
 // ---- tokens (stored as their hash) ----
 struct TokenRecord {
   std::int64_t id = 0;

@@ -1,4 +1,4 @@
-// Settings, tokens and counters.
+// Settings, Idempotency-Key answers, tokens and counters.
 #include <Poco/Data/Session.h>
 #include <Poco/Nullable.h>
 
@@ -21,6 +21,38 @@ void writeSetting(Tx& tx, const std::string& name, const std::string& value) {
   Poco::Data::Session& s = tx.session();
   std::string n = name, v = value;
   s << sql(s, "INSERT INTO settings (name, value) VALUES (?, ?)"), use(n), use(v), now;
+}
+
+std::optional<IdempotentAnswer> idempotentAnswer(Tx& tx, const std::string& keyHash) {
+  Poco::Data::Session& s = tx.session();
+  std::string k = keyHash;
+  std::vector<std::string> requestHashes, bodies;
+  std::vector<int> statuses;
+  s << sql(s, "SELECT request_hash, status, body FROM idempotency_keys WHERE key_hash = ?"), use(k),
+      into(requestHashes), into(statuses), into(bodies), now;
+  if (requestHashes.empty()) return std::nullopt;
+  return IdempotentAnswer{requestHashes[0], statuses[0], bodies[0]};
+}
+
+void claimIdempotencyKey(Tx& tx, const std::string& keyHash, const std::string& requestHash, std::int64_t at) {
+  Poco::Data::Session& s = tx.session();
+  std::string k = keyHash, r = requestHash;
+  Poco::Int64 when = at;
+  s << sql(s, "INSERT INTO idempotency_keys (key_hash, request_hash, status, body, created_at) VALUES (?, ?, 0, '', ?)"),
+      use(k), use(r), use(when), now;
+}
+
+void settleIdempotencyKey(Tx& tx, const std::string& keyHash, int status, const std::string& body) {
+  Poco::Data::Session& s = tx.session();
+  std::string k = keyHash, b = body;
+  int st = status;
+  s << sql(s, "UPDATE idempotency_keys SET status = ?, body = ? WHERE key_hash = ?"), use(st), use(b), use(k), now;
+}
+
+void releaseIdempotencyKey(Tx& tx, const std::string& keyHash) {
+  Poco::Data::Session& s = tx.session();
+  std::string k = keyHash;
+  s << sql(s, "DELETE FROM idempotency_keys WHERE key_hash = ?"), use(k), now;
 }
 
 std::int64_t insertToken(Tx& tx, const std::string& hash, const std::string& role, std::int64_t createdAt,

@@ -159,6 +159,16 @@ class Service {
   // A POST /v1/certificates body (CONTRACT.md). 400 naming the field, 409
   // for a cert_no in use, 422 ROUTE_NOT_ELIGIBLE.
   Expected<Issued> issue(std::string_view jsonBody, const Actor& by);
+  // Idempotency-Key: the answer first given to this token's key, or
+  // nullopt when the key is new (it is now claimed: settle it with the
+  // answer). 409 when the key came with another body, or its first request
+  // is still running; 400 for a malformed key.
+  struct StoredAnswer {
+    int status = 0;
+    std::string body;
+  };
+  Expected<std::optional<StoredAnswer>> claimIdempotencyKey(std::string_view key, std::string_view body, const Actor& by);
+  void settleIdempotencyKey(std::string_view key, const Actor& by, int status, const std::string& body);
   // Each row on its own: a failing row does not stop or touch the others.
   // A row identical to one issued before by a batch is reported "exists".
   std::vector<BatchRowResult> issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress = {});
