@@ -2,6 +2,15 @@
 // 127.0.0.1, Poco's HTTP client): every endpoint, the role matrix, bad
 // input, concurrency, and the end-to-end path to the offline verifier.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <chrono>
+#include <mutex>
 
 #include <filesystem>
 #include <fstream>
@@ -118,6 +127,50 @@ TEST(IssuerInit, RefusesToOpenAMissingOrEmptyDatabase) {
   std::ofstream(w.dir + "/issuer.db").flush();
   expectRefused("an empty issuer.db");
   EXPECT_EQ(std::filesystem::file_size(w.dir + "/issuer.db"), 0u);
+}
+
+// Keys are encrypted at rest with the passphrase: "a" protects nothing.
+TEST(IssuerInit, RefusesAPassphraseShorterThanTwelveCharacters) {
+  issuer::ManualClock clock{kIssuerNow};
+  for (const std::string& weak : {std::string("a"), std::string("elevenchars"), std::string("密码密码密码密码密码密")}) {
+    const std::string dir = makeTempDir("titlecert-weak");
+    std::filesystem::remove(dir);
+    auto r = issuer::Service::init({dir, weak, crypto::Alg::EdDSA, std::nullopt, std::nullopt, std::nullopt, std::nullopt}, clock);
+    ASSERT_FALSE(r.ok()) << weak;
+    EXPECT_EQ(r.error().status, 400);
+    EXPECT_EQ(r.error().field, "passphrase");
+    EXPECT_FALSE(std::filesystem::exists(dir + "/root.pem"));
+    std::filesystem::remove_all(dir);
+  }
+  const std::string dir = makeTempDir("titlecert-twelve");
+  std::filesystem::remove(dir);
+  EXPECT_TRUE(issuer::Service::init({dir, "twelve-chars", crypto::Alg::EdDSA, std::nullopt, std::nullopt, std::nullopt,
+                                     std::nullopt}, clock).ok());
+  std::filesystem::remove_all(dir);
+}
+
+unsigned modeOf(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return 0;
+  return st.st_mode & 0777;
+}
+
+// Under a permissive umask the database, its WAL and the keys are made
+// owner-only, and a database left readable is tightened at open.
+TEST(IssuerInit, DatabaseWalAndKeyFilesAreOwnerOnly) {
+  if (testsOnPostgresql()) GTEST_SKIP() << "the database is not a file here";
+  const mode_t before = ::umask(022);
+  {
+    IssuerWorld w;
+    ASSERT_EQ(w.post("/v1/certificates", titleBody(), w.clerkToken).status, 201);
+    for (const char* file : {"/issuer.db", "/issuer.db-wal", "/issuer.db-shm", "/root.pem", "/issuer.properties"})
+      EXPECT_EQ(modeOf(w.dir + file), 0600u) << file;
+    w.stop();
+    ::chmod((w.dir + "/issuer.db").c_str(), 0644);
+    w.reopen();
+    EXPECT_EQ(modeOf(w.dir + "/issuer.db"), 0600u);
+  }
+  ::umask(before);
 }
 
 TEST(IssuerHttp, IssuesATitleAndAnswersItsFieldsWithoutTheFullIdNumber) {
@@ -352,6 +405,68 @@ TEST(IssuerHttp, AnIdempotencyKeyAnswersTheFirstResultAndSurvivesARestart) {
   ASSERT_EQ(otherToken.status, 201);
   EXPECT_NE(otherToken.json()["cert_no"], first.json()["cert_no"]);
   EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates"), "2|\n");
+}
+
+// Every text logged on one logger while it lives.
+class CapturedLog final : public Poco::Channel {
+ public:
+  explicit CapturedLog(const std::string& logger) : logger_(Poco::Logger::get(logger)), before_(logger_.getChannel()) {
+    logger_.setChannel(Poco::Channel::Ptr(this, true));
+  }
+  ~CapturedLog() override = default;
+  void restore() { logger_.setChannel(before_); }
+  void log(const Poco::Message& m) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    texts_.push_back(m.getText());
+  }
+  // The first text containing `part`, waiting up to 5 s (the line is
+  // logged after the answer is sent).
+  std::optional<std::string> find(const std::string& part) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const auto& t : texts_)
+          if (t.find(part) != std::string::npos) return t;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  Poco::Logger& logger_;
+  Poco::Channel::Ptr before_;
+  std::mutex mu_;
+  std::vector<std::string> texts_;
+};
+
+TEST(IssuerHttp, RequestPathsAreLoggedRawWithControlCharactersEscaped) {
+  IssuerWorld w;
+  Poco::AutoPtr<CapturedLog> captured(new CapturedLog("titlecert.issuer.http"));
+  w.get("/v1/certificates/x%0aGET%20/v1/audit%20200", w.clerkToken);
+  w.get("/v1/certificates/y\x1b[2J\x7f", w.clerkToken);
+  const auto encoded = captured->find("/v1/certificates/x");
+  const auto raw = captured->find("/v1/certificates/y");
+  captured->restore();
+  ASSERT_TRUE(encoded);
+  EXPECT_NE(encoded->find("/v1/certificates/x%0aGET%20/v1/audit%20200 "), std::string::npos) << *encoded;
+  EXPECT_EQ(encoded->find('\n'), std::string::npos) << *encoded;
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("/v1/certificates/y\\x1b[2J\\x7f"), std::string::npos) << *raw;
+  EXPECT_EQ(raw->find('\x1b'), std::string::npos) << *raw;
+}
+
+TEST(IssuerHttp, ABodyRepeatingAKeyIsRefused) {
+  IssuerWorld w;
+  const std::string body = titleBody().dump();
+  for (const std::string& repeated : {"{\"level\":5," + body.substr(1),
+                                      std::string(body).replace(body.find("\"holder\":{") + 10, 0, "\"name\":\"王五\",")}) {
+    const HttpReply r = w.call("POST", "/v1/certificates", repeated, w.clerkToken);
+    EXPECT_EQ(r.status, 400) << repeated;
+    EXPECT_EQ(r.json()["error"], "BAD_JSON") << r.body;
+  }
+  EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates"), "0|\n");
+  EXPECT_EQ(w.call("POST", "/v1/certificates", body, w.clerkToken).status, 201);
 }
 
 TEST(IssuerHttp, TokensAreCreatedShownOnceAndRevoked) {

@@ -273,6 +273,28 @@ TEST(IssuerTls, Tls10And11AreRefusedByTheServer) {
   }
 }
 
+// TLS 1.2 is served only with ECDHE and an AEAD cipher: a client offering
+// only CBC suites (SHA-1 or SHA-2 MACs) is refused.
+TEST(IssuerTls, Tls12IsServedOnlyWithEcdheAndAead) {
+  TlsFiles files;
+  IssuerWorld w(tlsOptions(files.server));
+  ASSERT_TRUE(w.server->tls());
+  const int tls12Only = Context::PROTO_SSLV2 | Context::PROTO_SSLV3 | Context::PROTO_TLSV1 | Context::PROTO_TLSV1_1 |
+                        Context::PROTO_TLSV1_3;
+  for (const char* cbc : {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256"}) {
+    SCOPED_TRACE(cbc);
+    Context::Ptr client = clientTrusting(files.server.certificate, cbc);
+    client->disableProtocols(tls12Only);
+    EXPECT_NE(failureOf<Poco::Net::SSLException>(w.server->port(), client), "");
+  }
+  for (const char* aead : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+    SCOPED_TRACE(aead);
+    Context::Ptr client = clientTrusting(files.server.certificate, aead);
+    client->disableProtocols(tls12Only);
+    EXPECT_EQ(httpsCall(w.server->port(), client, "GET", "/v1/health").status, 200);
+  }
+}
+
 TEST(IssuerTlsConfig, ACertificateWithoutAKeyIsRefusedNamingHttpTlsCertificate) {
   issuer::Config c;
   c.tlsCertificate = "/etc/titlecert/server.pem";

@@ -111,6 +111,29 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// For a log line: control characters, DEL and backslash as \xNN, so that
+// a request cannot add or rewrite lines (a raw path is logged, never its
+// percent-decoded form).
+std::string escapedForLog(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == '\\') {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The request target as sent, without the query: never decoded.
+std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
+
 Reply problemReply(const Problem& p) {
   nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
   if (!p.field.empty()) j["field"] = p.field;
@@ -195,7 +218,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     } catch (const Poco::SyntaxException&) {
       reply = problemReply(badRequest("", "the request URI is malformed"));
     } catch (const std::exception& e) {
-      Poco::Logger::get("titlecert.issuer.http").error(std::string("request failed: ") + e.what());
+      Poco::Logger::get("titlecert.issuer.http").error("request failed: " + escapedForLog(e.what()));
       reply = problemReply(internalError("the request could not be handled"));
     }
     // Past the drain limit the connection is not reused, so nothing is left to read.
@@ -204,7 +227,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     // Never the Authorization header or the body: only what identifies the request.
     Poco::Logger::get("titlecert.issuer.http")
-        .information(request.getMethod() + " " + path + " " + std::to_string(reply.status) + " " + std::to_string(ms) +
+        .information(escapedForLog(request.getMethod()) + " " + escapedForLog(rawPath(request.getURI())) + " " +
+                     std::to_string(reply.status) + " " + std::to_string(ms) +
                      "ms" + (actor.tokenId > 0 ? " token=" + std::to_string(actor.tokenId) : std::string()));
   }
 
@@ -408,8 +432,11 @@ Poco::Net::Context::Ptr tlsContext(const Config& c) {
   params.privateKeyFile = c.tlsPrivateKey;
   params.certificateFile = c.tlsCertificate;
   params.verificationMode = Poco::Net::Context::VERIFY_NONE;
-  params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4";
+  // TLS 1.2 with forward secrecy and AEAD only (no CBC, no RSA key
+  // exchange); TLS 1.3's suites are all AEAD and OpenSSL prefers 1.3.
+  params.cipherList = "ECDHE+AESGCM:ECDHE+CHACHA20";
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  ctx->preferServerCiphers();
   ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1 |
                         Poco::Net::Context::PROTO_TLSV1_1);
   // Poco loads the key, then the certificate; OpenSSL silently drops a key

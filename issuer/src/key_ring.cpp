@@ -2,11 +2,22 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "store/records.h"
 
 namespace titlecert::issuer {
+
+Completion passphraseStrongEnough(std::string_view passphrase) {
+  // UTF-8 characters: every byte but the continuation bytes starts one.
+  const auto characters = std::count_if(passphrase.begin(), passphrase.end(),
+                                        [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  if (static_cast<std::size_t>(characters) < kMinPassphraseCharacters)
+    return badRequest("passphrase", "the passphrase must have at least " + std::to_string(kMinPassphraseCharacters) +
+                                        " characters: it is what protects the keys at rest");
+  return success();
+}
 
 Expected<std::optional<OwnKey>> KeyRing::readActive(store::Tx& tx) const {
   std::optional<store::KeyRecord> row = store::activeKey(tx, iss_);
@@ -49,6 +60,7 @@ std::optional<OwnKey> KeyRing::active() const {
 }
 
 Expected<NewKey> KeyRing::generate(crypto::Alg alg) const {
+  TC_TRY(passphraseStrongEnough(passphrase_));
   ISS_ASSIGN_TC(auto key, crypto::PrivateKey::generate(alg));
   ISS_ASSIGN_TC(auto pem, key.toEncryptedPem(passphrase_));
   return NewKey{std::move(key), std::move(pem)};

@@ -31,6 +31,11 @@ struct NewKey {
   std::string encryptedPem;
 };
 
+// Keys are encrypted at rest with the passphrase: one shorter than this
+// (in characters) is refused when a key is made (init, rotation).
+inline constexpr std::size_t kMinPassphraseCharacters = 12;
+Completion passphraseStrongEnough(std::string_view passphrase);
+
 class KeyRing {
  public:
   KeyRing(std::string iss, std::string passphrase) : iss_(std::move(iss)), passphrase_(std::move(passphrase)) {}

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "parts.h"
@@ -83,6 +84,23 @@ Expected<Draft> parseBatchRow(const RequestRules& rules, const BatchRow& row, co
   return draft;
 }
 
+// nlohmann keeps the last of repeated keys silently: a body that says two
+// things at once (one to a reviewer's tool, another to us) is refused.
+json parseJsonRefusingDuplicates(std::string_view text, bool& duplicate) {
+  std::vector<std::set<std::string>> open;
+  duplicate = false;
+  const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start)
+      open.emplace_back();
+    else if (event == json::parse_event_t::object_end && !open.empty())
+      open.pop_back();
+    else if (event == json::parse_event_t::key && !open.empty() && !open.back().insert(parsed.get<std::string>()).second)
+      duplicate = true;
+    return true;
+  };
+  return json::parse(text, check, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 // ---- small shared helpers ------------------------------------------------
@@ -90,8 +108,10 @@ Expected<Draft> parseBatchRow(const RequestRules& rules, const BatchRow& row, co
 std::string toJsonText(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Expected<json> parseJsonObject(std::string_view body) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  bool duplicate = false;
+  json j = parseJsonRefusingDuplicates(body, duplicate);
   if (j.is_discarded()) return badRequest("", "the body is not valid JSON", "BAD_JSON");
+  if (duplicate) return badRequest("", "the body repeats a key in one object", "BAD_JSON");
   if (!j.is_object()) return badRequest("", "the body is not a JSON object", "BAD_JSON");
   return j;
 }
@@ -187,6 +207,7 @@ bool Service::rootKeyOnline() const { return parts_->root.has_value(); }
 
 Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
   if (o.passphrase.empty()) return badRequest("passphrase", std::string("a passphrase is required (") + kPassphraseEnv + " or --passphrase-file)");
+  TC_TRY(passphraseStrongEnough(o.passphrase));
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(o.dataDir + "/issuer.db", ec) || fs::exists(o.dataDir + "/issuer.properties", ec))

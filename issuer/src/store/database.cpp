@@ -1,5 +1,9 @@
 #include "database.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <optional>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -190,6 +194,30 @@ Database::~Database() {
   if (pool_) pool_->shutdown();
 }
 
+namespace {
+
+// The database, its WAL and shared-memory files hold every certificate and
+// the encrypted keys: owner only. SQLite gives -wal and -shm the database
+// file's mode, so creating the database under umask 077 creates all three
+// so; files an older build left readable are tightened.
+class OwnerOnlyFiles {
+ public:
+  explicit OwnerOnlyFiles(const std::string& database) : previous_(::umask(077)) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const std::string file = database + suffix;
+      if (::access(file.c_str(), F_OK) == 0) ::chmod(file.c_str(), 0600);
+    }
+  }
+  ~OwnerOnlyFiles() { ::umask(previous_); }
+  OwnerOnlyFiles(const OwnerOnlyFiles&) = delete;
+  OwnerOnlyFiles& operator=(const OwnerOnlyFiles&) = delete;
+
+ private:
+  mode_t previous_;
+};
+
+}  // namespace
+
 Expected<std::unique_ptr<Database>> Database::open(const Config& config, const std::string& dataDir) {
   registerConnectors();
   const Dialect d = dialectFor(config.dbConnector);
@@ -198,6 +226,8 @@ Expected<std::unique_ptr<Database>> Database::open(const Config& config, const s
     return badRequest("db.connector", "this build has only the sqlite connector (build with -DTITLECERT_ISSUER_POSTGRESQL=ON)");
 #endif
   const std::string connection = config.dbConnection.empty() ? dataDir + "/issuer.db" : config.dbConnection;
+  std::optional<OwnerOnlyFiles> ownerOnly;
+  if (d.name == "sqlite") ownerOnly.emplace(connection);
   return guarded<std::unique_ptr<Database>>("open", [&]() -> Expected<std::unique_ptr<Database>> {
     std::unique_ptr<Database> db(new Database(d, connection, std::max(config.dbPoolSize, config.maxThreads + 2)));
     if (d.name == "sqlite") {
