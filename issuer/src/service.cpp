@@ -270,10 +270,11 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   // database would come back as a blank issuer signing a bundle with no
   // issuers in it. Only init makes a database.
   if (config.dbConnector == "sqlite") {
+    const std::string file = config.dbConnection.empty() ? o.dataDir + "/issuer.db" : config.dbConnection;
     std::error_code sizeError;
-    const auto size = fs::file_size(o.dataDir + "/issuer.db", sizeError);
+    const auto size = fs::file_size(file, sizeError);
     if (sizeError || size == 0)
-      return unavailable(o.dataDir + "/issuer.db is missing or empty: refusing to start a blank issuer "
+      return unavailable(file + " is missing or empty: refusing to start a blank issuer "
                          "(restore the database from a backup; init makes a new one in a new directory)");
   }
 
