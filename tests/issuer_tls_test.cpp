@@ -31,6 +31,7 @@
 
 #include "support/issuer_fixture.h"
 #include "titlecert/issuer/config.h"
+#include "titlecert/issuer/http_answers.h"
 #include "titlecert/openssl_handles.h"
 
 namespace titlecert::testing {
@@ -300,7 +301,7 @@ TEST(IssuerTlsConfig, ACertificateWithoutAKeyIsRefusedNamingHttpTlsCertificate) 
   c.tlsCertificate = "/etc/titlecert/server.pem";
   auto refused = issuer::validateConfig(c);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().status, 400);
+  EXPECT_EQ(issuer::httpStatus(refused.error()), 400);
   EXPECT_EQ(refused.error().field, "http.tls.certificate");
   EXPECT_NE(refused.error().message.find("http.tls.private_key"), std::string::npos) << refused.error().message;
   c.tlsCertificate.clear();
@@ -327,7 +328,7 @@ TEST(IssuerTlsConfig, StartWithAMissingCertificateFileReturnsAProblemNamingIt) {
   IssuerWorld w(tlsOptions({missing, files.server.privateKey}, /*startServer=*/false));
   auto started = issuer::HttpServer::start(*w.service, "127.0.0.1:0");
   ASSERT_FALSE(started.ok());
-  EXPECT_EQ(started.error().status, 400);
+  EXPECT_EQ(issuer::httpStatus(started.error()), 400);
   EXPECT_EQ(started.error().code, "BAD_CONFIG");
   EXPECT_EQ(started.error().field, "http.tls.certificate");
   EXPECT_NE(started.error().message.find("Error loading certificate from file " + missing), std::string::npos)

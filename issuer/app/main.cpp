@@ -33,6 +33,7 @@
 
 #include "titlecert/files.h"
 #include "titlecert/issuer/server.h"
+#include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/passphrase.h"
 
@@ -57,7 +58,7 @@ const char* kUsageText =
 
 int report(const Problem& p) {
   std::cerr << "titlecert-issuer: " << p.code << ": " << p.message << "\n";
-  return p.status == 400 || p.status == 404 || p.status == 409 ? kUsage : kUsage;
+  return kUsage;
 }
 
 // Logs go to stderr; issuer.properties may configure them (logging.*).
@@ -183,7 +184,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!value("db-connection").empty()) o.dbConnection = value("db-connection");
     auto r = Service::init(o, clock_);
     if (!r) return report(r.error());
-    std::cout << r->toJson() << std::endl;
+    std::cout << toJson(*r) << std::endl;
     return kDone;
   }
 
@@ -239,7 +240,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!service) return kUsage;
     auto check = service->verifyAudit();
     if (!check) return report(check.error());
-    std::cout << check->toJson() << std::endl;
+    std::cout << toJson(*check) << std::endl;
     if (!check->intact) std::cerr << "titlecert-issuer: the audit chain is broken: " << check->reason << "\n";
     return check->intact ? kDone : kRefused;
   }

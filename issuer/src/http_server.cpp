@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "titlecert/crypto.h"
+#include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/server.h"
 
 namespace titlecert::issuer {
@@ -134,12 +135,8 @@ std::string escapedForLog(std::string_view text) {
 // The request target as sent, without the query: never decoded.
 std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
 
-Reply problemReply(const Problem& p) {
-  nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
-  if (!p.field.empty()) j["field"] = p.field;
-  if (!p.missing.empty() || p.code == "ROUTE_NOT_ELIGIBLE") j["missing"] = p.missing;
-  return Reply{p.status, "application/json", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
-}
+Reply problemReply(const Problem& p, int status) { return Reply{status, "application/json", problemJson(p), {}}; }
+Reply problemReply(const Problem& p) { return problemReply(p, httpStatus(p)); }
 
 Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
 
@@ -214,7 +211,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       path = uri.getPath();
       reply = route(request, uri, actor);
     } catch (const BodyTooLarge&) {
-      reply = problemReply(Problem{413, "BODY_TOO_LARGE", "the request body is larger than this endpoint accepts", {}, {}});
+      reply = problemReply(tooLarge("the request body is larger than this endpoint accepts"));
     } catch (const Poco::SyntaxException&) {
       reply = problemReply(badRequest("", "the request URI is malformed"));
     } catch (const std::exception& e) {
@@ -243,7 +240,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       if (r.method == request.getMethod()) chosen = &r;
     }
     if (!chosen) {
-      Reply r = problemReply(Problem{405, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed here", {}, {}});
+      Reply r = problemReply(Problem{ProblemKind::Invalid, "METHOD_NOT_ALLOWED", request.getMethod() + " is not allowed here", {}, {}}, 405);
       r.headers.emplace_back("Allow", allow);
       return r;
     }
@@ -289,10 +286,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::RotateKey: return rotate(readBody(request, config.maxBodyBytes), actor);
       case Endpoint::KeyCompromised:
         return answer(service_.keyCompromised(param, readBody(request, config.maxBodyBytes), actor),
-                      [](const KeyChange& k) { return jsonReply(200, k.toJson()); });
+                      [](const KeyChange& k) { return jsonReply(200, toJson(k)); });
       case Endpoint::Audit: return audit(uri);
       case Endpoint::AuditVerify:
-        return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, c.toJson()); });
+        return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, toJson(c)); });
       case Endpoint::Health:
         return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
     }
@@ -320,7 +317,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // and given again for the same key and body (docs/issuer.md).
   Reply issueOnce(HTTPServerRequest& request, const Actor& actor) {
     const std::string body = readBody(request, service_.config().maxBodyBytes);
-    auto issue = [&] { return answer(service_.issue(body, actor), [](const Issued& i) { return jsonReply(201, i.toJson()); }); };
+    auto issue = [&] { return answer(service_.issue(body, actor), [](const Issued& i) { return jsonReply(201, toJson(i)); }); };
     if (!request.has("Idempotency-Key")) return issue();
     const std::string key = request.get("Idempotency-Key");
     auto claimed = service_.claimIdempotencyKey(key, body, actor);
@@ -337,8 +334,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
     if (!rows) return problemReply(rows.error());
     if (rows->size() > service_.config().maxBatchRows)
-      return problemReply(Problem{413, "BODY_TOO_LARGE",
-                                  "at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch", {}, {}});
+      return problemReply(tooLarge("at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch"));
     const auto outcomes = service_.issueBatch(*rows, actor);
     std::size_t issued = 0, exists = 0, failed = 0;
     std::string list;
@@ -373,7 +369,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         alg = a;
       }
     }
-    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, k.toJson()); });
+    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, toJson(k)); });
   }
 
   // card.pdf and card.svg: ?paper=a4|a5 (a5 when absent).
@@ -505,7 +501,7 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const 
         .notice(std::string("listening on ") + socket->address().toString() + (impl->tls ? " (TLS)" : " (plain HTTP)"));
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
   } catch (const Poco::Exception& e) {
-    return Problem{500, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
+    return Problem{ProblemKind::Internal, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
   }
 }
 

@@ -3,14 +3,15 @@
 namespace titlecert::issuer {
 
 Problem badRequest(std::string field, std::string message, std::string code) {
-  return Problem{400, std::move(code), std::move(message), std::move(field), {}};
+  return Problem{ProblemKind::Invalid, std::move(code), std::move(message), std::move(field), {}};
 }
-Problem unauthorized(std::string message) { return Problem{401, "UNAUTHORIZED", std::move(message), {}, {}}; }
-Problem forbidden(std::string message) { return Problem{403, "FORBIDDEN", std::move(message), {}, {}}; }
-Problem notFound(std::string message) { return Problem{404, "NOT_FOUND", std::move(message), {}, {}}; }
-Problem conflict(std::string message) { return Problem{409, "CONFLICT", std::move(message), {}, {}}; }
-Problem internalError(std::string message) { return Problem{500, "INTERNAL_ERROR", std::move(message), {}, {}}; }
-Problem unavailable(std::string message) { return Problem{503, "UNAVAILABLE", std::move(message), {}, {}}; }
+Problem unauthorized(std::string message) { return Problem{ProblemKind::Unauthenticated, "UNAUTHORIZED", std::move(message), {}, {}}; }
+Problem forbidden(std::string message) { return Problem{ProblemKind::Forbidden, "FORBIDDEN", std::move(message), {}, {}}; }
+Problem notFound(std::string message) { return Problem{ProblemKind::NotFound, "NOT_FOUND", std::move(message), {}, {}}; }
+Problem conflict(std::string message) { return Problem{ProblemKind::Conflict, "CONFLICT", std::move(message), {}, {}}; }
+Problem internalError(std::string message) { return Problem{ProblemKind::Internal, "INTERNAL_ERROR", std::move(message), {}, {}}; }
+Problem unavailable(std::string message) { return Problem{ProblemKind::Unavailable, "UNAVAILABLE", std::move(message), {}, {}}; }
+Problem tooLarge(std::string message) { return Problem{ProblemKind::TooLarge, "BODY_TOO_LARGE", std::move(message), {}, {}}; }
 
 Problem fromError(const Error& e, std::string field) {
   switch (e.code) {
@@ -27,14 +28,14 @@ Problem fromError(const Error& e, std::string field) {
         const auto colon = e.detail.find(": ");
         if (colon != std::string::npos && colon < 40 && e.detail.find(' ') >= colon) field = e.detail.substr(0, colon);
       }
-      return Problem{400, std::string(codeName(e.code)), e.detail, std::move(field), {}};
+      return Problem{ProblemKind::Invalid, std::string(codeName(e.code)), e.detail, std::move(field), {}};
     }
     case Code::BAD_PASSPHRASE:
-      return Problem{500, "BAD_PASSPHRASE", e.detail, {}, {}};
+      return Problem{ProblemKind::Internal, "BAD_PASSPHRASE", e.detail, {}, {}};
     case Code::NOT_IMPLEMENTED:
-      return Problem{501, "NOT_IMPLEMENTED", e.detail, {}, {}};
+      return Problem{ProblemKind::NotImplemented, "NOT_IMPLEMENTED", e.detail, {}, {}};
     default:
-      return Problem{500, std::string(codeName(e.code)), e.detail, {}, {}};
+      return Problem{ProblemKind::Internal, std::string(codeName(e.code)), e.detail, {}, {}};
   }
 }
 

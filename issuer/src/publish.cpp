@@ -143,7 +143,7 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
   auto r = parts.storage->write<std::uint64_t>([&](store::Tx& tx) -> Expected<std::uint64_t> {
     std::optional<StoredBundle> latest = store::latestBundle(tx);
     if (latest && c.version <= latest->version)
-      return Problem{409, "BUNDLE_ROLLBACK",
+      return Problem{ProblemKind::Conflict, "BUNDLE_ROLLBACK",
                      "bundle version " + std::to_string(c.version) + " is not above the current version " +
                          std::to_string(latest->version),
                      "version", {}};

@@ -200,7 +200,7 @@ Completion checkRoute(const RequestRules& rules, const json& body, const zc1::Ti
   if (!answer) return fromError(answer.error());
   const eligibility::RouteAnswer* r = answer->find(route->id);
   if (r && r->verdict == eligibility::Verdict::Eligible) return success();
-  Problem p{422, "ROUTE_NOT_ELIGIBLE", "the person is not eligible for this title by the route \"" + route->id + "\" on " +
+  Problem p{ProblemKind::NotEligible, "ROUTE_NOT_ELIGIBLE", "the person is not eligible for this title by the route \"" + route->id + "\" on " +
                                            dates::formatDate(static_cast<std::int64_t>(t.grantDate)), "route", {}};
   if (r && r->verdict == eligibility::Verdict::NotYet && r->from)
     p.message += " (eligible from " + dates::formatDate(*r->from) + ")";

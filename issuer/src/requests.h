@@ -35,7 +35,7 @@ struct Draft {
 
 // Validates a request. `when` is the issuance time (for the size check and
 // the auto number's year); activeAlg the signing key's (for the size check). 400 naming the field, 403 for a clerk's override,
-// 422 ROUTE_NOT_ELIGIBLE.
+// ROUTE_NOT_ELIGIBLE (NotEligible).
 Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::json& body, const Actor& by, std::int64_t when,
                                   crypto::Alg activeAlg);
 

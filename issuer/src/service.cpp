@@ -143,59 +143,6 @@ Result<idh::Idh> ScryptBinder::bind(std::string_view normalizedId, std::string_v
   return idh::derive(normalizedId, certNo);
 }
 
-std::string InitResult::toJson() const {
-  nlohmann::ordered_json j = {{"admin_token", adminToken},
-                              {"root_public_key", rootPublicKeyPath},
-                              {"issuer", {{"iss", iss}, {"kid", kid}, {"alg", alg}}}};
-  return j.dump();
-}
-
-std::string Issued::toJson() const {
-  const std::string base = "/v1/certificates/" + certNo;
-  nlohmann::ordered_json j = {{"cert_no", certNo},
-                              {"status_index", statusIndex},
-                              {"payload", payload},
-                              {"kid", kid},
-                              {"issued_at", dates::formatRfc3339(issuedAt)},
-                              {"links", {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}, {"self", base}}}};
-  return j.dump();
-}
-
-std::string KeyChange::toJson() const {
-  nlohmann::ordered_json j = {{"kid", kid}, {"alg", alg}, {"retired_kid", retiredKid.empty() ? json(nullptr) : json(retiredKid)}};
-  j["resigned"] = resigned;
-  return j.dump();
-}
-
-std::string AuditCheck::toJson() const {
-  nlohmann::ordered_json j = {{"intact", intact}, {"entries", entries}};
-  if (intact) j["head_hash"] = headHash;
-  else {
-    j["first_bad_seq"] = firstBadSeq;
-    j["reason"] = reason;
-  }
-  return j.dump();
-}
-
-std::string batchRowResultJson(const BatchRowResult& r) {
-  nlohmann::ordered_json j = {{"line", r.line}};
-  if (r.result.ok()) {
-    j["status"] = r.result->existed ? "exists" : "issued";
-    j["cert_no"] = r.result->certNo;
-    j["status_index"] = r.result->statusIndex;
-    j["payload"] = r.result->payload;
-  } else {
-    const Problem& p = r.result.error();
-    j["status"] = "error";
-    j["http_status"] = p.status;
-    j["error"] = p.code;
-    j["message"] = p.message;
-    if (!p.field.empty()) j["field"] = p.field;
-    if (!p.missing.empty()) j["missing"] = p.missing;
-  }
-  return toJsonText(j);
-}
-
 // ---- setting up and opening ----------------------------------------------
 
 Service::Service(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}

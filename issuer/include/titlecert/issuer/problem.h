@@ -1,8 +1,8 @@
-// What the issuer service answers when a request cannot be carried out: an
-// HTTP status, a stable error code for the JSON body {"error", "message"},
-// and where it applies the request field at fault or what is missing.
-// The service returns these as values (Expected<T>); the HTTP layer only maps
-// them to a response, and the command line prints them.
+// What the issuer service answers when a request cannot be carried out: the
+// kind of failure, a stable error code, and where it applies the request
+// field at fault or what is missing. The service returns these as values
+// (Expected<T>) and knows nothing of HTTP; the HTTP layer maps the kind to a
+// status (titlecert/issuer/http_answers.h), the command line prints them.
 #pragma once
 
 #include <cassert>
@@ -15,8 +15,23 @@
 
 namespace titlecert::issuer {
 
+// What went wrong, as the caller must treat it: each kind is one way to
+// answer (the HTTP layer gives each its own status).
+enum class ProblemKind {
+  Invalid,          // the request is wrong; the field says where
+  Unauthenticated,  // no valid credential
+  Forbidden,        // the actor's role may not do this
+  NotFound,
+  Conflict,         // the state does not allow it (in use, already done, rollback)
+  NotEligible,      // the person does not meet the route's rules
+  TooLarge,         // the request is larger than accepted
+  Unavailable,      // a needed part is offline (e.g. the root key)
+  Internal,
+  NotImplemented,
+};
+
 struct Problem {
-  int status = 500;                   // the HTTP status of the answer
+  ProblemKind kind = ProblemKind::Internal;
   std::string code;                   // "INVALID_ARGUMENT", "NOT_FOUND", ...
   std::string message;                // for people; never a key, token or full ID number
   std::string field;                  // the request field at fault ("" when none)
@@ -31,14 +46,16 @@ Problem notFound(std::string message);
 Problem conflict(std::string message);
 Problem internalError(std::string message);
 Problem unavailable(std::string message);
-// A titlecert::Error from common/ (INVALID_ARGUMENT, BAD_ID_NUMBER ... -> 400;
-// IO_ERROR, CRYPTO_ERROR, INTERNAL_ERROR ... -> 500). For a 400 the field is
-// taken from the detail's "field: ..." prefix when `field` is empty.
+Problem tooLarge(std::string message);
+// A titlecert::Error from common/ (INVALID_ARGUMENT, BAD_ID_NUMBER ... ->
+// Invalid; IO_ERROR, CRYPTO_ERROR, INTERNAL_ERROR ... -> Internal). For an
+// Invalid one the field is taken from the detail's "field: ..." prefix when
+// `field` is empty.
 Problem fromError(const Error& e, std::string field = {});
 
 struct Done {};
 
-// A value or a Problem: titlecert::Result with the HTTP edge's error type
+// A value or a Problem: titlecert::Result with the issuer's error type
 // (TC_TRY / TC_ASSIGN work on it as on any Result).
 template <class T>
 using Expected = Result<T, Problem>;

@@ -62,14 +62,13 @@ struct InitOptions {
   std::optional<std::string> dbConnection;
 };
 
-// CONTRACT.md: {"admin_token", "root_public_key", "issuer": {"iss", "kid", "alg"}}.
+// What init made: the first admin token (shown once) and the issuer.
 struct InitResult {
   std::string adminToken;
   std::string rootPublicKeyPath;
   std::string iss;
   std::string kid;  // hex
   std::string alg;
-  std::string toJson() const;
 };
 
 struct OpenOptions {
@@ -85,7 +84,6 @@ struct Issued {
   std::string kid;      // hex
   std::int64_t issuedAt = 0;
   bool existed = false;  // a batch row that had been issued before (re-run)
-  std::string toJson() const;  // the 201 answer of POST /v1/certificates
 };
 
 // One row of a batch: its JSON object (from JSON lines or CSV), or the
@@ -106,8 +104,6 @@ struct BatchRowResult {
   std::size_t line = 0;
   Expected<Issued> result = Problem{};
 };
-// One JSON object per row: {"line", "status": "issued"|"exists"|"error", ...}.
-std::string batchRowResultJson(const BatchRowResult& r);
 
 // Called after each group commits, with that group's outcomes and how many
 // rows of the batch are done.
@@ -118,7 +114,6 @@ struct KeyChange {
   std::string alg;
   std::string retiredKid;
   std::size_t resigned = 0;  // compromise: credentials re-signed
-  std::string toJson() const;
 };
 
 struct AuditCheck {
@@ -127,7 +122,6 @@ struct AuditCheck {
   std::uint64_t firstBadSeq = 0;  // 0 when intact
   std::string reason;             // what broke, for people
   std::string headHash;
-  std::string toJson() const;
 };
 
 // The printable certificate's paper (landscape); A5 unless asked.

@@ -1,0 +1,31 @@
+// The issuer's answers as the HTTP API and the command line write them
+// (CONTRACT.md): the JSON of the service's results, and the HTTP status of
+// a Problem. The service itself knows neither JSON nor HTTP; this is the
+// one place that maps its structs to the wire.
+#pragma once
+
+#include <string>
+
+#include "titlecert/issuer/problem.h"
+#include "titlecert/issuer/service.h"
+
+namespace titlecert::issuer {
+
+// 400 Invalid, 401, 403, 404, 409, 413, 422 NotEligible, 500, 501, 503.
+int httpStatus(ProblemKind kind);
+inline int httpStatus(const Problem& p) { return httpStatus(p.kind); }
+// {"error", "message"} (+ "field", "missing" where they apply).
+std::string problemJson(const Problem& p);
+
+// {"admin_token", "root_public_key", "issuer": {"iss", "kid", "alg"}}.
+std::string toJson(const InitResult& r);
+// The 201 answer of POST /v1/certificates.
+std::string toJson(const Issued& i);
+// {"kid", "alg", "retired_kid", "resigned"}.
+std::string toJson(const KeyChange& k);
+// {"intact", "entries", "head_hash"} or {..., "first_bad_seq", "reason"}.
+std::string toJson(const AuditCheck& c);
+// One JSON object per batch row: {"line", "status": "issued"|"exists"|"error", ...}.
+std::string batchRowResultJson(const BatchRowResult& r);
+
+}  // namespace titlecert::issuer

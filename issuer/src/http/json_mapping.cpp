@@ -1,0 +1,65 @@
+// The JSON of the service's results (CONTRACT.md), for the HTTP answers
+// and the command line's output.
+#include <nlohmann/json.hpp>
+
+#include "titlecert/dates.h"
+#include "titlecert/issuer/http_answers.h"
+
+namespace titlecert::issuer {
+
+using nlohmann::json;
+
+std::string toJson(const InitResult& r) {
+  nlohmann::ordered_json j = {{"admin_token", r.adminToken},
+                              {"root_public_key", r.rootPublicKeyPath},
+                              {"issuer", {{"iss", r.iss}, {"kid", r.kid}, {"alg", r.alg}}}};
+  return j.dump();
+}
+
+std::string toJson(const Issued& i) {
+  const std::string base = "/v1/certificates/" + i.certNo;
+  nlohmann::ordered_json j = {{"cert_no", i.certNo},
+                              {"status_index", i.statusIndex},
+                              {"payload", i.payload},
+                              {"kid", i.kid},
+                              {"issued_at", dates::formatRfc3339(i.issuedAt)},
+                              {"links", {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}, {"self", base}}}};
+  return j.dump();
+}
+
+std::string toJson(const KeyChange& k) {
+  nlohmann::ordered_json j = {{"kid", k.kid}, {"alg", k.alg}, {"retired_kid", k.retiredKid.empty() ? json(nullptr) : json(k.retiredKid)}};
+  j["resigned"] = k.resigned;
+  return j.dump();
+}
+
+std::string toJson(const AuditCheck& c) {
+  nlohmann::ordered_json j = {{"intact", c.intact}, {"entries", c.entries}};
+  if (c.intact) j["head_hash"] = c.headHash;
+  else {
+    j["first_bad_seq"] = c.firstBadSeq;
+    j["reason"] = c.reason;
+  }
+  return j.dump();
+}
+
+std::string batchRowResultJson(const BatchRowResult& r) {
+  nlohmann::ordered_json j = {{"line", r.line}};
+  if (r.result.ok()) {
+    j["status"] = r.result->existed ? "exists" : "issued";
+    j["cert_no"] = r.result->certNo;
+    j["status_index"] = r.result->statusIndex;
+    j["payload"] = r.result->payload;
+  } else {
+    const Problem& p = r.result.error();
+    j["status"] = "error";
+    j["http_status"] = httpStatus(p);
+    j["error"] = p.code;
+    j["message"] = p.message;
+    if (!p.field.empty()) j["field"] = p.field;
+    if (!p.missing.empty()) j["missing"] = p.missing;
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace titlecert::issuer

@@ -1,0 +1,32 @@
+// The HTTP status and body of a Problem: the only place that knows which
+// status each kind of failure gets.
+#include <nlohmann/json.hpp>
+
+#include "titlecert/issuer/http_answers.h"
+
+namespace titlecert::issuer {
+
+int httpStatus(ProblemKind kind) {
+  switch (kind) {
+    case ProblemKind::Invalid: return 400;
+    case ProblemKind::Unauthenticated: return 401;
+    case ProblemKind::Forbidden: return 403;
+    case ProblemKind::NotFound: return 404;
+    case ProblemKind::Conflict: return 409;
+    case ProblemKind::TooLarge: return 413;
+    case ProblemKind::NotEligible: return 422;
+    case ProblemKind::Internal: return 500;
+    case ProblemKind::NotImplemented: return 501;
+    case ProblemKind::Unavailable: return 503;
+  }
+  return 500;
+}
+
+std::string problemJson(const Problem& p) {
+  nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
+  if (!p.field.empty()) j["field"] = p.field;
+  if (!p.missing.empty() || p.kind == ProblemKind::NotEligible) j["missing"] = p.missing;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace titlecert::issuer
