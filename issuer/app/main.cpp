@@ -286,7 +286,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     if (!service) return kUsage;
     auto token = service->createToken(role, localOperator());
     if (!token) return report(token.error());
-    std::cout << *token << std::endl;
+    std::cout << toJson(*token) << std::endl;
     return kDone;
   }
 

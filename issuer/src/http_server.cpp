@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "http/request_bodies.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/server.h"
@@ -262,7 +263,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::Issue: return issueOnce(request, actor);
       case Endpoint::IssueBatch: return issueBatch(request, actor);
       case Endpoint::GetCertificate:
-        return answer(service_.certificateJson(param), [](const std::string& j) { return jsonReply(200, j); });
+        return answer(service_.certificate(param), [](const Certificate& c) { return jsonReply(200, toJson(c)); });
       case Endpoint::QrPng:
         return answer(service_.qrPng(param), [](const Bytes& png) {
           return Reply{200, "image/png", std::string(png.begin(), png.end()), {}};
@@ -271,9 +272,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         return answer(service_.qrSvg(param), [](const std::string& svg) { return Reply{200, "image/svg+xml", svg, {}}; });
       case Endpoint::CardSvg:
       case Endpoint::CardPdf: return card(e, uri, param);
-      case Endpoint::Revoke:
-        return answer(service_.revoke(param, readBody(request, config.maxBodyBytes), actor),
-                      [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::Revoke: return revoke(param, readBody(request, config.maxBodyBytes), actor);
       case Endpoint::Bundle: return bundle(request);
       case Endpoint::Eligibility:
         return answer(service_.eligibility(readBody(request, config.maxBodyBytes)),
@@ -302,7 +301,13 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     Role role{};
     if (!parsed.contains("role") || !parsed["role"].is_string() || !roleFromName(parsed["role"].get<std::string>(), role))
       return problemReply(badRequest("role", "role: \"admin\", \"clerk\" or \"auditor\""));
-    return answer(service_.createToken(role, actor), [](const std::string& j) { return jsonReply(201, j); });
+    return answer(service_.createToken(role, actor), [](const NewToken& t) { return jsonReply(201, toJson(t)); });
+  }
+
+  Reply revoke(const std::string& certNo, const std::string& body, const Actor& actor) {
+    auto reason = http::readRevocationReason(body);
+    if (!reason) return problemReply(reason.error());
+    return answer(service_.revoke(certNo, *reason, actor), [](const Certificate& c) { return jsonReply(200, toJson(c)); });
   }
 
   Reply revokeToken(const std::string& param, const Actor& actor) {
@@ -392,7 +397,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if ((!a.empty() && !Poco::NumberParser::tryParseUnsigned64(a, after)) ||
         (!l.empty() && (!Poco::NumberParser::tryParseUnsigned64(l, limit) || limit == 0 || limit > 1000)))
       return problemReply(badRequest("limit", "after: a sequence number; limit: 1..1000"));
-    return answer(service_.auditJson(after, limit), [](const std::string& j) { return jsonReply(200, j); });
+    return answer(service_.auditPage(after, limit),
+                  [](const std::vector<AuditEntry>& page) { return jsonReply(200, auditPageJson(page)); });
   }
 
   static void send(HTTPServerResponse& response, const Reply& reply) {

@@ -49,30 +49,15 @@ Expected<catalogue::Catalogue> loadCatalogue(const Config& c) {
   return std::move(cat).value();
 }
 
-Expected<std::string> readReason(std::string_view jsonBody) {
-  TC_ASSIGN(json body, parseJsonObject(jsonBody));
-  for (const auto& [k, v] : body.items())
-    if (k != "reason") return badRequest(k, k + ": not a field of a revocation");
-  if (!body.contains("reason") || !body["reason"].is_string())
-    return badRequest("reason", "reason: a text is required");
-  std::string reason = body["reason"].get<std::string>();
+Completion checkReason(std::string_view reason) {
   if (reason.empty() || reason.size() > kMaxReasonBytes || !isValidUtf8(reason))
     return badRequest("reason", "reason: UTF-8 text of 1.." + std::to_string(kMaxReasonBytes) + " bytes");
-  return reason;
+  return success();
 }
 
-json certificateRowJson(const store::CertificateRecord& c) {
-  json j = json::parse(c.fields, nullptr, false);
-  j["cert_no"] = c.certNo;
-  j["status_index"] = c.statusIndex;
-  j["payload"] = c.payload;
-  j["kid"] = c.kid;
-  j["issued_at"] = dates::formatRfc3339(c.issuedAt);
-  j["revoked"] = c.revokedAt ? json{{"at", dates::formatRfc3339(*c.revokedAt)}, {"reason", c.revokeReason}} : json(nullptr);
-  if (c.resignedAt) j["resigned_at"] = dates::formatRfc3339(*c.resignedAt);
-  const std::string base = "/v1/certificates/" + c.certNo;
-  j["links"] = {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}};
-  return j;
+Certificate toCertificate(store::CertificateRecord c) {
+  return Certificate{std::move(c.certNo), std::move(c.fields), c.statusIndex, std::move(c.payload), std::move(c.kid),
+                     c.issuedAt, c.revokedAt, std::move(c.revokeReason), c.resignedAt};
 }
 
 Expected<Draft> parseBatchRow(const RequestRules& rules, const BatchRow& row, const Actor& by, std::int64_t when,
@@ -270,13 +255,12 @@ Expected<Actor> Service::authenticate(std::string_view token) const {
   });
 }
 
-Expected<std::string> Service::createToken(Role role, const Actor& by) {
+Expected<NewToken> Service::createToken(Role role, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
   ISS_ASSIGN_TC(auto random, crypto::randomBytes(kTokenBytes));
-  return parts_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+  return parts_->storage->write<NewToken>([&](store::Tx& tx) -> Expected<NewToken> {
     auto [id, token] = insertToken(tx, role, by, parts_->clock.now(), random);
-    nlohmann::ordered_json j = {{"token", token}, {"id", id}, {"role", std::string(roleName(role))}};
-    return j.dump();
+    return NewToken{token, id, role};
   });
 }
 
@@ -345,19 +329,19 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
   return out;
 }
 
-Expected<std::string> Service::certificateJson(std::string_view certNo) const {
-  return parts_->storage->read<std::string>("certificate", [&](store::Tx& tx) -> Expected<std::string> {
+Expected<Certificate> Service::certificate(std::string_view certNo) const {
+  return parts_->storage->read<Certificate>("certificate", [&](store::Tx& tx) -> Expected<Certificate> {
     std::optional<store::CertificateRecord> found = store::findCertificate(tx, std::string(certNo));
     if (!found) return notFound("no certificate " + std::string(certNo));
-    return toJsonText(certificateRowJson(*found));
+    return toCertificate(std::move(*found));
   });
 }
 
-Expected<std::string> Service::revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by) {
+Expected<Certificate> Service::revoke(std::string_view certNo, std::string_view reasonText, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
-  TC_ASSIGN(std::string reason, readReason(jsonBody));
-  const std::string no(certNo);
-  auto r = parts_->storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+  TC_TRY(checkReason(reasonText));
+  const std::string no(certNo), reason(reasonText);
+  auto r = parts_->storage->write<Certificate>([&](store::Tx& tx) -> Expected<Certificate> {
     std::optional<store::CertificateRecord> found = store::findCertificate(tx, no);
     if (!found) return notFound("no certificate " + no);
     if (found->revokedAt) return conflict("certificate " + no + " is already revoked");
@@ -367,7 +351,7 @@ Expected<std::string> Service::revoke(std::string_view certNo, std::string_view 
     store::bumpContentGeneration(tx);
     found->revokedAt = at;
     found->revokeReason = reason;
-    return toJsonText(certificateRowJson(*found));
+    return toCertificate(std::move(*found));
   });
   return r;
 }
@@ -391,21 +375,14 @@ Expected<AuditCheck> Service::verifyAudit() const {
   });
 }
 
-Expected<std::string> Service::auditJson(std::uint64_t afterSeq, std::size_t limit) const {
-  return parts_->storage->read<std::string>("audit", [&](store::Tx& tx) -> Expected<std::string> {
-    json entries = json::array();
-    for (const store::audit::Entry& e : store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000)))
-      entries.push_back({{"seq", e.seq},
-                         {"at", e.at},
-                         {"time", dates::formatRfc3339(e.at)},
-                         {"actor", e.actor > 0 ? json(e.actor) : json(nullptr)},
-                         {"action", e.action},
-                         {"details", json::parse(e.details, nullptr, false)},
-                         {"prev_hash", e.prevHash},
-                         {"hash", e.hash}});
-    json out = {{"entries", entries}};
-    if (!entries.empty()) out["next_after"] = entries.back()["seq"];
-    return toJsonText(out);
+Expected<std::vector<AuditEntry>> Service::auditPage(std::uint64_t afterSeq, std::size_t limit) const {
+  using Entries = std::vector<AuditEntry>;
+  return parts_->storage->read<Entries>("audit", [&](store::Tx& tx) -> Expected<Entries> {
+    Entries out;
+    for (store::audit::Entry& e : store::audit::page(tx, afterSeq, std::min<std::size_t>(limit, 1000)))
+      out.push_back(AuditEntry{e.seq, e.at, e.actor, std::move(e.action), std::move(e.details), std::move(e.prevHash),
+                               std::move(e.hash)});
+    return out;
   });
 }
 

@@ -138,7 +138,7 @@ IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
   auto token = [&](issuer::Role role) {
     auto t = service->createToken(role, issuer::localOperator());
     if (!t) throw std::runtime_error("token failed");
-    return nlohmann::json::parse(*t)["token"].get<std::string>();
+    return t->token;
   };
   clerkToken = token(issuer::Role::Clerk);
   auditorToken = token(issuer::Role::Auditor);

@@ -27,6 +27,41 @@ std::string toJson(const Issued& i) {
   return j.dump();
 }
 
+std::string toJson(const NewToken& t) {
+  nlohmann::ordered_json j = {{"token", t.token}, {"id", t.id}, {"role", std::string(roleName(t.role))}};
+  return j.dump();
+}
+
+std::string toJson(const Certificate& c) {
+  json j = json::parse(c.issuedFields, nullptr, false);
+  j["cert_no"] = c.certNo;
+  j["status_index"] = c.statusIndex;
+  j["payload"] = c.payload;
+  j["kid"] = c.kid;
+  j["issued_at"] = dates::formatRfc3339(c.issuedAt);
+  j["revoked"] = c.revokedAt ? json{{"at", dates::formatRfc3339(*c.revokedAt)}, {"reason", c.revokeReason}} : json(nullptr);
+  if (c.resignedAt) j["resigned_at"] = dates::formatRfc3339(*c.resignedAt);
+  const std::string base = "/v1/certificates/" + c.certNo;
+  j["links"] = {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string auditPageJson(const std::vector<AuditEntry>& page) {
+  json entries = json::array();
+  for (const AuditEntry& e : page)
+    entries.push_back({{"seq", e.seq},
+                       {"at", e.at},
+                       {"time", dates::formatRfc3339(e.at)},
+                       {"actor", e.actor > 0 ? json(e.actor) : json(nullptr)},
+                       {"action", e.action},
+                       {"details", json::parse(e.details, nullptr, false)},
+                       {"prev_hash", e.prevHash},
+                       {"hash", e.hash}});
+  json out = {{"entries", entries}};
+  if (!entries.empty()) out["next_after"] = entries.back()["seq"];
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string toJson(const KeyChange& k) {
   nlohmann::ordered_json j = {{"kid", k.kid}, {"alg", k.alg}, {"retired_kid", k.retiredKid.empty() ? json(nullptr) : json(k.retiredKid)}};
   j["resigned"] = k.resigned;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "titlecert/issuer/problem.h"
 #include "titlecert/issuer/service.h"
@@ -25,6 +26,13 @@ std::string toJson(const Issued& i);
 std::string toJson(const KeyChange& k);
 // {"intact", "entries", "head_hash"} or {..., "first_bad_seq", "reason"}.
 std::string toJson(const AuditCheck& c);
+// {"token", "id", "role"}.
+std::string toJson(const NewToken& t);
+// The issued fields plus cert_no, status_index, payload, kid, issued_at,
+// revoked (null or {"at", "reason"}), resigned_at, links.
+std::string toJson(const Certificate& c);
+// {"entries": [...], "next_after"} (next_after only when there are entries).
+std::string auditPageJson(const std::vector<AuditEntry>& entries);
 // One JSON object per batch row: {"line", "status": "issued"|"exists"|"error", ...}.
 std::string batchRowResultJson(const BatchRowResult& r);
 

@@ -71,6 +71,39 @@ struct InitResult {
   std::string alg;
 };
 
+// A token made by createToken: the token is shown this once (stored hashed).
+struct NewToken {
+  std::string token;
+  std::int64_t id = 0;
+  Role role = Role::Clerk;
+};
+
+// A certificate as stored, what GET /v1/certificates/{cert_no} shows.
+struct Certificate {
+  std::string certNo;
+  // The issued fields (type, holder with the masked ID, the catalogue's
+  // names ...) as the JSON object text stored at issuance: opaque here.
+  std::string issuedFields;
+  std::uint64_t statusIndex = 0;
+  std::string payload;  // "ZC1:..."
+  std::string kid;      // hex, of the key that signed `payload`
+  std::int64_t issuedAt = 0;
+  std::optional<std::int64_t> revokedAt;
+  std::string revokeReason;
+  std::optional<std::int64_t> resignedAt;
+};
+
+// One link of the audit trail's hash chain.
+struct AuditEntry {
+  std::uint64_t seq = 0;
+  std::int64_t at = 0;
+  std::int64_t actor = 0;  // token id; 0: the local operator
+  std::string action;
+  std::string details;  // the JSON object text that was hashed into the chain
+  std::string prevHash;
+  std::string hash;
+};
+
 struct OpenOptions {
   std::string dataDir;
   std::string passphrase;
@@ -145,8 +178,7 @@ class Service {
 
   // ---- tokens ----
   Expected<Actor> authenticate(std::string_view token) const;
-  // {"token", "id", "role"}: the token is shown this once.
-  Expected<std::string> createToken(Role role, const Actor& by);
+  Expected<NewToken> createToken(Role role, const Actor& by);
   Completion revokeToken(std::int64_t tokenId, const Actor& by);
 
   // ---- certificates ----
@@ -166,8 +198,9 @@ class Service {
   // Each row on its own: a failing row does not stop or touch the others.
   // A row identical to one issued before by a batch is reported "exists".
   std::vector<BatchRowResult> issueBatch(const std::vector<BatchRow>& rows, const Actor& by, const Progress& progress = {});
-  Expected<std::string> certificateJson(std::string_view certNo) const;
-  Expected<std::string> revoke(std::string_view certNo, std::string_view jsonBody, const Actor& by);
+  Expected<Certificate> certificate(std::string_view certNo) const;
+  // reason: UTF-8 text of 1..500 bytes. Answers the revoked certificate.
+  Expected<Certificate> revoke(std::string_view certNo, std::string_view reason, const Actor& by);
   Expected<Bytes> qrPng(std::string_view certNo);
   Expected<std::string> qrSvg(std::string_view certNo);
   // The printable certificate (landscape page, QR beside the fields), the
@@ -197,7 +230,8 @@ class Service {
 
   // ---- audit ----
   Expected<AuditCheck> verifyAudit() const;
-  Expected<std::string> auditJson(std::uint64_t afterSeq, std::size_t limit) const;
+  // Entries after afterSeq, oldest first, at most min(limit, 1000).
+  Expected<std::vector<AuditEntry>> auditPage(std::uint64_t afterSeq, std::size_t limit) const;
 
   struct Parts;  // the implementation's components (issuer/src/parts.h)
 

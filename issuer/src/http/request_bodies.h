@@ -1,0 +1,19 @@
+// Request bodies read on the HTTP side: JSON in, the Service's arguments
+// out. Each complaint names the field (400, INVALID_ARGUMENT or BAD_JSON).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "titlecert/issuer/problem.h"
+
+namespace titlecert::issuer::http {
+
+// The body as a JSON object, or BAD_JSON.
+Expected<nlohmann::json> readJsonObject(std::string_view body);
+// POST /v1/certificates/{cert_no}/revoke: {"reason": text}, nothing else.
+// The reason's own limits are the Service's.
+Expected<std::string> readRevocationReason(std::string_view body);
+
+}  // namespace titlecert::issuer::http
