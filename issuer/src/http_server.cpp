@@ -278,14 +278,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         return answer(service_.eligibility(readBody(request, config.maxBodyBytes)),
                       [](const std::string& j) { return jsonReply(200, j); });
       case Endpoint::ListIssuers:
-        return answer(service_.issuersJson(), [](const std::string& j) { return jsonReply(200, j); });
+        return answer(service_.issuers(), [](const std::vector<IssuerKey>& k) { return jsonReply(200, issuersJson(k)); });
       case Endpoint::ImportIssuer:
         return answer(service_.importIssuer(readBody(request, config.maxBodyBytes), actor),
                       [](const std::string& j) { return jsonReply(201, j); });
       case Endpoint::RotateKey: return rotate(readBody(request, config.maxBodyBytes), actor);
-      case Endpoint::KeyCompromised:
-        return answer(service_.keyCompromised(param, readBody(request, config.maxBodyBytes), actor),
-                      [](const KeyChange& k) { return jsonReply(200, toJson(k)); });
+      case Endpoint::KeyCompromised: return keyCompromised(param, readBody(request, config.maxBodyBytes), actor);
       case Endpoint::Audit: return audit(uri);
       case Endpoint::AuditVerify:
         return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, toJson(c)); });
@@ -302,6 +300,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (!parsed.contains("role") || !parsed["role"].is_string() || !roleFromName(parsed["role"].get<std::string>(), role))
       return problemReply(badRequest("role", "role: \"admin\", \"clerk\" or \"auditor\""));
     return answer(service_.createToken(role, actor), [](const NewToken& t) { return jsonReply(201, toJson(t)); });
+  }
+
+  Reply keyCompromised(const std::string& kid, const std::string& body, const Actor& actor) {
+    auto reason = http::readCompromiseReason(body);
+    if (!reason) return problemReply(reason.error());
+    return answer(service_.keyCompromised(kid, *reason, actor), [](const KeyChange& k) { return jsonReply(200, toJson(k)); });
   }
 
   Reply revoke(const std::string& certNo, const std::string& body, const Actor& actor) {

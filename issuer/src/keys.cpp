@@ -169,18 +169,12 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
   return r;
 }
 
-Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by) {
+Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, const std::optional<std::string>& givenReason,
+                                            const Actor& by) {
   Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
-  std::string reason = "key compromised";
-  if (!jsonBody.empty()) {
-    TC_ASSIGN(json body, parseJsonObject(jsonBody));
-    if (body.contains("reason")) {
-      if (!body["reason"].is_string() || body["reason"].get<std::string>().size() > 500)
-        return badRequest("reason", "reason: a text of at most 500 bytes");
-      reason = body["reason"].get<std::string>();
-    }
-  }
+  if (givenReason && givenReason->size() > 500) return badRequest("reason", "reason: a text of at most 500 bytes");
+  const std::string reason = givenReason.value_or("key compromised");
   const std::string kid(kidHex);
   // A replacement is made in case the compromised key is the active one.
   TC_ASSIGN(NewKey fresh, parts.keys.generate(parts.keys.activeAlg()));
@@ -287,23 +281,15 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
   return r;
 }
 
-Expected<std::string> Service::issuersJson() const {
-  Parts& parts = *parts_;
-  return parts.storage->read<std::string>("issuers", [&](store::Tx& tx) -> Expected<std::string> {
-    json out = json::array();
-    for (const store::KeyRecord& k : store::listKeys(tx, false)) {
-      out.push_back({{"iss", k.iss},
-                     {"kid", k.kid},
-                     {"alg", k.alg},
-                     {"region", k.region},
-                     {"name", {{"zh", k.nameZh}, {"en", k.nameEn}}},
-                     {"valid_from", dates::formatRfc3339(k.validFrom)},
-                     {"valid_to", dates::formatRfc3339(k.validTo)},
-                     {"scope", json::parse(k.scope, nullptr, false)},
-                     {"state", k.state},
-                     {"public_key_pem", k.publicKeyPem}});
-    }
-    return json{{"issuers", out}}.dump();
+Expected<std::vector<IssuerKey>> Service::issuers() const {
+  using Keys = std::vector<IssuerKey>;
+  return parts_->storage->read<Keys>("issuers", [&](store::Tx& tx) -> Expected<Keys> {
+    Keys out;
+    for (store::KeyRecord& k : store::listKeys(tx, false))
+      out.push_back(IssuerKey{std::move(k.iss), std::move(k.kid), std::move(k.alg), std::move(k.region),
+                              std::move(k.nameZh), std::move(k.nameEn), k.validFrom, k.validTo, std::move(k.scope),
+                              std::move(k.state), std::move(k.publicKeyPem)});
+    return out;
   });
 }
 

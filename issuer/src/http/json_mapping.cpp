@@ -62,6 +62,22 @@ std::string auditPageJson(const std::vector<AuditEntry>& page) {
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string issuersJson(const std::vector<IssuerKey>& keys) {
+  json out = json::array();
+  for (const IssuerKey& k : keys)
+    out.push_back({{"iss", k.iss},
+                   {"kid", k.kid},
+                   {"alg", k.alg},
+                   {"region", k.region},
+                   {"name", {{"zh", k.nameZh}, {"en", k.nameEn}}},
+                   {"valid_from", dates::formatRfc3339(k.validFrom)},
+                   {"valid_to", dates::formatRfc3339(k.validTo)},
+                   {"scope", json::parse(k.scope, nullptr, false)},
+                   {"state", k.state},
+                   {"public_key_pem", k.publicKeyPem}});
+  return json{{"issuers", out}}.dump();
+}
+
 std::string toJson(const KeyChange& k) {
   nlohmann::ordered_json j = {{"kid", k.kid}, {"alg", k.alg}, {"retired_kid", k.retiredKid.empty() ? json(nullptr) : json(k.retiredKid)}};
   j["resigned"] = k.resigned;

@@ -20,4 +20,13 @@ Expected<std::string> readRevocationReason(std::string_view text) {
   return reason->get<std::string>();
 }
 
+Expected<std::optional<std::string>> readCompromiseReason(std::string_view text) {
+  if (text.empty()) return std::optional<std::string>{};
+  TC_ASSIGN(json body, readJsonObject(text));
+  const auto reason = body.find("reason");
+  if (reason == body.end()) return std::optional<std::string>{};
+  if (!reason->is_string()) return badRequest("reason", "reason: a text of at most 500 bytes");
+  return std::optional<std::string>(reason->get<std::string>());
+}
+
 }  // namespace titlecert::issuer::http

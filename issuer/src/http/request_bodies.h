@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,8 @@ Expected<nlohmann::json> readJsonObject(std::string_view body);
 // POST /v1/certificates/{cert_no}/revoke: {"reason": text}, nothing else.
 // The reason's own limits are the Service's.
 Expected<std::string> readRevocationReason(std::string_view body);
+
+// POST /v1/keys/{kid}/compromised: an empty body, or {"reason": text}.
+Expected<std::optional<std::string>> readCompromiseReason(std::string_view body);
 
 }  // namespace titlecert::issuer::http

@@ -24,6 +24,8 @@ std::string toJson(const InitResult& r);
 std::string toJson(const Issued& i);
 // {"kid", "alg", "retired_kid", "resigned"}.
 std::string toJson(const KeyChange& k);
+// {"issuers": [{"iss", "kid", "alg", "region", "name", "valid_from", "valid_to", "scope", "state", "public_key_pem"}]}.
+std::string issuersJson(const std::vector<IssuerKey>& keys);
 // {"intact", "entries", "head_hash"} or {..., "first_bad_seq", "reason"}.
 std::string toJson(const AuditCheck& c);
 // {"token", "id", "role"}.

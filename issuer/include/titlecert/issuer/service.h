@@ -149,6 +149,17 @@ struct KeyChange {
   std::size_t resigned = 0;  // compromise: credentials re-signed
 };
 
+// A public key in the issuer's list: its own keys and imported issuers'.
+struct IssuerKey {
+  std::string iss, kid, alg;  // kid hex
+  std::string region;
+  std::string nameZh, nameEn;
+  std::int64_t validFrom = 0, validTo = 0;
+  std::string scope;  // the manifest's scope form, as the JSON text stored at import
+  std::string state;  // active | retired | compromised | imported
+  std::string publicKeyPem;
+};
+
 struct AuditCheck {
   bool intact = true;
   std::uint64_t entries = 0;
@@ -213,9 +224,10 @@ class Service {
 
   // ---- keys and issuers ----
   Expected<KeyChange> rotateKey(std::optional<crypto::Alg> alg, const Actor& by);
-  Expected<KeyChange> keyCompromised(std::string_view kidHex, std::string_view jsonBody, const Actor& by);
+  // reason: at most 500 bytes, for the audit trail ("key compromised" when none).
+  Expected<KeyChange> keyCompromised(std::string_view kidHex, const std::optional<std::string>& reason, const Actor& by);
   Expected<std::string> importIssuer(std::string_view jsonBody, const Actor& by);
-  Expected<std::string> issuersJson() const;
+  Expected<std::vector<IssuerKey>> issuers() const;
 
   // ---- the trust bundle ----
   // The current signed bundle; a new version is signed first when the
