@@ -274,9 +274,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::CardPdf: return card(e, uri, param);
       case Endpoint::Revoke: return revoke(param, readBody(request, config.maxBodyBytes), actor);
       case Endpoint::Bundle: return bundle(request);
-      case Endpoint::Eligibility:
-        return answer(service_.eligibility(readBody(request, config.maxBodyBytes)),
-                      [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::Eligibility: return eligibility(readBody(request, config.maxBodyBytes));
       case Endpoint::ListIssuers:
         return answer(service_.issuers(), [](const std::vector<IssuerKey>& k) { return jsonReply(200, issuersJson(k)); });
       case Endpoint::ImportIssuer:
@@ -300,6 +298,14 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (!parsed.contains("role") || !parsed["role"].is_string() || !roleFromName(parsed["role"].get<std::string>(), role))
       return problemReply(badRequest("role", "role: \"admin\", \"clerk\" or \"auditor\""));
     return answer(service_.createToken(role, actor), [](const NewToken& t) { return jsonReply(201, toJson(t)); });
+  }
+
+  Reply eligibility(const std::string& body) {
+    auto asked = http::readEligibilityRequest(body, service_.today());
+    if (!asked) return problemReply(asked.error());
+    return answer(service_.eligibility(*asked), [&](const eligibility::Answer& a) {
+      return jsonReply(200, eligibility::answerToJson(a, service_.catalogue()));
+    });
   }
 
   Reply keyCompromised(const std::string& kid, const std::string& body, const Actor& actor) {

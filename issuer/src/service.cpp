@@ -358,14 +358,14 @@ Expected<Certificate> Service::revoke(std::string_view certNo, std::string_view 
 
 // ---- eligibility -------------------------------------------------------------
 
-Expected<std::string> Service::eligibility(std::string_view jsonBody) const {
-  TC_TRY(parseJsonObject(jsonBody));
-  auto request = eligibility::requestFromJson(jsonBody, parts_->clock.now() / 86400);
-  if (!request) return fromError(request.error());
-  auto answer = eligibility::evaluate(parts_->catalogue, request->person, request->target, request->on);
+Expected<eligibility::Answer> Service::eligibility(const eligibility::Request& request) const {
+  auto answer = eligibility::evaluate(parts_->catalogue, request.person, request.target, request.on);
   if (!answer) return fromError(answer.error());
-  return eligibility::answerToJson(*answer, parts_->catalogue);
+  return std::move(answer).value();
 }
+
+std::int64_t Service::today() const { return parts_->clock.now() / 86400; }
+const catalogue::Catalogue& Service::catalogue() const { return parts_->catalogue; }
 
 // ---- audit -------------------------------------------------------------------
 

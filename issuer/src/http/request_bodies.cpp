@@ -29,4 +29,11 @@ Expected<std::optional<std::string>> readCompromiseReason(std::string_view text)
   return std::optional<std::string>(reason->get<std::string>());
 }
 
+Expected<eligibility::Request> readEligibilityRequest(std::string_view text, std::int64_t today) {
+  TC_TRY(readJsonObject(text));
+  auto request = eligibility::requestFromJson(text, today);
+  if (!request) return fromError(request.error());
+  return std::move(request).value();
+}
+
 }  // namespace titlecert::issuer::http

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "titlecert/eligibility.h"
 #include "titlecert/issuer/problem.h"
 
 namespace titlecert::issuer::http {
@@ -19,5 +20,8 @@ Expected<std::string> readRevocationReason(std::string_view body);
 
 // POST /v1/keys/{kid}/compromised: an empty body, or {"reason": text}.
 Expected<std::optional<std::string>> readCompromiseReason(std::string_view body);
+
+// POST /v1/eligibility: {"on", "person", "target"}; "on" defaults to `today`.
+Expected<eligibility::Request> readEligibilityRequest(std::string_view body, std::int64_t today);
 
 }  // namespace titlecert::issuer::http

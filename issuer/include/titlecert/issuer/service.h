@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "titlecert/bytes.h"
+#include "titlecert/catalogue.h"
 #include "titlecert/crypto.h"
+#include "titlecert/eligibility.h"
 #include "titlecert/idh.h"
 #include "titlecert/issuer/clock.h"
 #include "titlecert/issuer/config.h"
@@ -220,7 +222,11 @@ class Service {
   Expected<std::string> cardPdf(std::string_view certNo, CardPaper paper);
 
   // ---- eligibility (titlecert::eligibility) ----
-  Expected<std::string> eligibility(std::string_view jsonBody) const;
+  Expected<eligibility::Answer> eligibility(const eligibility::Request& request) const;
+  // The service clock's day (days since 1970-01-01): what "on" means when a
+  // request leaves it out.
+  std::int64_t today() const;
+  const catalogue::Catalogue& catalogue() const;
 
   // ---- keys and issuers ----
   Expected<KeyChange> rotateKey(std::optional<crypto::Alg> alg, const Actor& by);
