@@ -2,6 +2,7 @@
 // 127.0.0.1, Poco's HTTP client): every endpoint, the role matrix, bad
 // input, concurrency, and the end-to-end path to the offline verifier.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <Poco/AutoPtr.h>
@@ -1029,6 +1030,38 @@ TEST(IssuerBatch, ManyGroupsSkipNumbersTakenByHandAndKeepIndexesDense) {
     EXPECT_TRUE(again[i].result->existed);
     EXPECT_EQ(again[i].result->certNo, outcomes[i].result->certNo);
   }
+}
+
+// The stored key of a batch row is pinned: HMAC-SHA256 keyed by
+// scrypt(passphrase, "titlecert-issuer/request-key|" + salt), over
+// "titlecert-batch-row/1|" and the row's canonical JSON (sorted keys,
+// compact, the holder ID normalised and the name in NFC). Were it to
+// change, a re-run of an old batch would no longer find its rows and would
+// issue them again.
+TEST(IssuerBatch, TheRequestKeyOfABatchRowIsPinned) {
+  IssuerWorld w(noServer());
+  const auto outcomes = w.service->issueBatch(batchOf(1), issuer::localOperator());
+  ASSERT_EQ(outcomes.size(), 1u);
+  ASSERT_TRUE(outcomes[0].result.ok()) << outcomes[0].result.error().message;
+  // Both are hex; the query's text ends the value with a separator.
+  auto leadingHex = [](const std::string& text) { return text.substr(0, text.find_first_not_of("0123456789abcdef")); };
+  const std::string salt = leadingHex(w.queryText("SELECT value FROM settings WHERE name = 'request_key_salt'"));
+  const std::string stored = leadingHex(w.queryText("SELECT request_key FROM certificates WHERE request_key IS NOT NULL"));
+  ASSERT_EQ(salt.size(), 32u);
+  ASSERT_EQ(stored.size(), 64u);
+  const std::string canonical =
+      "titlecert-batch-row/1|"
+      R"({"approval_no":"新高人社职〔2026〕12号","employer":"新疆某医院","granted":"2026-11-20",)"
+      R"("holder":{"id":"CN:650102199001010017","name":"批1"},"level":3,"route":"review","series":4,"specialty":401,)"
+      R"("type":"title"})";
+  auto secret = crypto::scrypt(asBytes(w.passphrase), asBytes("titlecert-issuer/request-key|" + salt), 16384, 8, 1, 32);
+  ASSERT_TRUE(secret.ok());
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t macLength = 0;
+  ASSERT_TRUE(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, secret->data(), secret->size(),
+                        reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac, sizeof mac,
+                        &macLength));
+  EXPECT_EQ(stored, toHex(ByteView(mac, macLength)));
 }
 
 // A row the database itself refuses while the group is written (here a
