@@ -104,6 +104,7 @@ TEST(IssuerCard, PdfPrintsTheStoredFieldsWithTheMaskedId) {
                                       std::string("乌鲁木齐高新区人力资源和社会保障局"), std::string("2026-11-27")})
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   EXPECT_EQ(text.find("199001011239"), std::string::npos) << text;
+  EXPECT_NE(text.find("CN:*****************9"), std::string::npos) << text;
   EXPECT_EQ(text.find("已撤销"), std::string::npos) << text;
 }
 

@@ -115,7 +115,7 @@ TEST(IssuerInit, RefusesToOpenAMissingOrEmptyDatabase) {
   auto expectRefused = [&](const std::string& what) {
     auto opened = issuer::Service::open({w.dir, w.passphrase, nullptr}, w.clock);
     ASSERT_FALSE(opened.ok()) << what;
-    EXPECT_EQ(opened.error().status, 503) << what;
+    EXPECT_EQ(opened.error().kind, issuer::ProblemKind::Unavailable) << what;
     EXPECT_NE(opened.error().message.find("blank issuer"), std::string::npos) << opened.error().message;
   };
   if (testsOnPostgresql()) {
@@ -139,7 +139,7 @@ TEST(IssuerInit, RefusesAPassphraseShorterThanTwelveCharacters) {
     std::filesystem::remove(dir);
     auto r = issuer::Service::init({dir, weak, crypto::Alg::EdDSA, std::nullopt, std::nullopt, std::nullopt, std::nullopt}, clock);
     ASSERT_FALSE(r.ok()) << weak;
-    EXPECT_EQ(r.error().status, 400);
+    EXPECT_EQ(r.error().kind, issuer::ProblemKind::Invalid);
     EXPECT_EQ(r.error().field, "passphrase");
     EXPECT_FALSE(std::filesystem::exists(dir + "/root.pem"));
     std::filesystem::remove_all(dir);
@@ -230,7 +230,8 @@ TEST(IssuerHttp, TheFullIdNumberIsNeverStored) {
 }
 
 // The masked form reveals at most 4 characters of the value whatever the
-// ID type, wherever it appears: the answer, the card, the audit, the store.
+// ID type, wherever it appears: the answer, the audit, the store (the card:
+// issuer_card_test.cpp).
 TEST(IssuerHttp, TheMaskedIdShowsAtMostFourCharactersOfAnyIdType) {
   IssuerWorld w;
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -247,7 +248,6 @@ TEST(IssuerHttp, TheMaskedIdShowsAtMostFourCharactersOfAnyIdType) {
     EXPECT_EQ(masked, expected) << id;
     const std::string value = masked.substr(masked.find(':') + 1);
     EXPECT_LE(value.size() - std::count(value.begin(), value.end(), '*'), 4u) << masked;
-    EXPECT_NE(w.get(base + "/card.svg", w.auditorToken).body.find(expected), std::string::npos) << id;
   }
   const std::string audit = w.get("/v1/audit", w.auditorToken).body;
   const std::string stored = w.queryText("SELECT holder_id_masked FROM certificates");

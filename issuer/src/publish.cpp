@@ -148,7 +148,7 @@ Expected<std::uint64_t> Service::loadBundle(ByteView bytes, const Actor& by) {
                          std::to_string(latest->version),
                      "version", {}};
     if (latest && c.issuedAt < latest->issuedAt)
-      return Problem{409, "BUNDLE_ROLLBACK", "the bundle's issued_at is before the current bundle's", "issued_at", {}};
+      return Problem{ProblemKind::Conflict, "BUNDLE_ROLLBACK", "the bundle's issued_at is before the current bundle's", "issued_at", {}};
     const std::int64_t t = parts.clock.now();
     store::storeBundle(tx, loaded, c.issuedAt, "loaded", t);
     store::audit::append(tx, t, by, "bundle.load", {{"version", c.version}, {"content_hash", hash}});
