@@ -63,10 +63,10 @@ void writeGamma(BitWriter& out, std::uint64_t value) {
 
 Result<std::uint64_t> readCount(BitReader& in) {
   const auto zeros = static_cast<unsigned>(std::countl_zero(in.peek64()));
-  if (zeros > kMaxCountZeros) return in.remaining() > kMaxCountZeros ? Error::kCountTooLarge : Error::kTruncated;
+  if (zeros > kMaxCountZeros) return in.remaining() > kMaxCountZeros ? badBytes(Reason::kCountTooLarge) : badBytes(Reason::kTruncated);
   in.skip(zeros);
   const std::uint64_t value = in.read(zeros + 1);
-  if (in.overrun()) return Error::kTruncated;
+  if (in.overrun()) return badBytes(Reason::kTruncated);
   return value - 1;
 }
 
@@ -90,27 +90,27 @@ void writeGolombGaps(BitWriter& out, std::span<const std::uint32_t> indices, std
 Result<std::vector<std::uint32_t>> readGolombGaps(BitReader& in, std::uint64_t count, std::uint64_t parameter,
                                                   std::uint64_t issued) {
   // Every code takes at least one bit: bound the allocation by the input.
-  if (count > in.remaining()) return Error::kTruncated;
+  if (count > in.remaining()) return badBytes(Reason::kTruncated);
   const TruncatedBinary code = truncatedBinary(parameter);
   std::vector<std::uint32_t> indices;
   indices.reserve(static_cast<std::size_t>(count));
   std::uint64_t next = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
-    if (next >= issued) return Error::kIndexOutOfRange;
+    if (next >= issued) return badBytes(Reason::kIndexOutOfRange);
     const std::uint64_t maxQuotient = (issued - next - 1) / parameter;
     std::uint64_t quotient = 0;
     std::uint64_t remainder = 0;
     if (!readCodeInOneWindow(in, code, quotient, remainder)) {
       quotient = readUnary(in, maxQuotient);
-      if (in.overrun()) return Error::kTruncated;
-      if (quotient > maxQuotient) return Error::kIndexOutOfRange;
+      if (in.overrun()) return badBytes(Reason::kTruncated);
+      if (quotient > maxQuotient) return badBytes(Reason::kIndexOutOfRange);
       remainder = in.read(code.width - 1);
       if (remainder >= code.shorter) remainder = ((remainder << 1) | in.read(1)) - code.shorter;
     }
-    if (in.overrun()) return Error::kTruncated;
-    if (quotient > maxQuotient) return Error::kIndexOutOfRange;
+    if (in.overrun()) return badBytes(Reason::kTruncated);
+    if (quotient > maxQuotient) return badBytes(Reason::kIndexOutOfRange);
     const std::uint64_t index = next + quotient * parameter + remainder;
-    if (index >= issued) return Error::kIndexOutOfRange;
+    if (index >= issued) return badBytes(Reason::kIndexOutOfRange);
     indices.push_back(static_cast<std::uint32_t>(index));
     next = index + 1;
   }

@@ -11,6 +11,9 @@
 
 namespace titlecert::revocation::detail {
 
+// The BAD_BUNDLE error for bytes refused for `reason`.
+titlecert::Error badBytes(Reason reason);
+
 void writeGamma(BitWriter& out, std::uint64_t value);  // value >= 1, < 2^33
 // A count stored as gamma(count + 1); at most 2^32.
 Result<std::uint64_t> readCount(BitReader& in);

@@ -45,7 +45,7 @@ std::vector<std::uint32_t> complementOf(std::uint64_t issued, std::span<const st
 }
 
 Result<std::vector<std::uint64_t>> readBitset(BitReader& in, std::uint64_t issued, std::uint64_t revoked) {
-  if (issued > in.remaining()) return Error::kTruncated;
+  if (issued > in.remaining()) return detail::badBytes(Reason::kTruncated);
   std::vector<std::uint64_t> words((issued + 63) / 64, 0);
   std::uint64_t population = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -54,23 +54,32 @@ Result<std::vector<std::uint64_t>> readBitset(BitReader& in, std::uint64_t issue
     if (width == 64) in.skip(64);
     population += static_cast<std::uint64_t>(std::popcount(words[i]));
   }
-  if (population != revoked) return Error::kCountMismatch;
+  if (population != revoked) return detail::badBytes(Reason::kCountMismatch);
   return words;
+}
+
+// The encoder's input comes from the issuer, not from a bundle.
+titlecert::Error badIndices(Reason reason) {
+  return makeError(Code::INVALID_ARGUMENT, std::string(reasonText(reason)));
 }
 
 }  // namespace
 
-std::string_view errorName(Error error) {
-  switch (error) {
-    case Error::kIssuedTooLarge: return "issued count too large";
-    case Error::kTruncated: return "truncated";
-    case Error::kTrailingBytes: return "trailing bytes";
-    case Error::kNonZeroPadding: return "non-zero padding";
-    case Error::kCountTooLarge: return "revoked count too large";
-    case Error::kIndexOutOfRange: return "index out of range";
-    case Error::kCountMismatch: return "bitset population differs from the count";
-    case Error::kNotIncreasing: return "indices not strictly increasing";
-    case Error::kNotCanonical: return "complement flag on an evenly split set";
+namespace detail {
+titlecert::Error badBytes(Reason reason) { return makeError(Code::BAD_BUNDLE, std::string(reasonText(reason))); }
+}  // namespace detail
+
+std::string_view reasonText(Reason reason) {
+  switch (reason) {
+    case Reason::kIssuedTooLarge: return "issued count too large";
+    case Reason::kTruncated: return "truncated";
+    case Reason::kTrailingBytes: return "trailing bytes";
+    case Reason::kNonZeroPadding: return "non-zero padding";
+    case Reason::kCountTooLarge: return "revoked count too large";
+    case Reason::kIndexOutOfRange: return "index out of range";
+    case Reason::kCountMismatch: return "bitset population differs from the count";
+    case Reason::kNotIncreasing: return "indices not strictly increasing";
+    case Reason::kNotCanonical: return "complement flag on an evenly split set";
   }
   return "unknown";
 }
@@ -91,10 +100,10 @@ Method methodFor(std::uint64_t issued, std::uint64_t revoked) {
 }
 
 Result<RevocationSet> RevocationSet::fromIndices(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
-  if (issued > kMaxIssued) return Error::kIssuedTooLarge;
+  if (issued > kMaxIssued) return badIndices(Reason::kIssuedTooLarge);
   for (std::size_t i = 0; i < revoked.size(); ++i) {
-    if (revoked[i] >= issued) return Error::kIndexOutOfRange;
-    if (i > 0 && revoked[i] <= revoked[i - 1]) return Error::kNotIncreasing;
+    if (revoked[i] >= issued) return badIndices(Reason::kIndexOutOfRange);
+    if (i > 0 && revoked[i] <= revoked[i - 1]) return badIndices(Reason::kNotIncreasing);
   }
   RevocationSet set;
   set.issued_ = issued;
@@ -110,15 +119,15 @@ Result<RevocationSet> RevocationSet::fromIndices(std::uint64_t issued, std::span
 }
 
 Result<RevocationSet> RevocationSet::decode(std::uint64_t issued, std::span<const std::uint8_t> bytes) {
-  if (issued > kMaxIssued) return Error::kIssuedTooLarge;
+  if (issued > kMaxIssued) return detail::badBytes(Reason::kIssuedTooLarge);
   BitReader in(bytes);
   // The smaller side is counted; the flag says which side it is.
   const bool complement = in.read(1) == 1;
   auto count = detail::readCount(in);
   if (!count.ok()) return count.error();
   const std::uint64_t coded = count.value();
-  if (coded > issued / 2) return Error::kCountTooLarge;
-  if (complement && 2 * coded == issued) return Error::kNotCanonical;
+  if (coded > issued / 2) return detail::badBytes(Reason::kCountTooLarge);
+  if (complement && 2 * coded == issued) return detail::badBytes(Reason::kNotCanonical);
 
   RevocationSet set;
   set.issued_ = issued;
@@ -135,8 +144,8 @@ Result<RevocationSet> RevocationSet::decode(std::uint64_t issued, std::span<cons
   }
   // The encoder pads the last byte with zeros and writes nothing after it.
   const std::uint64_t rest = in.remaining();
-  if (rest >= 8) return Error::kTrailingBytes;
-  if (in.read(static_cast<unsigned>(rest)) != 0) return Error::kNonZeroPadding;
+  if (rest >= 8) return detail::badBytes(Reason::kTrailingBytes);
+  if (in.read(static_cast<unsigned>(rest)) != 0) return detail::badBytes(Reason::kNonZeroPadding);
   return set;
 }
 

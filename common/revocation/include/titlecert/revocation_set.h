@@ -4,8 +4,9 @@
 // The number of issued indices is not part of the encoding: the caller stores
 // it beside the bytes and passes it to decode(). Decoding checks untrusted
 // bytes strictly: one encoding per set, every length bounded by the input,
-// errors returned as values. Nothing here throws except std::bad_alloc (and
-// std::bad_variant_access for value() on an error, a programming error).
+// errors returned as titlecert::Error values: BAD_BUNDLE from decode() (the
+// bytes come from a bundle), INVALID_ARGUMENT from fromIndices(); the detail
+// is reasonText() of the Reason. Nothing here throws except std::bad_alloc.
 //
 // A RevocationSet is immutable once made; const member functions may be
 // called from several threads at once.
@@ -16,13 +17,14 @@
 #include <span>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
+
+#include "titlecert/result.h"
 
 namespace titlecert::revocation {
 
-// Numbers are stable: only append.
-enum class Error : std::uint8_t {
+// Why bytes or indices were refused. Numbers are stable: only append.
+enum class Reason : std::uint8_t {
   kIssuedTooLarge = 1,    // issued > kMaxIssued
   kTruncated = 2,         // the bytes end inside a code
   kTrailingBytes = 3,     // whole bytes after the last code
@@ -34,22 +36,8 @@ enum class Error : std::uint8_t {
   kNotCanonical = 9,      // the complement flag set where the encoder clears it
 };
 
-std::string_view errorName(Error error);
-
-// A value or an Error; no dependency on the rest of titlecert.
-template <class T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : state_(error) {}          // NOLINT: implicit by design
-  bool ok() const { return std::holds_alternative<T>(state_); }
-  Error error() const { return std::get<Error>(state_); }
-  const T& value() const& { return std::get<T>(state_); }
-  T&& value() && { return std::get<T>(std::move(state_)); }
-
- private:
-  std::variant<T, Error> state_;
-};
+// The detail of the Error that carries `reason` ("truncated").
+std::string_view reasonText(Reason reason);
 
 enum class Status : std::uint8_t { kNotRevoked, kRevoked, kOutOfRange };
 
