@@ -97,18 +97,50 @@ Result<crypto::PrivateKey> loadRootKey(const Options& o) {
   return crypto::PrivateKey::fromPem(pem);
 }
 
+// The unsigned side file beside a bundle: the certificate numbers of the
+// revoked credentials, for people. Terminals never read it.
+std::string notesPath(const std::string& bundlePath) { return bundlePath + ".notes.json"; }
+
+Status writeNotes(const std::string& bundlePath, const std::vector<bundle::RevocationNote>& notes) {
+  if (notes.empty()) {
+    std::error_code ignored;  // a stale side file would name the wrong credentials
+    std::filesystem::remove(notesPath(bundlePath), ignored);
+    return Status::Ok();
+  }
+  Json revoked = Json::array();
+  for (const auto& n : notes) revoked.push_back({{"iss", n.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
+  return files::writeAtomically(notesPath(bundlePath), asBytes(Json{{"revoked", revoked}}.dump(2) + "\n"));
+}
+
+// (iss, status index) -> cert_no from the side file; empty when there is none
+// or it does not read (it is only a help for people).
+std::map<std::pair<std::string, std::uint64_t>, std::string> readNotes(const std::string& bundlePath) {
+  std::map<std::pair<std::string, std::uint64_t>, std::string> out;
+  auto text = files::read(notesPath(bundlePath));
+  if (!text) return out;
+  const Json j = Json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("revoked") || !j["revoked"].is_array()) return out;
+  for (const auto& n : j["revoked"])
+    if (n.is_object() && n.value("iss", Json()).is_string() && n.value("status_index", Json()).is_number_unsigned() &&
+        n.value("cert_no", Json()).is_string())
+      out[{n["iss"].get<std::string>(), n["status_index"].get<std::uint64_t>()}] = n["cert_no"].get<std::string>();
+  return out;
+}
+
 int bundleBuild(const Options& o) {
   const std::string manifestPath = o.require("manifest");
   const std::string out = o.require("out");
   auto manifest = files::read(manifestPath);
   if (!manifest) return refuse(manifest.error());
-  auto contents = bundle::fromManifest(*manifest, std::filesystem::path(manifestPath).parent_path().string());
+  std::vector<bundle::RevocationNote> notes;
+  auto contents = bundle::fromManifest(*manifest, std::filesystem::path(manifestPath).parent_path().string(), &notes);
   if (!contents) return refuse(contents.error());
   auto root = loadRootKey(o);
   if (!root) return refuse(root.error());
   auto signedBundle = bundle::sign(*contents, *root);
   if (!signedBundle) return refuse(signedBundle.error());
   if (auto s = files::writeAtomically(out, *signedBundle); !s) return refuse(s.error());
+  if (auto s = writeNotes(out, notes); !s) return refuse(s.error());
   std::cout << "bundle version " << contents->version << ": " << contents->issuers.size() << " issuer key(s), catalogue v"
             << contents->catalogue.version << ", " << signedBundle->size() << " bytes, signed by root kid "
             << toHex(root->publicKey().kid()) << " -> " << out << "\n";
@@ -131,7 +163,9 @@ Json scopeJson(const bundle::Scope& s) {
           {"qualifications", codes(s.qualificationCodes)}};
 }
 
-Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool verified) {
+using Notes = std::map<std::pair<std::string, std::uint64_t>, std::string>;
+
+Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool verified, const Notes& notes) {
   Json issuers = Json::array();
   for (const auto& e : c.issuers)
     issuers.push_back({{"iss", e.iss},
@@ -143,9 +177,15 @@ Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool ver
                        {"valid_from", dates::formatRfc3339(e.validFrom)},
                        {"valid_to", dates::formatRfc3339(e.validTo)},
                        {"scope", scopeJson(e.scope)}});
-  Json revoked = Json::array();
-  for (const auto& list : c.revocation)
-    for (const auto& n : list.notes) revoked.push_back({{"iss", list.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
+  Json revoked = Json::array(), lists = Json::array();
+  for (const auto& list : c.revocation) {
+    lists.push_back({{"iss", list.iss}, {"issued", list.issued()}, {"revoked_count", list.revoked.revokedCount()}});
+    for (const std::uint64_t index : list.revoked.revokedIndices()) {
+      Json entry = {{"iss", list.iss}, {"status_index", index}};
+      if (auto n = notes.find({list.iss, index}); n != notes.end()) entry["cert_no"] = n->second;
+      revoked.push_back(std::move(entry));
+    }
+  }
   return {{"version", c.version},
           {"issued_at", dates::formatRfc3339(c.issuedAt)},
           {"next_update", dates::formatRfc3339(c.nextUpdate)},
@@ -154,6 +194,7 @@ Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool ver
           {"signature_verified", verified},
           {"issuers", issuers},
           {"recognition", {{"home_region", c.recognition.homeRegion}, {"accept_regions", c.recognition.acceptRegions}}},
+          {"status_lists", lists},
           {"revoked", revoked}};
 }
 
@@ -167,8 +208,10 @@ void printInspect(const Json& j) {
     std::cout << "  issuer " << e["iss"].get<std::string>() << " kid " << e["kid"].get<std::string>() << " " << e["alg"].get<std::string>()
               << " region " << e["region"].get<std::string>() << " valid " << e["valid_from"].get<std::string>() << " .. "
               << e["valid_to"].get<std::string>() << " scope " << e["scope"].dump() << "\n";
+  for (const auto& l : j["status_lists"])
+    std::cout << "  status list " << l["iss"].get<std::string>() << ": " << l["revoked_count"] << " of " << l["issued"] << " revoked\n";
   for (const auto& r : j["revoked"])
-    std::cout << "  revoked " << r["iss"].get<std::string>() << " #" << r["status_index"] << " " << r["cert_no"].get<std::string>() << "\n";
+    std::cout << "  revoked " << r["iss"].get<std::string>() << " #" << r["status_index"] << " " << r.value("cert_no", "") << "\n";
 }
 
 int bundleInspect(const Options& o) {
@@ -183,12 +226,12 @@ int bundleInspect(const Options& o) {
     if (!root) return refuse(root.error());
     auto verified = bundle::open(asBytes(*bytes), *root);
     if (!verified) return refuse(verified.error());
-    j = inspectJson(verified->contents(), verified->rootKid(), true);
+    j = inspectJson(verified->contents(), verified->rootKid(), true, readNotes(o.positional[0]));
   } else {
     crypto::Kid kid{};
     auto contents = bundle::decodeUnverified(asBytes(*bytes), kid);
     if (!contents) return refuse(contents.error());
-    j = inspectJson(*contents, kid, false);
+    j = inspectJson(*contents, kid, false, readNotes(o.positional[0]));
   }
   if (o.json) std::cout << j.dump(2) << "\n";
   else printInspect(j);

@@ -145,6 +145,15 @@ TEST(VerifierTamper, EveryResultCodeHasAnInputThatProducesExactlyIt) {
       {"neighbour of the revoked index", Code::OK, [&] {
          return issueText(titleWith([](auto& c, auto&) { c.statusIndex = 12; }), w.homeEd);
        }},
+      {"last index the status list covers", Code::OK, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.statusIndex = kHomeStatusIssued - 1; }), w.homeEd);
+       }},
+      {"index beyond the status list is revoked", Code::REVOKED, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.statusIndex = kHomeStatusIssued; }), w.homeEd);
+       }},
+      {"issuer without a status list: nothing revoked", Code::OK, [&] {
+         return issueText(titleWith([](auto& c, auto&) { c.statusIndex = 13; }, kGuangdongIss), w.guangdong);
+       }},
       {"region not accepted", Code::NOT_RECOGNIZED, [&] { return issueText(sampleTitle(kAbroadIss), w.abroad); }},
       {"accepted other region", Code::OK, [&] { return issueText(sampleTitle(kGuangdongIss), w.guangdong); }},
       {"holder mismatch", Code::HOLDER_MISMATCH, [&] { return issueText(sampleTitle(), w.homeEd); },
@@ -217,7 +226,11 @@ TEST(VerifierBundle, RoundTripKeepsContents) {
   EXPECT_EQ(c.version, 7u);
   EXPECT_EQ(c.issuers.size(), world().contents.issuers.size());
   EXPECT_EQ(c.issuers[3].scope.specialties, std::optional<std::vector<std::uint64_t>>(std::vector<std::uint64_t>{501}));
-  EXPECT_TRUE(c.statusListFor(kHomeIss)->isRevoked(13));
+  ASSERT_NE(c.statusListFor(kHomeIss), nullptr);
+  EXPECT_EQ(c.statusListFor(kHomeIss)->issued(), kHomeStatusIssued);
+  EXPECT_EQ(c.statusListFor(kHomeIss)->status(13), revocation::Status::kRevoked);
+  EXPECT_EQ(c.statusListFor(kHomeIss)->status(12), revocation::Status::kNotRevoked);
+  EXPECT_EQ(c.statusListFor(kHomeIss)->revoked.revokedIndices(), std::vector<std::uint64_t>{13});
   EXPECT_EQ(c.catalogue.series.size(), 27u);
 }
 

@@ -8,6 +8,7 @@
 
 #include "store/audit_chain.h"
 #include "store/records.h"
+#include "titlecert/bundle.h"
 #include "titlecert/dates.h"
 
 namespace titlecert::issuer {
@@ -131,6 +132,9 @@ void allocate(const Config& config, store::Tx& tx, Counters& counters, Group& gr
     }
     numbersInGroup.insert(c.certNo);
     c.statusIndex = counters.next("status:" + c.iss, 0);
+    // The published status list covers indices up to a step: one past it
+    // needs a new bundle, or terminals would find no status for it.
+    if (c.statusIndex % bundle::kIssuedStep == 0 && c.statusIndex > 0) store::bumpContentGeneration(tx);
     c.iat = static_cast<std::uint64_t>(when);
     p.allocated = true;
   }

@@ -43,10 +43,20 @@ Expected<std::vector<KeyEntryRow>> trustedKeys(store::Tx& tx) {
   return out;
 }
 
-bundle::StatusList revocations(store::Tx& tx, const std::string& iss) {
-  bundle::StatusList list{iss, {}, {}};
-  for (const store::RevokedCertificate& r : store::revokedCertificates(tx, iss)) list.revoke(r.statusIndex, r.certNo);
-  return list;
+// The issuer's own status list: every revoked index, over the indices
+// handed out so far rounded up to a step, so that the bundle changes only
+// when a revocation is made or a step is crossed, and credentials issued
+// after it up to the step still have a status. nullopt when nothing was
+// revoked.
+Expected<std::optional<bundle::StatusList>> revocations(store::Tx& tx, const std::string& iss) {
+  std::vector<std::uint64_t> revoked;
+  for (const store::RevokedCertificate& r : store::revokedCertificates(tx, iss)) revoked.push_back(r.statusIndex);
+  if (revoked.empty()) return std::optional<bundle::StatusList>{};
+  store::Counters counters(tx);
+  const std::uint64_t handedOut = counters.peek("status:" + iss, 0);
+  auto list = bundle::makeStatusList(iss, bundle::issuedCovering(std::max(handedOut, revoked.back() + 1) - 1), revoked);
+  if (!list) return internalError(list.error().detail);
+  return std::optional<bundle::StatusList>(std::move(list).value());
 }
 
 // What the bundle should hold when (version and times left at 0).
@@ -57,8 +67,8 @@ Expected<bundle::Contents> desiredContents(const Config& config, const catalogue
   c.catalogue = catalogue;
   c.recognition.homeRegion = config.effectiveHomeRegion();
   c.recognition.acceptRegions = config.acceptRegions;
-  bundle::StatusList own = revocations(tx, config.iss);
-  if (!own.bits.empty()) c.revocation.push_back(std::move(own));
+  TC_ASSIGN(auto own, revocations(tx, config.iss));
+  if (own) c.revocation.push_back(std::move(*own));
   return c;
 }
 
@@ -196,9 +206,8 @@ Completion Service::exportManifest(const std::string& outDir) {
     m["issuers"] = issuers;
     m["recognition"] = {{"home_region", parts.config.effectiveHomeRegion()}, {"accept_regions", parts.config.acceptRegions}};
     nlohmann::ordered_json revoked = nlohmann::ordered_json::array();
-    const bundle::StatusList own = revocations(tx, parts.config.iss);
-    for (const auto& n : own.notes)
-      revoked.push_back({{"iss", parts.config.iss}, {"status_index", n.statusIndex}, {"cert_no", n.certNo}});
+    for (const store::RevokedCertificate& r : store::revokedCertificates(tx, parts.config.iss))
+      revoked.push_back({{"iss", parts.config.iss}, {"status_index", r.statusIndex}, {"cert_no", r.certNo}});
     m["revoked"] = revoked;
     auto written = files::writeAtomically(outDir + "/manifest.json", asBytes(m.dump(2) + "\n"));
     if (!written) return fromError(written.error());

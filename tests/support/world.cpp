@@ -59,9 +59,7 @@ World build() {
   c.issuers.push_back(entry(kAbroadIss, "990000", w.abroad, everything(), "某地人社局", "Some other region's bureau"));
   c.recognition.homeRegion = "650100";
   c.recognition.acceptRegions = {"65*", "44*"};
-  bundle::StatusList revoked{kHomeIss, {}, {}};
-  revoked.revoke(13, "650100-2026-000014");
-  c.revocation.push_back(std::move(revoked));
+  c.revocation.push_back(bundle::makeStatusList(kHomeIss, kHomeStatusIssued, {13}).value());
   return w;
 }
 

@@ -22,6 +22,8 @@ inline constexpr std::int64_t kKeyValidFrom = 1767225600;
 inline constexpr std::int64_t kKeyValidTo = 1924992000;
 
 inline const std::string kHomeIss = "CN-65-GXQ";
+// The status indices the world's bundle covers for kHomeIss; 13 is revoked.
+inline constexpr std::uint64_t kHomeStatusIssued = 100000;
 inline const std::string kEnterpriseIss = "CN-65-GXQ-E0001";
 inline const std::string kGuangdongIss = "CN-44-RSJ";
 inline const std::string kAbroadIss = "CN-99-XX";

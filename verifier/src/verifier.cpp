@@ -69,9 +69,20 @@ Status checkTime(const zc1::Credential& c, std::int64_t now) {
   return Status::Ok();
 }
 
-bool isRevoked(const bundle::Contents& b, const zc1::Credential& c) {
+// REVOKED for an index the issuer's list marks revoked, and for one at or
+// beyond the indices the list covers: the bundle cannot vouch for a status
+// it does not hold, and REVOKED keeps the table's order (BAD_CLAIMS would
+// rank before checks that already passed). No list: nothing is revoked.
+Status checkRevocation(const bundle::Contents& b, const zc1::Credential& c) {
   const auto* list = b.statusListFor(c.iss);
-  return list && list->isRevoked(c.statusIndex);
+  if (!list) return Status::Ok();
+  switch (list->status(c.statusIndex)) {
+    case revocation::Status::kNotRevoked: return Status::Ok();
+    case revocation::Status::kRevoked: return makeError(Code::REVOKED, "listed as revoked in the bundle");
+    case revocation::Status::kOutOfRange: break;
+  }
+  return makeError(Code::REVOKED, "status index " + std::to_string(c.statusIndex) + " is beyond the " +
+                                      std::to_string(list->issued()) + " the bundle's status list covers");
 }
 
 // Every equivalence row of the catalogue for this qualification and level;
@@ -161,7 +172,7 @@ Outcome Verifier::verify(std::string_view text, std::int64_t now, const VerifyOp
   o.code = Code::OK;
   if (!inScope) fail(o, makeError(Code::OUT_OF_SCOPE, "the issuer's trust entry does not allow this credential"));
   else if (auto t = checkTime(c, o.effectiveNow); !t) fail(o, t.error());
-  else if (isRevoked(b, c)) fail(o, makeError(Code::REVOKED, "listed as revoked in the bundle"));
+  else if (auto r = checkRevocation(b, c); !r) fail(o, r.error());
   else if (o.recognition && !o.recognition->accepted) fail(o, makeError(Code::NOT_RECOGNIZED, "region " + o.issuer->region + " is not accepted here"));
   else if (o.holderMatch == false) fail(o, makeError(Code::HOLDER_MISMATCH, "the ID number does not match idh"));
   return o;

@@ -2,6 +2,7 @@
 // field, e.g. "issuers[0].valid_to: expected an RFC 3339 UTC time ...".
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -151,27 +152,57 @@ Result<Recognition> readRecognition(const json& m) {
   return r;
 }
 
-Status readRevoked(const json& m, Contents& c) {
+// "issued": {"ISS": N}, optional: how many status indices each issuer's list
+// covers.
+Result<std::map<std::string, std::uint64_t>> readIssued(const json& m) {
+  std::map<std::string, std::uint64_t> issued;
+  auto it = m.find("issued");
+  if (it == m.end()) return issued;
+  if (!it->is_object()) return badManifest("issued", "not an object of iss: count");
+  for (const auto& [iss, count] : it->items()) {
+    if (!count.is_number_unsigned() || count.get<std::uint64_t>() > kMaxStatusIssued)
+      return badManifest("issued." + iss, "not a count up to " + std::to_string(kMaxStatusIssued));
+    issued[iss] = count.get<std::uint64_t>();
+  }
+  return issued;
+}
+
+// One status list per iss named in "revoked" or "issued"; without an
+// "issued" count a list covers issuedCovering() its highest revoked index.
+Status readRevoked(const json& m, Contents& c, std::vector<RevocationNote>* notes) {
+  TC_ASSIGN(auto issued, readIssued(m));
+  std::map<std::string, std::vector<std::uint64_t>> revoked;
+  for (const auto& [iss, count] : issued) revoked[iss];
   auto it = m.find("revoked");
-  if (it == m.end()) return Status::Ok();
-  if (!it->is_array()) return badManifest("revoked", "not a list");
-  for (std::size_t i = 0; i < it->size(); ++i) {
+  if (it != m.end() && !it->is_array()) return badManifest("revoked", "not a list");
+  for (std::size_t i = 0; it != m.end() && i < it->size(); ++i) {
     const std::string path = "revoked[" + std::to_string(i) + "]";
     const json& r = (*it)[i];
     TC_ASSIGN(auto iss, textField(r, path, "iss"));
     TC_ASSIGN(auto index, uintField(r, path, "status_index"));
-    if (index >= kMaxStatusListBytes * 8) return badManifest(path + ".status_index", "too large");
+    if (index >= kMaxStatusIssued) return badManifest(path + ".status_index", "too large");
+    auto count = issued.find(iss);
+    if (count != issued.end() && index >= count->second)
+      return badManifest(path + ".status_index", "not below issued." + iss + " (" + std::to_string(count->second) + ")");
     std::string certNo = r.contains("cert_no") && r["cert_no"].is_string() ? r["cert_no"].get<std::string>() : "";
-    auto list = std::find_if(c.revocation.begin(), c.revocation.end(), [&](const auto& s) { return s.iss == iss; });
-    if (list == c.revocation.end()) list = c.revocation.insert(c.revocation.end(), StatusList{iss, {}, {}});
-    list->revoke(index, std::move(certNo));
+    if (notes && !certNo.empty()) notes->push_back({iss, index, std::move(certNo)});
+    revoked[iss].push_back(index);
+  }
+  for (auto& [iss, indices] : revoked) {
+    auto count = issued.find(iss);
+    const std::uint64_t n = count != issued.end() ? count->second
+                                                  : issuedCovering(*std::max_element(indices.begin(), indices.end()));
+    auto list = makeStatusList(iss, n, std::move(indices));
+    if (!list) return badManifest("revoked", list.error().detail);
+    c.revocation.push_back(std::move(list).value());
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir) {
+Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir,
+                              std::vector<RevocationNote>* notes) {
   const json m = json::parse(manifestJson, nullptr, /*allow_exceptions=*/false);
   if (m.is_discarded()) return badManifest("manifest", "not valid JSON");
   if (!m.is_object()) return badManifest("manifest", "not a JSON object");
@@ -188,7 +219,7 @@ Result<Contents> fromManifest(std::string_view manifestJson, const std::string& 
     c.issuers.push_back(std::move(e));
   }
   TC_ASSIGN(c.recognition, readRecognition(m));
-  TC_TRY(readRevoked(m, c));
+  TC_TRY(readRevoked(m, c, notes));
   return c;
 }
 

@@ -9,7 +9,9 @@
 namespace titlecert::bundle {
 namespace {
 
-constexpr std::string_view kFormat = "titlecert-bundle/1";
+// /2: revocation as the canonical revocation set with its issued count, and
+// no certificate numbers (/1 had a bitstring and notes).
+constexpr std::string_view kFormat = "titlecert-bundle/2";
 constexpr std::uint64_t kTypeTitle = 1, kTypeQualification = 2;
 
 Error bad(std::string detail) { return makeError(Code::BAD_BUNDLE, std::move(detail)); }
@@ -51,12 +53,9 @@ cbor::Value issuerToCbor(const IssuerEntry& e) {
 }
 
 cbor::Value statusListToCbor(const StatusList& s) {
-  cbor::Array notes;
-  for (const auto& n : s.notes)
-    notes.push_back(cbor::Value::array({cbor::Value::uint(n.statusIndex), cbor::Value::text(n.certNo)}));
   return cbor::Value::map({{textKey("iss"), cbor::Value::text(s.iss)},
-                           {textKey("bits"), cbor::Value::bytes(s.bits)},
-                           {textKey("notes"), cbor::Value::array(std::move(notes))}});
+                           {textKey("issued"), cbor::Value::uint(s.issued())},
+                           {textKey("set"), cbor::Value::bytes(s.revoked.encode())}});
 }
 
 // ---- reading: the field reader over CBOR, every error BAD_BUNDLE ---------------
@@ -162,18 +161,16 @@ void readIssuers(Reader& f, std::vector<IssuerEntry>& out) {
 void readStatusList(fields::FieldErrors& errors, const Node& v, const std::string& path, StatusList& s) {
   Reader f(errors, v, path);
   f.text("iss", s.iss, textOfAtMost(zc1::limit::kIss));
-  if (auto bits = f.required("bits")) {
-    const cbor::Value& b = bits->value();
-    if (!b.isBytes() || b.asBytes().size() > kMaxStatusListBytes) f.fail("bits", "not a status bitstring");
-    else s.bits = b.asBytes();
-  }
-  auto notes = f.array("notes", kMaxStatusListBytes * 8);
-  for (std::size_t i = 0; notes && f.ok() && i < notes->size(); ++i) {
-    const cbor::Value& n = notes->item(i).value();
-    if (!n.isArray() || n.asArray().size() != 2 || !n.asArray()[0].isUnsigned() || !n.asArray()[1].isText())
-      return f.fail("notes", "a note is not [status_index, cert_no]");
-    s.notes.push_back({n.asArray()[0].raw(), n.asArray()[1].asText()});
-  }
+  std::uint64_t issued = 0;
+  f.uint("issued", issued);
+  if (f.ok() && issued > kMaxStatusIssued) return f.fail("issued", "above " + std::to_string(kMaxStatusIssued));
+  auto set = f.required("set");
+  if (!set || !f.ok()) return;
+  const cbor::Value& b = set->value();
+  if (!b.isBytes() || b.asBytes().size() > kMaxStatusListBytes) return f.fail("set", "not a revocation set");
+  auto decoded = revocation::RevocationSet::decode(issued, b.asBytes());
+  if (!decoded) return f.fail("set", decoded.error().detail);
+  s.revoked = std::move(decoded).value();
 }
 
 void readRecognition(Reader& f, Recognition& r) {
@@ -209,16 +206,18 @@ bool Scope::allows(const zc1::Credential& c) const {
   return qualifications && contains(qualificationCodes, c.qualification()->qualification);
 }
 
-bool StatusList::isRevoked(std::uint64_t statusIndex) const {
-  const std::uint64_t byte = statusIndex / 8;
-  return byte < bits.size() && (bits[byte] >> (statusIndex % 8) & 1) != 0;
+Result<StatusList> makeStatusList(std::string iss, std::uint64_t issued, std::vector<std::uint64_t> revoked) {
+  if (issued > kMaxStatusIssued)
+    return makeError(Code::INVALID_ARGUMENT, "status list of " + iss + ": more than " + std::to_string(kMaxStatusIssued) + " indices");
+  std::sort(revoked.begin(), revoked.end());
+  revoked.erase(std::unique(revoked.begin(), revoked.end()), revoked.end());
+  auto set = revocation::RevocationSet::fromIndices(issued, revoked);
+  if (!set) return makeError(set.error().code, "status list of " + iss + ": " + set.error().detail);
+  return StatusList{std::move(iss), std::move(set).value()};
 }
 
-void StatusList::revoke(std::uint64_t statusIndex, std::string certNo) {
-  const std::uint64_t byte = statusIndex / 8;
-  if (bits.size() <= byte) bits.resize(byte + 1, 0);
-  bits[byte] = static_cast<std::uint8_t>(bits[byte] | 1u << (statusIndex % 8));
-  notes.push_back({statusIndex, std::move(certNo)});
+std::uint64_t issuedCovering(std::uint64_t highestRevoked) {
+  return (highestRevoked / kIssuedStep + 1) * kIssuedStep;
 }
 
 std::optional<std::string> Recognition::acceptingEntry(std::string_view region) const {

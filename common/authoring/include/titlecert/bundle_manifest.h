@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "titlecert/bundle.h"
 #include "titlecert/result.h"
@@ -12,7 +13,9 @@ namespace titlecert::bundle {
 
 // Reads a manifest; relative paths are taken from baseDir. `"catalogue":
 // "default"` loads catalogue::loadDefault(). BAD_MANIFEST with a detail
-// naming the field.
-Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir);
+// naming the field. The revoked entries' cert_no, which the bundle does not
+// carry, go to *notes when given.
+Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir,
+                              std::vector<RevocationNote>* notes = nullptr);
 
 }  // namespace titlecert::bundle

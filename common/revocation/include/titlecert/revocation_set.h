@@ -46,6 +46,9 @@ enum class Method : std::uint8_t { kEmpty, kGolombGaps, kGolombGapsOfComplement,
 
 class RevocationSet {
  public:
+  // The empty set among no indices.
+  RevocationSet() = default;
+
   // Indices are 32-bit inside; a bundle with more issued indices than this
   // needs a new format anyway.
   static constexpr std::uint64_t kMaxIssued = std::uint64_t{1} << 32;
@@ -67,7 +70,6 @@ class RevocationSet {
   std::vector<std::uint64_t> revokedIndices() const;
 
  private:
-  RevocationSet() = default;
   bool codedContains(std::uint32_t index) const;
 
   std::uint64_t issued_ = 0;

@@ -15,6 +15,7 @@
 #include "titlecert/cbor.h"
 #include "titlecert/crypto.h"
 #include "titlecert/result.h"
+#include "titlecert/revocation_set.h"
 #include "titlecert/zc1.h"
 
 namespace titlecert::bundle {
@@ -23,7 +24,10 @@ namespace titlecert::bundle {
 // networks). The catalogue dominates the size.
 inline constexpr std::size_t kMaxBundleBytes = 4 << 20;
 inline constexpr std::size_t kMaxIssuers = 4096;
-inline constexpr std::size_t kMaxStatusListBytes = 1 << 20;  // 8 Mi credentials per issuer
+inline constexpr std::uint64_t kMaxStatusIssued = std::uint64_t{1} << 23;  // 8 Mi credentials per issuer
+// The coded set of one issuer: at most a bitset of kMaxStatusIssued bits
+// after its flag and count.
+inline constexpr std::size_t kMaxStatusListBytes = kMaxStatusIssued / 8 + 16;
 
 // What an issuer entry may sign. A list that is nullopt means "*".
 struct Scope {
@@ -47,21 +51,38 @@ struct IssuerEntry {
   Scope scope;
 };
 
-// Revocation for one iss: bit i (byte i/8, bit i%8 counted from the least
-// significant) set means status index i is revoked. `notes` keeps the
-// certificate numbers for people; the bits are what a verifier reads.
+// Revocation for one iss: the status indices 0..issued-1 the list covers and
+// which of them are revoked, as the canonical revocation set
+// (docs/revocation.md). Lookups are O(log R) after the bundle is read.
 struct StatusList {
   std::string iss;
-  Bytes bits;
-  struct Note {
-    std::uint64_t statusIndex = 0;
-    std::string certNo;
-  };
-  std::vector<Note> notes;
+  revocation::RevocationSet revoked;
 
-  bool isRevoked(std::uint64_t statusIndex) const;
-  void revoke(std::uint64_t statusIndex, std::string certNo);
+  std::uint64_t issued() const { return revoked.issued(); }
+  // kRevoked, kNotRevoked, or kOutOfRange for an index >= issued, which no
+  // credential may carry (the verifier reports it as REVOKED).
+  revocation::Status status(std::uint64_t statusIndex) const { return revoked.lookup(statusIndex); }
 };
+
+// The certificate number of a revoked credential, for people. Never in the
+// signed bundle: the issuer's database or the unsigned side file beside a
+// bundle (titlecert-config) hold them.
+struct RevocationNote {
+  std::string iss;
+  std::uint64_t statusIndex = 0;
+  std::string certNo;
+};
+
+// The status list of `iss` covering `issued` indices with `revoked` (any
+// order, duplicates allowed) revoked; INVALID_ARGUMENT for an index >= issued
+// or issued above kMaxStatusIssued.
+Result<StatusList> makeStatusList(std::string iss, std::uint64_t issued, std::vector<std::uint64_t> revoked);
+
+// How many indices a list covers when only the revoked ones are known: the
+// smallest multiple of kIssuedStep above the highest, so that credentials
+// issued after the bundle up to the next step still have a status.
+inline constexpr std::uint64_t kIssuedStep = 65536;
+std::uint64_t issuedCovering(std::uint64_t highestRevoked);
 
 // Accepted regions: the home region and every accept pattern (a whole code,
 // or a prefix ending in '*').
