@@ -293,6 +293,23 @@ TEST(ConfigCli, BuildFromManifestAndNameTheBadField) {
   auto j = json::parse(run(kConfig + " bundle inspect " + q(dir / "bundle.cbor") + " --root " + q(dir / "root.pub.pem") + " --json").out);
   EXPECT_EQ(j["version"], 9);
   EXPECT_EQ(j["revoked"][0]["cert_no"], "650100-2026-000001");
+  // Without "issued" the list covers the first step; the certificate number
+  // is only in the unsigned side file, never in the signed bundle.
+  EXPECT_EQ(j["status_lists"][0]["issued"], 65536);
+  EXPECT_EQ(j["status_lists"][0]["revoked_count"], 1);
+  EXPECT_EQ(slurp(dir / "bundle.cbor").find("650100-2026-000001"), std::string::npos);
+  EXPECT_NE(slurp(dir / "bundle.cbor.notes.json").find("650100-2026-000001"), std::string::npos);
+  // An explicit count, and a revoked index it does not cover: refused.
+  manifest["issued"] = {{"CN-65-GXQ", 1}};
+  std::ofstream(dir / "manifest.json") << manifest.dump(2);
+  ASSERT_EQ(run(build).exit, 0);
+  j = json::parse(run(kConfig + " bundle inspect " + q(dir / "bundle.cbor") + " --json").out);
+  EXPECT_EQ(j["status_lists"][0]["issued"], 1);
+  manifest["revoked"].push_back({{"iss", "CN-65-GXQ"}, {"status_index", 1}});
+  std::ofstream(dir / "manifest.json") << manifest.dump(2);
+  EXPECT_EQ(run(build).exit, 1);
+  manifest.erase("issued");
+  manifest["revoked"].erase(1);
   // The wrong passphrase, then a bad field: refused, with the field named.
   EXPECT_EQ(run("TITLECERT_PASSPHRASE=wrong " + build.substr(build.find(kConfig))).exit, 1);
   manifest["issuers"][0]["valid_to"] = "2031-01-01";

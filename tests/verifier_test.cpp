@@ -214,6 +214,34 @@ TEST(VerifierBundle, TamperedBundleIsRefused) {
   EXPECT_EQ(Verifier::create(bytes, world().root.publicKey()).code(), Code::BAD_BUNDLE);
 }
 
+// The world's bundle with one status list {"iss", "issued", "set"} in place
+// of its own, signed by the root: only the contents reader can refuse it.
+Result<Verifier> withStatusList(std::uint64_t issued, Bytes set) {
+  cbor::Map top = bundle::toCbor(world().contents).asMap();
+  for (auto& [key, value] : top)
+    if (key.isText() && key.asText() == "revoked")
+      value = cbor::Value::array({cbor::Value::map({{cbor::Value::text("iss"), cbor::Value::text(kHomeIss)},
+                                                    {cbor::Value::text("issued"), cbor::Value::uint(issued)},
+                                                    {cbor::Value::text("set"), cbor::Value::bytes(std::move(set))}})});
+  return Verifier::create(*cose::sign(world().root, cbor::encode(cbor::Value::map(std::move(top)))),
+                          world().root.publicKey());
+}
+
+TEST(VerifierBundle, StatusListCodecErrorsAreBadBundleNamingTheSet) {
+  const Bytes good = bundle::makeStatusList(kHomeIss, 1000, {13})->revoked.encode();
+  ASSERT_TRUE(withStatusList(1000, good).ok());
+  Bytes trailing = good;
+  trailing.push_back(0);
+  for (const auto& [issued, set] : std::vector<std::pair<std::uint64_t, Bytes>>{
+           {1000, trailing}, {1000, Bytes{}}, {1000, Bytes(good.begin(), good.end() - 1)}, {10, good},
+           {bundle::kMaxStatusIssued + 1, good}}) {
+    auto v = withStatusList(issued, set);
+    ASSERT_FALSE(v.ok()) << "issued " << issued << ", " << set.size() << " bytes";
+    EXPECT_EQ(v.code(), Code::BAD_BUNDLE);
+    EXPECT_NE(v.error().detail.find("revoked[0]"), std::string::npos) << v.error().detail;
+  }
+}
+
 TEST(VerifierBundle, LowerVersionThanSeenIsRollback) {
   EXPECT_EQ(Verifier::create(world().signedBundle(), world().root.publicKey(), 8).code(), Code::BUNDLE_ROLLBACK);
   EXPECT_TRUE(Verifier::create(world().signedBundle(), world().root.publicKey(), 7).ok());
