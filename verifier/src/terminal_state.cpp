@@ -1,13 +1,10 @@
 #include "titlecert/terminal_state.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -29,48 +26,6 @@ Result<std::uint64_t> number(std::string_view name, std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size() || text.empty())
     return badState(std::string(name) + " is not a number");
   return v;
-}
-
-Error ioError(const std::string& what, const std::string& path) {
-  return makeError(Code::IO_ERROR, what + " " + path + ": " + std::strerror(errno));
-}
-
-Error stopped(WriteStep step) {
-  return makeError(Code::IO_ERROR, "state write stopped before step " + std::to_string(static_cast<int>(step)));
-}
-
-Status writeAll(int fd, ByteView data, const std::string& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ioError("cannot write", path);
-    done += static_cast<std::size_t>(n);
-  }
-  return Status::Ok();
-}
-
-Status syncFolderOf(const std::string& path) {
-  const auto dir = std::filesystem::path(path).parent_path();
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ioError("cannot open the folder of", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : ioError("cannot sync the folder of", path);
-}
-
-// Writes the temp file; stops before stopBefore when it is one of its steps.
-Status writeTemp(const std::string& tmp, ByteView data, WriteStep stopBefore) {
-  if (stopBefore == WriteStep::CreateTemp) return stopped(stopBefore);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return ioError("cannot create", tmp);
-  const bool torn = stopBefore == WriteStep::WriteTemp;
-  Status s = writeAll(fd, torn ? data.first(data.size() / 2) : data, tmp);
-  if (s.ok() && torn) s = stopped(stopBefore);
-  if (s.ok() && stopBefore == WriteStep::SyncTemp) s = stopped(stopBefore);
-  if (s.ok() && ::fsync(fd) != 0) s = ioError("cannot sync", tmp);
-  ::close(fd);
-  return s;
 }
 
 }  // namespace
@@ -135,7 +90,7 @@ Result<State> readState(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return State{};
-    return ioError("cannot read", path);
+    return makeError(Code::IO_ERROR, "cannot read " + path + ": " + std::strerror(errno));
   }
   TC_ASSIGN(auto text, files::read(path, kMaxStateBytes));
   auto s = parse(text);
@@ -144,13 +99,7 @@ Result<State> readState(const std::string& path) {
 }
 
 Status writeState(const std::string& path, const State& s, WriteStep stopBefore) {
-  const std::string text = format(s);
-  const std::string tmp = path + ".tmp";
-  TC_TRY(writeTemp(tmp, asBytes(text), stopBefore));
-  if (stopBefore == WriteStep::Rename) return stopped(stopBefore);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return ioError("cannot replace", path);
-  if (stopBefore == WriteStep::SyncFolder) return stopped(stopBefore);
-  return syncFolderOf(path);
+  return files::writeAtomically(path, asBytes(format(s)), 0600, stopBefore);
 }
 
 }  // namespace titlecert::terminal

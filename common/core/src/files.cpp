@@ -26,13 +26,31 @@ Status writeAll(int fd, ByteView data, const std::string& path) {
   return Status::Ok();
 }
 
-void syncFolderOf(const std::string& path) {
-  auto dir = std::filesystem::path(path).parent_path();
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+Error stopped(const std::string& path, WriteStep step) {
+  return makeError(Code::IO_ERROR, "write of " + path + " stopped before step " + std::to_string(static_cast<int>(step)));
+}
+
+Status syncFolderOf(const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ioError("cannot open the folder of", path);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : ioError("cannot sync the folder of", path);
+}
+
+// Writes and syncs the temp file, stopping before stopBefore when it is one
+// of these steps.
+Status writeTemp(const std::string& path, const std::string& tmp, ByteView data, unsigned mode, WriteStep stopBefore) {
+  if (stopBefore == WriteStep::CreateTemp) return stopped(path, stopBefore);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return ioError("cannot create", tmp);
+  const bool torn = stopBefore == WriteStep::WriteTemp;
+  Status s = writeAll(fd, torn ? data.first(data.size() / 2) : data, tmp);
+  if (s.ok() && (torn || stopBefore == WriteStep::SyncTemp)) s = stopped(path, stopBefore);
+  if (s.ok() && ::fsync(fd) != 0) s = ioError("cannot sync", tmp);
+  ::close(fd);
+  return s;
 }
 
 }  // namespace
@@ -50,18 +68,13 @@ Result<std::string> read(const std::string& path, std::size_t maxBytes) {
   return data;
 }
 
-Status writeAtomically(const std::string& path, ByteView data, unsigned mode) {
+Status writeAtomically(const std::string& path, ByteView data, unsigned mode, WriteStep stopBefore) {
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return ioError("cannot create", tmp);
-  Status written = writeAll(fd, data, tmp);
-  const bool synced = written.ok() && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written.ok()) return written;
-  if (!synced) return ioError("cannot sync", tmp);
+  TC_TRY(writeTemp(path, tmp, data, mode, stopBefore));
+  if (stopBefore == WriteStep::Rename) return stopped(path, stopBefore);
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return ioError("cannot replace", path);
-  syncFolderOf(path);
-  return Status::Ok();
+  if (stopBefore == WriteStep::SyncFolder) return stopped(path, stopBefore);
+  return syncFolderOf(path);
 }
 
 }  // namespace titlecert::files

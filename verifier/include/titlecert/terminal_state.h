@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "titlecert/bytes.h"
+#include "titlecert/files.h"
 #include "titlecert/result.h"
 
 namespace titlecert::terminal {
@@ -35,10 +36,10 @@ Result<State> parse(std::string_view text);
 // IO_ERROR when it exists but cannot be read.
 Result<State> readState(const std::string& path);
 
-// The steps of an atomic write, in order. writeState stops just before
-// stopBefore (as a crash there would) and reports IO_ERROR; Done writes it all.
-// At WriteTemp it writes half the bytes first: a torn write.
-enum class WriteStep { CreateTemp, WriteTemp, SyncTemp, Rename, SyncFolder, Done };
+// The steps of the atomic write (files::writeAtomically). writeState stops
+// just before stopBefore (as a crash there would) and reports IO_ERROR; Done
+// writes it all. At WriteTemp it writes half the bytes first: a torn write.
+using WriteStep = files::WriteStep;
 Status writeState(const std::string& path, const State& s, WriteStep stopBefore = WriteStep::Done);
 
 }  // namespace titlecert::terminal
