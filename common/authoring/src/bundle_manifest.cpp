@@ -1,225 +1,254 @@
-// MANIFEST.json (CONTRACT.md) -> bundle contents. Every error names the
-// field, e.g. "issuers[0].valid_to: expected an RFC 3339 UTC time ...".
+// MANIFEST.json (CONTRACT.md) -> bundle contents, read with the field reader
+// (titlecert/field_reader.h): every field is read into one FieldErrors with
+// BAD_MANIFEST and checked once; the first error names its field, e.g.
+// "issuers[0].valid_to: expected an RFC 3339 UTC time ...".
 #include <algorithm>
-#include <fstream>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "titlecert/bundle_manifest.h"
 #include "titlecert/catalogue_json.h"
 #include "titlecert/dates.h"
+#include "titlecert/field_reader.h"
 #include "titlecert/files.h"
+#include "titlecert/json_node.h"
+#include "manifest_paths.h"
 
 namespace titlecert::bundle {
 namespace {
 
-using nlohmann::json;
+using Node = json::Node;
+using Reader = fields::FieldReader<Node>;
+using fields::FieldErrors;
 
-Error badManifest(const std::string& path, const std::string& what) {
-  return makeError(Code::BAD_MANIFEST, path + ": " + what);
-}
+const fields::Wording kManifestWording{
+    .root = "manifest", .notArray = "not a list", .notUint = "not a non-negative integer"};
 
-Result<const json*> member(const json& obj, const std::string& path, const char* key) {
-  if (!obj.is_object()) return badManifest(path, "not an object");
-  auto it = obj.find(key);
-  if (it == obj.end()) return badManifest(path + "." + key, "missing");
-  return &*it;
-}
+// The manifest's texts are free: empty is allowed, nlohmann checked UTF-8.
+const fields::TextRule kAnyText{SIZE_MAX, /*allowEmpty=*/true, /*requireUtf8=*/false, std::nullopt};
 
-Result<std::string> textField(const json& obj, const std::string& path, const char* key) {
-  TC_ASSIGN(auto v, member(obj, path, key));
-  if (!v->is_string()) return badManifest(path + "." + key, "not a string");
-  return v->get<std::string>();
-}
+using manifest::resolve;
 
-Result<std::uint64_t> uintField(const json& obj, const std::string& path, const char* key) {
-  TC_ASSIGN(auto v, member(obj, path, key));
-  if (!v->is_number_unsigned()) return badManifest(path + "." + key, "not a non-negative integer");
-  return v->get<std::uint64_t>();
-}
-
-Result<std::int64_t> timeField(const json& obj, const std::string& path, const char* key) {
-  TC_ASSIGN(auto text, textField(obj, path, key));
+void readTime(Reader& r, std::string_view key, std::int64_t& out) {
+  std::string text;
+  r.text(key, text, kAnyText);
+  if (!r.ok()) return;
   auto t = dates::parseRfc3339(text);
-  if (!t) return badManifest(path + "." + key, t.error().detail);
-  return *t;
+  if (!t) return r.fail(key, t.error().detail);
+  out = *t;
 }
 
-std::string resolve(const std::string& baseDir, const std::string& path) {
-  if (path.empty() || path[0] == '/' || baseDir.empty()) return path;
-  return baseDir + "/" + path;
-}
-
-Result<std::optional<std::vector<std::uint64_t>>> codeList(const json& scope, const std::string& path, const char* key) {
-  auto it = scope.find(key);
-  if (it == scope.end() || (it->is_string() && it->get<std::string>() == "*"))
-    return std::optional<std::vector<std::uint64_t>>{};
-  if (!it->is_array()) return badManifest(path + "." + key, "neither \"*\" nor a list of codes");
+// "*" (or absent) is every code: nullopt.
+void readCodeList(Reader& r, std::string_view key, std::optional<std::vector<std::uint64_t>>& out) {
+  out.reset();
+  auto v = r.optional(key);
+  if (!v || (v->isText() && v->asText() == "*")) return;
+  if (!v->isArray()) return r.fail(key, "neither \"*\" nor a list of codes");
   std::vector<std::uint64_t> codes;
-  for (const auto& c : *it) {
-    if (!c.is_number_unsigned()) return badManifest(path + "." + key, "a code is not a non-negative integer");
-    codes.push_back(c.get<std::uint64_t>());
-  }
-  return std::optional<std::vector<std::uint64_t>>{std::move(codes)};
+  r.items(key, v, codes, [&](const Node& item, const std::string& path, std::uint64_t& code) {
+    fields::readUint(r.errors(), item, path, code);
+  });
+  out = std::move(codes);
 }
 
-Result<Scope> readScope(const json& issuer, const std::string& path) {
-  TC_ASSIGN(auto v, member(issuer, path, "scope"));
-  const std::string p = path + ".scope";
-  TC_ASSIGN(auto typesValue, member(*v, p, "types"));
-  if (!typesValue->is_array() || typesValue->empty()) return badManifest(p + ".types", "not a non-empty list");
-  Scope s;
-  for (const auto& t : *typesValue) {
-    if (t == "title") s.titles = true;
-    else if (t == "qualification") s.qualifications = true;
-    else return badManifest(p + ".types", "unknown type " + t.dump() + " (title, qualification)");
+void readScope(FieldErrors& errors, const Node& node, const std::string& path, Scope& s) {
+  Reader r(errors, node, path);
+  r.onlyKeys({"types", "series", "specialties", "qualifications", "max_level"});
+  auto types = r.array("types", SIZE_MAX);
+  if (types && types->size() == 0) r.fail("types", "not a non-empty list");
+  for (std::size_t i = 0; types && r.ok() && i < types->size(); ++i) {
+    const Node t = types->item(i);
+    if (t.isText() && t.asText() == "title") s.titles = true;
+    else if (t.isText() && t.asText() == "qualification") s.qualifications = true;
+    else r.fail("types", "unknown type " + t.json().dump() + " (title, qualification)");
   }
-  TC_ASSIGN(s.series, codeList(*v, p, "series"));
-  TC_ASSIGN(s.specialties, codeList(*v, p, "specialties"));
-  TC_ASSIGN(s.qualificationCodes, codeList(*v, p, "qualifications"));
-  if (v->contains("max_level")) {
-    TC_ASSIGN(s.maxLevel, uintField(*v, p, "max_level"));
-    if (s.maxLevel < 1 || s.maxLevel > 5) return badManifest(p + ".max_level", "must be 1..5");
-  }
-  return s;
+  readCodeList(r, "series", s.series);
+  readCodeList(r, "specialties", s.specialties);
+  readCodeList(r, "qualifications", s.qualificationCodes);
+  std::optional<std::uint64_t> maxLevel;
+  r.optionalUint("max_level", maxLevel);
+  if (maxLevel && (*maxLevel < 1 || *maxLevel > 5)) r.fail("max_level", "must be 1..5");
+  if (maxLevel && r.ok()) s.maxLevel = *maxLevel;
 }
 
-Result<catalogue::Names> readName(const json& j, const std::string& path) {
-  catalogue::Names name;
-  auto it = j.find("name");
-  if (it == j.end()) return name;
-  TC_ASSIGN(name.zh, textField(*it, path + ".name", "zh"));
-  TC_ASSIGN(name.en, textField(*it, path + ".name", "en"));
-  return name;
+void readNames(FieldErrors& errors, const Node& node, const std::string& path, catalogue::Names& name) {
+  Reader r(errors, node, path);
+  r.text("zh", name.zh, kAnyText);
+  r.text("en", name.en, kAnyText);
 }
 
 // The key file, whose type must be the entry's alg (no substitution).
-Result<crypto::PublicKey> readKey(const json& j, const std::string& path, const std::string& baseDir) {
-  TC_ASSIGN(auto algName, textField(j, path, "alg"));
-  crypto::Alg alg{};
-  if (auto named = crypto::algFromName(algName)) alg = *named;
-  else return badManifest(path + ".alg", "\"" + algName + "\" is not EdDSA, ES256 or SM2-SM3");
-  TC_ASSIGN(auto keyFile, textField(j, path, "public_key_file"));
+void readKey(Reader& r, const std::string& baseDir, std::optional<crypto::PublicKey>& out) {
+  std::string algName, keyFile;
+  r.text("alg", algName, kAnyText);
+  r.text("public_key_file", keyFile, kAnyText);
+  if (!r.ok()) return;
+  const auto alg = crypto::algFromName(algName);
+  if (!alg) return r.fail("alg", "\"" + algName + "\" is not EdDSA, ES256 or SM2-SM3");
   auto pem = files::read(resolve(baseDir, keyFile));
-  if (!pem) return badManifest(path + ".public_key_file", pem.error().detail);
+  if (!pem) return r.fail("public_key_file", pem.error().detail);
   auto key = crypto::PublicKey::fromPem(*pem);
-  if (!key) return badManifest(path + ".public_key_file", key.error().detail);
-  if (key->alg() != alg)
-    return badManifest(path + ".alg", "\"" + algName + "\" does not match the key (" + std::string(crypto::algName(key->alg())) + ")");
-  return key;
+  if (!key) return r.fail("public_key_file", key.error().detail);
+  if (key->alg() != *alg)
+    return r.fail("alg", "\"" + algName + "\" does not match the key (" + std::string(crypto::algName(key->alg())) + ")");
+  out = std::move(key).value();
 }
 
-Result<IssuerEntry> readIssuer(const json& j, const std::string& path, const std::string& baseDir) {
-  TC_ASSIGN(auto iss, textField(j, path, "iss"));
-  if (iss.empty() || iss.size() > zc1::limit::kIss || !isPrintableAscii(iss))
-    return badManifest(path + ".iss", "must be 1..32 printable ASCII characters");
-  TC_ASSIGN(auto name, readName(j, path));
-  TC_ASSIGN(auto region, textField(j, path, "region"));
-  TC_ASSIGN(auto key, readKey(j, path, baseDir));
-  TC_ASSIGN(auto validFrom, timeField(j, path, "valid_from"));
-  TC_ASSIGN(auto validTo, timeField(j, path, "valid_to"));
-  if (validFrom >= validTo) return badManifest(path + ".valid_to", "not after valid_from");
-  TC_ASSIGN(auto scope, readScope(j, path));
-  return IssuerEntry{std::move(iss), std::move(name), std::move(region), std::move(key), validFrom, validTo, std::move(scope)};
+// The fields of one entry, before it can be made (IssuerEntry holds a key).
+struct IssuerFields {
+  std::string iss, region;
+  catalogue::Names name;
+  std::optional<crypto::PublicKey> key;
+  std::int64_t validFrom = 0, validTo = 0;
+  Scope scope;
+};
+
+void readIssuer(FieldErrors& errors, const Node& node, const std::string& path, const std::string& baseDir,
+                std::vector<IssuerEntry>& out) {
+  Reader r(errors, node, path);
+  IssuerFields f;
+  r.text("iss", f.iss, kAnyText);
+  if (r.ok() && (f.iss.empty() || f.iss.size() > zc1::limit::kIss || !isPrintableAscii(f.iss)))
+    r.fail("iss", "must be 1..32 printable ASCII characters");
+  if (auto name = r.optional("name")) readNames(errors, *name, r.at("name"), f.name);
+  r.text("region", f.region, kAnyText);
+  readKey(r, baseDir, f.key);
+  readTime(r, "valid_from", f.validFrom);
+  readTime(r, "valid_to", f.validTo);
+  if (r.ok() && f.validFrom >= f.validTo) r.fail("valid_to", "not after valid_from");
+  if (auto scope = r.required("scope")) readScope(errors, *scope, r.at("scope"), f.scope);
+  if (!r.ok()) return;
+  out.push_back(IssuerEntry{std::move(f.iss), std::move(f.name), std::move(f.region), std::move(*f.key), f.validFrom,
+                            f.validTo, std::move(f.scope)});
 }
 
-Result<catalogue::Catalogue> readCatalogue(const json& m, const std::string& baseDir) {
-  auto it = m.find("catalogue");
-  if (it == m.end() || *it == "default") {
-    auto c = catalogue::loadDefault();
-    if (!c) return badManifest("catalogue", c.error().detail);
-    return c;
-  }
-  if (!it->is_string()) return badManifest("catalogue", "neither \"default\" nor a file path");
-  auto c = catalogue::loadFile(resolve(baseDir, it->get<std::string>()));
-  if (!c) return badManifest("catalogue", c.error().detail);
-  return c;
+void readCatalogue(Reader& r, const std::string& baseDir, catalogue::Catalogue& out) {
+  auto v = r.optional("catalogue");
+  if (!r.errors().ok()) return;
+  if (v && !v->isText()) return r.fail("catalogue", "neither \"default\" nor a file path");
+  auto c = !v || v->asText() == "default" ? catalogue::loadDefault() : catalogue::loadFile(resolve(baseDir, v->asText()));
+  if (!c) return r.fail("catalogue", c.error().detail);
+  out = std::move(c).value();
 }
 
-Result<Recognition> readRecognition(const json& m) {
-  TC_ASSIGN(auto v, member(m, "manifest", "recognition"));
-  Recognition r;
-  TC_ASSIGN(r.homeRegion, textField(*v, "recognition", "home_region"));
-  if (auto accept = v->find("accept_regions"); accept != v->end()) {
-    if (!accept->is_array()) return badManifest("recognition.accept_regions", "not a list");
-    for (const auto& a : *accept) {
-      if (!a.is_string() || a.get<std::string>().empty())
-        return badManifest("recognition.accept_regions", "an entry is not a region code or prefix*");
-      r.acceptRegions.push_back(a.get<std::string>());
-    }
-  }
-  return r;
+void readRecognition(FieldErrors& errors, const Node& node, Recognition& out) {
+  Reader r(errors, node, "recognition");
+  r.text("home_region", out.homeRegion, kAnyText);
+  auto accept = r.optionalArray("accept_regions", SIZE_MAX);
+  r.items("accept_regions", accept, out.acceptRegions, [&](const Node& item, const std::string& path, std::string& region) {
+    if (!item.isText() || item.asText().empty())
+      return errors.fail(path, "an entry is not a region code or prefix*");
+    region = item.asText();
+  });
 }
 
 // "issued": {"ISS": N}, optional: how many status indices each issuer's list
 // covers.
-Result<std::map<std::string, std::uint64_t>> readIssued(const json& m) {
-  std::map<std::string, std::uint64_t> issued;
-  auto it = m.find("issued");
-  if (it == m.end()) return issued;
-  if (!it->is_object()) return badManifest("issued", "not an object of iss: count");
-  for (const auto& [iss, count] : it->items()) {
-    if (!count.is_number_unsigned() || count.get<std::uint64_t>() > kMaxStatusIssued)
-      return badManifest("issued." + iss, "not a count up to " + std::to_string(kMaxStatusIssued));
-    issued[iss] = count.get<std::uint64_t>();
+void readIssued(Reader& top, std::map<std::string, std::uint64_t>& issued) {
+  auto v = top.optional("issued");
+  if (!v) return;
+  if (!v->isMap()) return top.fail("issued", "not an object of iss: count");
+  Reader r(top.errors(), *v, top.at("issued"));
+  for (const std::string& iss : r.keys()) {
+    std::uint64_t count = 0;
+    r.uint(iss, count);
+    if (r.ok() && count > kMaxStatusIssued) r.fail(iss, "not a count up to " + std::to_string(kMaxStatusIssued));
+    if (r.ok()) issued[iss] = count;
   }
-  return issued;
+}
+
+struct RevokedEntry {
+  std::string iss, certNo;
+  std::uint64_t index = 0;
+};
+
+void readRevokedEntry(FieldErrors& errors, const Node& node, const std::string& path,
+                      const std::map<std::string, std::uint64_t>& issued, RevokedEntry& e) {
+  Reader r(errors, node, path);
+  r.text("iss", e.iss, kAnyText);
+  r.uint("status_index", e.index);
+  r.optionalText("cert_no", e.certNo, kAnyText);
+  if (!r.ok()) return;
+  if (e.index >= kMaxStatusIssued) return r.fail("status_index", "too large");
+  auto count = issued.find(e.iss);
+  if (count != issued.end() && e.index >= count->second)
+    r.fail("status_index", "not below issued." + e.iss + " (" + std::to_string(count->second) + ")");
 }
 
 // One status list per iss named in "revoked" or "issued"; without an
 // "issued" count a list covers issuedCovering() its highest revoked index.
-Status readRevoked(const json& m, Contents& c, std::vector<RevocationNote>* notes) {
-  TC_ASSIGN(auto issued, readIssued(m));
+void readRevoked(Reader& top, Contents& c, std::vector<RevocationNote>* notes) {
+  std::map<std::string, std::uint64_t> issued;
+  readIssued(top, issued);
+  std::vector<RevokedEntry> entries;
+  auto list = top.optionalArray("revoked", SIZE_MAX);
+  top.items("revoked", list, entries, [&](const Node& item, const std::string& path, RevokedEntry& e) {
+    readRevokedEntry(top.errors(), item, path, issued, e);
+  });
+  if (!top.ok()) return;
   std::map<std::string, std::vector<std::uint64_t>> revoked;
   for (const auto& [iss, count] : issued) revoked[iss];
-  auto it = m.find("revoked");
-  if (it != m.end() && !it->is_array()) return badManifest("revoked", "not a list");
-  for (std::size_t i = 0; it != m.end() && i < it->size(); ++i) {
-    const std::string path = "revoked[" + std::to_string(i) + "]";
-    const json& r = (*it)[i];
-    TC_ASSIGN(auto iss, textField(r, path, "iss"));
-    TC_ASSIGN(auto index, uintField(r, path, "status_index"));
-    if (index >= kMaxStatusIssued) return badManifest(path + ".status_index", "too large");
-    auto count = issued.find(iss);
-    if (count != issued.end() && index >= count->second)
-      return badManifest(path + ".status_index", "not below issued." + iss + " (" + std::to_string(count->second) + ")");
-    std::string certNo = r.contains("cert_no") && r["cert_no"].is_string() ? r["cert_no"].get<std::string>() : "";
-    if (notes && !certNo.empty()) notes->push_back({iss, index, std::move(certNo)});
-    revoked[iss].push_back(index);
+  for (RevokedEntry& e : entries) {
+    if (notes && !e.certNo.empty()) notes->push_back({e.iss, e.index, std::move(e.certNo)});
+    revoked[e.iss].push_back(e.index);
   }
   for (auto& [iss, indices] : revoked) {
     auto count = issued.find(iss);
     const std::uint64_t n = count != issued.end() ? count->second
                                                   : issuedCovering(*std::max_element(indices.begin(), indices.end()));
-    auto list = makeStatusList(iss, n, std::move(indices));
-    if (!list) return badManifest("revoked", list.error().detail);
-    c.revocation.push_back(std::move(list).value());
+    auto statusList = makeStatusList(iss, n, std::move(indices));
+    if (!statusList) return top.fail("revoked", statusList.error().detail);
+    c.revocation.push_back(std::move(statusList).value());
   }
-  return Status::Ok();
+}
+
+nlohmann::json codeListJson(const std::optional<std::vector<std::uint64_t>>& codes) {
+  return codes ? nlohmann::json(*codes) : nlohmann::json("*");
 }
 
 }  // namespace
 
+Result<Scope> scopeFromJson(std::string_view scopeJson, const std::string& path, Code code) {
+  const nlohmann::json j = nlohmann::json::parse(scopeJson, nullptr, /*allow_exceptions=*/false);
+  FieldErrors errors(code, kManifestWording);
+  Scope s;
+  readScope(errors, Node(j), path, s);
+  TC_TRY(errors.status());
+  return s;
+}
+
+std::string scopeToJson(const Scope& s) {
+  nlohmann::ordered_json types = nlohmann::ordered_json::array();
+  if (s.titles) types.push_back("title");
+  if (s.qualifications) types.push_back("qualification");
+  nlohmann::ordered_json j = {{"types", types},
+                              {"series", codeListJson(s.series)},
+                              {"specialties", codeListJson(s.specialties)},
+                              {"max_level", s.maxLevel},
+                              {"qualifications", codeListJson(s.qualificationCodes)}};
+  return j.dump();
+}
+
 Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir,
                               std::vector<RevocationNote>* notes) {
-  const json m = json::parse(manifestJson, nullptr, /*allow_exceptions=*/false);
-  if (m.is_discarded()) return badManifest("manifest", "not valid JSON");
-  if (!m.is_object()) return badManifest("manifest", "not a JSON object");
+  const nlohmann::json m = nlohmann::json::parse(manifestJson, nullptr, /*allow_exceptions=*/false);
+  if (m.is_discarded()) return makeError(Code::BAD_MANIFEST, "manifest: not valid JSON");
+  FieldErrors errors(Code::BAD_MANIFEST, kManifestWording);
+  Reader r(errors, Node(m), "");
   Contents c;
-  TC_ASSIGN(c.version, uintField(m, "manifest", "version"));
-  TC_ASSIGN(c.issuedAt, timeField(m, "manifest", "issued_at"));
-  TC_ASSIGN(c.nextUpdate, timeField(m, "manifest", "next_update"));
-  if (c.nextUpdate <= c.issuedAt) return badManifest("next_update", "not after issued_at");
-  TC_ASSIGN(c.catalogue, readCatalogue(m, baseDir));
-  TC_ASSIGN(auto issuers, member(m, "manifest", "issuers"));
-  if (!issuers->is_array() || issuers->empty()) return badManifest("issuers", "not a non-empty list");
-  for (std::size_t i = 0; i < issuers->size(); ++i) {
-    TC_ASSIGN(auto e, readIssuer((*issuers)[i], "issuers[" + std::to_string(i) + "]", baseDir));
-    c.issuers.push_back(std::move(e));
-  }
-  TC_ASSIGN(c.recognition, readRecognition(m));
-  TC_TRY(readRevoked(m, c, notes));
+  r.uint("version", c.version);
+  readTime(r, "issued_at", c.issuedAt);
+  readTime(r, "next_update", c.nextUpdate);
+  if (r.ok() && c.nextUpdate <= c.issuedAt) r.fail("next_update", "not after issued_at");
+  readCatalogue(r, baseDir, c.catalogue);
+  auto issuers = r.array("issuers", SIZE_MAX);
+  if (issuers && issuers->size() == 0) r.fail("issuers", "not a non-empty list");
+  for (std::size_t i = 0; issuers && r.ok() && i < issuers->size(); ++i)
+    readIssuer(errors, issuers->item(i), fields::indexed("issuers", i), baseDir, c.issuers);
+  if (auto recognition = r.required("recognition")) readRecognition(errors, *recognition, c.recognition);
+  readRevoked(r, c, notes);
+  TC_TRY(errors.status());
   return c;
 }
 

@@ -18,4 +18,11 @@ namespace titlecert::bundle {
 Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir,
                               std::vector<RevocationNote>* notes = nullptr);
 
+// An issuer entry's scope in the manifest's form ({"types", "series",
+// "specialties", "qualifications", "max_level"}), read with the manifest's
+// reader; errors name "path.field" and carry `code`.
+Result<Scope> scopeFromJson(std::string_view scopeJson, const std::string& path, Code code);
+// The manifest's form of a scope, every field written ("*" for every code).
+std::string scopeToJson(const Scope& s);
+
 }  // namespace titlecert::bundle
