@@ -34,6 +34,7 @@
 #include <thread>
 
 #include "titlecert/idh.h"
+#include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/server.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/qr.h"
@@ -111,7 +112,7 @@ void BM_IssueBatch(benchmark::State& state) {
   constexpr std::size_t kRows = 1024;
   for (auto _ : state) {
     std::vector<BatchRow> rows;
-    for (std::size_t i = 0; i < kRows; ++i) rows.push_back({i + 1, titleBody().dump(), std::nullopt});
+    for (std::size_t i = 0; i < kRows; ++i) rows.push_back({i + 1, readIssueRequest(titleBody().dump())});
     auto out = b.service->issueBatch(rows, localOperator());
     if (!out.back().result.ok()) state.SkipWithError(out.back().result.error().message.c_str());
   }
@@ -121,7 +122,9 @@ void BM_IssueBatch(benchmark::State& state) {
 void BM_IssueSingle(benchmark::State& state) {
   Bench& b = bench(algOf(state));
   for (auto _ : state) {
-    auto r = b.service->issue(titleBody().dump(), localOperator());
+    auto request = readIssueRequest(titleBody().dump());
+    if (!request) std::abort();
+    auto r = b.service->issue(*request, localOperator());
     if (!r) state.SkipWithError(r.error().message.c_str());
   }
   state.SetItemsProcessed(state.iterations());
@@ -162,7 +165,7 @@ void BM_Scrypt(benchmark::State& state) {
 std::string samplePayload() {
   Bench& b = bench(crypto::Alg::SM2_SM3);
   static const std::string payload = [&] {
-    auto r = b.service->issue(titleBody().dump(), localOperator());
+    auto r = b.service->issue(*readIssueRequest(titleBody().dump()), localOperator());
     return r ? r->payload : std::string();
   }();
   return payload;
@@ -221,12 +224,12 @@ void BM_QrPngService(benchmark::State& state) {
   Bench& b = bench(crypto::Alg::SM2_SM3);
   // Fresh certificates each time, so the LRU cache never answers.
   std::vector<std::string> numbers;
-  for (int i = 0; i < 512; ++i) numbers.push_back(b.service->issue(titleBody().dump(), localOperator())->certNo);
+  for (int i = 0; i < 512; ++i) numbers.push_back(b.service->issue(*readIssueRequest(titleBody().dump()), localOperator())->certNo);
   std::size_t i = 0;
   for (auto _ : state) {
     if (i == numbers.size()) {
       state.PauseTiming();
-      for (auto& n : numbers) n = b.service->issue(titleBody().dump(), localOperator())->certNo;
+      for (auto& n : numbers) n = b.service->issue(*readIssueRequest(titleBody().dump()), localOperator())->certNo;
       i = 0;
       state.ResumeTiming();
     }

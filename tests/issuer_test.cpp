@@ -23,6 +23,7 @@
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/issuer/http_answers.h"
+#include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/payload_size.h"
 #include "titlecert/scan.h"
 #include "titlecert/verifier.h"
@@ -76,6 +77,14 @@ std::uint64_t bundleVersion(const IssuerWorld& w) {
 }
 
 // ---- init and the basic flow -------------------------------------------------
+
+
+// A request body as the HTTP layer reads it, for calling the Service directly.
+issuer::IssueRequest requestOf(const json& body) {
+  auto request = issuer::readIssueRequest(body.dump());
+  EXPECT_TRUE(request.ok()) << request.error().message;
+  return request.ok() ? std::move(request).value() : issuer::IssueRequest{};
+}
 
 TEST(IssuerInit, PrintsTheContractJsonAndRefusesASecondInit) {
   IssuerWorld w;
@@ -756,7 +765,7 @@ TEST(IssuerInstances, TwoInstancesOnOneDatabaseShareNumbersBundleAndKeys) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         const int n = t * kEach + i;
-        auto r = instances[t % 2]->issue(titleBody("双实例" + std::to_string(n), cnId(n)).dump(), issuer::localOperator());
+        auto r = instances[t % 2]->issue(requestOf(titleBody("双实例" + std::to_string(n), cnId(n))), issuer::localOperator());
         if (r) issued[t].push_back(*r);
       }
     });
@@ -790,7 +799,7 @@ TEST(IssuerInstances, TwoInstancesOnOneDatabaseShareNumbersBundleAndKeys) {
   // A key rotated through the second is the key the first signs with next.
   auto change = other->rotateKey(std::nullopt, issuer::localOperator());
   ASSERT_TRUE(change.ok()) << change.error().message;
-  auto next = w.service->issue(titleBody("轮换后", cnId(900)).dump(), issuer::localOperator());
+  auto next = w.service->issue(requestOf(titleBody("轮换后", cnId(900))), issuer::localOperator());
   ASSERT_TRUE(next.ok()) << next.error().message;
   EXPECT_EQ(next->kid, change->kid);
   EXPECT_TRUE(w.service->verifyAudit()->intact);
@@ -978,8 +987,8 @@ TEST(IssuerHttp, EligibilityAndTheRouteCheckAtIssuance) {
 std::vector<issuer::BatchRow> batchOf(std::size_t count, std::size_t firstLine = 1) {
   std::vector<issuer::BatchRow> rows;
   for (std::size_t i = 0; i < count; ++i)
-    rows.push_back({firstLine + i, titleBody("批" + std::to_string(firstLine + i), cnId(static_cast<int>(firstLine + i))).dump(),
-                    std::nullopt});
+    rows.push_back({firstLine + i,
+                    issuer::readIssueRequest(titleBody("批" + std::to_string(firstLine + i), cnId(static_cast<int>(firstLine + i))).dump())});
   return rows;
 }
 
@@ -1120,7 +1129,7 @@ TEST(IssuerAudit, TheChainListsEveryChangeAndIsAppendOnly) {
 
 TEST(IssuerAudit, VerifyDetectsAnAlteredRow) {
   IssuerWorld w(noServer());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(requestOf(titleBody()), issuer::localOperator()).ok());
   w.stop();
   w.tamper("UPDATE audit SET details = replace(details, 'status_index\":0', 'status_index\":7') WHERE seq = 6;");
   w.reopen();
@@ -1133,7 +1142,7 @@ TEST(IssuerAudit, VerifyDetectsAnAlteredRow) {
 TEST(IssuerAudit, VerifyDetectsADeletedRowAnywhere) {
   for (const std::string where : {"seq = 4", "seq = (SELECT MAX(seq) FROM audit)"}) {
     IssuerWorld w(noServer());
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(w.service->issue(requestOf(titleBody()), issuer::localOperator()).ok());
     w.stop();
     w.tamper("DELETE FROM audit WHERE " + where + ";");
     w.reopen();
@@ -1146,7 +1155,7 @@ TEST(IssuerAudit, VerifyDetectsADeletedRowAnywhere) {
 
 TEST(IssuerAudit, VerifyDetectsReorderedRows) {
   IssuerWorld w(noServer());
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(w.service->issue(requestOf(titleBody()), issuer::localOperator()).ok());
   w.stop();
   w.tamper("UPDATE audit SET seq = 100 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = 100;");
   w.reopen();

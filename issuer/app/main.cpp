@@ -34,6 +34,7 @@
 #include "titlecert/files.h"
 #include "titlecert/issuer/server.h"
 #include "titlecert/issuer/http_answers.h"
+#include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/passphrase.h"
 

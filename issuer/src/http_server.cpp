@@ -28,6 +28,7 @@
 #include "http/request_bodies.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
+#include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/server.h"
 
 namespace titlecert::issuer {
@@ -278,8 +279,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::ListIssuers:
         return answer(service_.issuers(), [](const std::vector<IssuerKey>& k) { return jsonReply(200, issuersJson(k)); });
       case Endpoint::ImportIssuer:
-        return answer(service_.importIssuer(readBody(request, config.maxBodyBytes), actor),
-                      [](const std::string& j) { return jsonReply(201, j); });
+        return importIssuer(readBody(request, config.maxBodyBytes), actor);
       case Endpoint::RotateKey: return rotate(readBody(request, config.maxBodyBytes), actor);
       case Endpoint::KeyCompromised: return keyCompromised(param, readBody(request, config.maxBodyBytes), actor);
       case Endpoint::Audit: return audit(uri);
@@ -292,12 +292,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   Reply createToken(const std::string& body, const Actor& actor) {
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) return problemReply(badRequest("", "the body is not a JSON object", "BAD_JSON"));
-    Role role{};
-    if (!parsed.contains("role") || !parsed["role"].is_string() || !roleFromName(parsed["role"].get<std::string>(), role))
-      return problemReply(badRequest("role", "role: \"admin\", \"clerk\" or \"auditor\""));
-    return answer(service_.createToken(role, actor), [](const NewToken& t) { return jsonReply(201, toJson(t)); });
+    auto role = http::readTokenRole(body);
+    if (!role) return problemReply(role.error());
+    return answer(service_.createToken(*role, actor), [](const NewToken& t) { return jsonReply(201, toJson(t)); });
   }
 
   Reply eligibility(const std::string& body) {
@@ -332,7 +329,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // and given again for the same key and body (docs/issuer.md).
   Reply issueOnce(HTTPServerRequest& request, const Actor& actor) {
     const std::string body = readBody(request, service_.config().maxBodyBytes);
-    auto issue = [&] { return answer(service_.issue(body, actor), [](const Issued& i) { return jsonReply(201, toJson(i)); }); };
+    auto issue = [&] {
+      auto issueRequest = readIssueRequest(body);
+      if (!issueRequest) return problemReply(issueRequest.error());
+      return answer(service_.issue(*issueRequest, actor), [](const Issued& i) { return jsonReply(201, toJson(i)); });
+    };
     if (!request.has("Idempotency-Key")) return issue();
     const std::string key = request.get("Idempotency-Key");
     auto claimed = service_.claimIdempotencyKey(key, body, actor);
@@ -341,6 +342,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     Reply reply = issue();
     service_.settleIdempotencyKey(key, actor, reply.status, reply.body);
     return reply;
+  }
+
+  Reply importIssuer(const std::string& body, const Actor& actor) {
+    auto importRequest = readImportIssuerRequest(body);
+    if (!importRequest) return problemReply(importRequest.error());
+    return answer(service_.importIssuer(*importRequest, actor), [](const ImportedIssuer& i) { return jsonReply(201, toJson(i)); });
   }
 
   Reply issueBatch(HTTPServerRequest& request, const Actor& actor) {
@@ -373,18 +380,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   Reply rotate(const std::string& body, const Actor& actor) {
-    std::optional<crypto::Alg> alg;
-    if (!body.empty()) {
-      auto parsed = nlohmann::json::parse(body, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) return problemReply(badRequest("", "the body is not a JSON object", "BAD_JSON"));
-      if (parsed.contains("alg")) {
-        crypto::Alg a{};
-        if (!parsed["alg"].is_string() || !crypto::algFromName(parsed["alg"].get<std::string>(), a))
-          return problemReply(badRequest("alg", "alg: EdDSA, ES256 or SM2-SM3"));
-        alg = a;
-      }
-    }
-    return answer(service_.rotateKey(alg, actor), [](const KeyChange& k) { return jsonReply(201, toJson(k)); });
+    auto alg = http::readRotationAlg(body);
+    if (!alg) return problemReply(alg.error());
+    return answer(service_.rotateKey(*alg, actor), [](const KeyChange& k) { return jsonReply(201, toJson(k)); });
   }
 
   // card.pdf and card.svg: ?paper=a4|a5 (a5 when absent).

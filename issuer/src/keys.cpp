@@ -5,6 +5,7 @@
 #include "parts.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
+#include "titlecert/bundle_manifest.h"
 #include "titlecert/cbor.h"
 #include "titlecert/dates.h"
 #include "titlecert/zc1.h"
@@ -13,19 +14,6 @@ namespace titlecert::issuer {
 namespace {
 
 using nlohmann::json;
-
-Expected<std::optional<std::vector<std::uint64_t>>> codeList(const json& scope, const std::string& path, const char* key) {
-  auto it = scope.find(key);
-  if (it == scope.end() || (it->is_string() && it->get<std::string>() == "*"))
-    return std::optional<std::vector<std::uint64_t>>{};
-  if (!it->is_array()) return badRequest(path + "." + key, path + "." + key + ": \"*\" or a list of codes");
-  std::vector<std::uint64_t> codes;
-  for (const auto& c : *it) {
-    if (!c.is_number_unsigned()) return badRequest(path + "." + key, path + "." + key + ": codes are non-negative integers");
-    codes.push_back(c.get<std::uint64_t>());
-  }
-  return std::optional<std::vector<std::uint64_t>>(std::move(codes));
-}
 
 // A new key's window: from when for issuer.key_validity_days.
 std::int64_t validityEnd(const Config& config, std::int64_t from) {
@@ -84,28 +72,9 @@ json everythingScope() {
 }
 
 Expected<bundle::Scope> scopeFromJson(const json& scope, const std::string& path) {
-  if (!scope.is_object()) return badRequest(path, path + ": expected an object");
-  bundle::Scope s;
-  auto types = scope.find("types");
-  if (types == scope.end() || !types->is_array() || types->empty())
-    return badRequest(path + ".types", path + ".types: a non-empty list of \"title\", \"qualification\"");
-  for (const auto& t : *types) {
-    if (t == "title") s.titles = true;
-    else if (t == "qualification") s.qualifications = true;
-    else return badRequest(path + ".types", path + ".types: unknown type " + t.dump());
-  }
-  TC_ASSIGN(s.series, codeList(scope, path, "series"));
-  TC_ASSIGN(s.specialties, codeList(scope, path, "specialties"));
-  TC_ASSIGN(s.qualificationCodes, codeList(scope, path, "qualifications"));
-  if (auto level = scope.find("max_level"); level != scope.end()) {
-    if (!level->is_number_unsigned() || *level < 1 || *level > 5)
-      return badRequest(path + ".max_level", path + ".max_level: 1..5");
-    s.maxLevel = level->get<std::uint64_t>();
-  }
-  for (const auto& [k, v] : scope.items())
-    if (k != "types" && k != "series" && k != "specialties" && k != "qualifications" && k != "max_level")
-      return badRequest(path + "." + k, path + "." + k + ": not a scope field");
-  return s;
+  auto s = bundle::scopeFromJson(scope.dump(), path, Code::INVALID_ARGUMENT);
+  if (!s) return fromError(s.error());
+  return std::move(s).value();
 }
 
 std::int64_t insertOwnKey(store::Tx& tx, const Config& config, const crypto::PrivateKey& key,
@@ -209,55 +178,26 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, const std::
   return r;
 }
 
-Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Actor& by) {
+Expected<ImportedIssuer> Service::importIssuer(const ImportIssuerRequest& request, const Actor& by) {
   Parts& parts = *parts_;
   TC_TRY(requireRole(by, {Role::Admin}));
-  TC_ASSIGN(json body, parseJsonObject(jsonBody));
-  for (const auto& [k, v] : body.items())
-    if (k != "iss" && k != "name" && k != "region" && k != "alg" && k != "public_key_pem" && k != "valid_from" &&
-        k != "valid_to" && k != "scope")
-      return badRequest(k, k + ": not a field of an issuer");
-  auto text = [&](const char* key, std::size_t max) -> Expected<std::string> {
-    if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty() ||
-        body[key].get<std::string>().size() > max)
-      return badRequest(key, std::string(key) + ": a text of 1.." + std::to_string(max) + " bytes is required");
-    return body[key].get<std::string>();
-  };
-  TC_ASSIGN(std::string iss, text("iss", zc1::limit::kIss));
+  const std::string& iss = request.iss;
   if (!isPrintableAscii(iss)) return badRequest("iss", "iss: printable ASCII");
   if (iss == parts.config.iss) return badRequest("iss", "iss: our own iss gets keys through /v1/keys/rotate");
-  TC_ASSIGN(std::string region, text("region", 12));
+  const std::string& region = request.region;
   if (region.find_first_not_of("0123456789") != std::string::npos) return badRequest("region", "region: digits");
-  TC_ASSIGN(std::string pem, text("public_key_pem", 4096));
-  auto key = crypto::PublicKey::fromPem(pem);
+  auto key = crypto::PublicKey::fromPem(request.publicKeyPem);
   if (!key) return badRequest("public_key_pem", "public_key_pem: " + key.error().detail);
-  if (body.contains("alg")) {
-    crypto::Alg alg{};
-    if (!body["alg"].is_string() || !crypto::algFromName(body["alg"].get<std::string>(), alg))
-      return badRequest("alg", "alg: EdDSA, ES256 or SM2-SM3");
-    if (alg != key->alg()) return badRequest("alg", "alg: does not match the key");
-  }
-  std::string zh = iss, en = iss;
-  if (body.contains("name")) {
-    const json& n = body["name"];
-    if (!n.is_object() || !n.contains("zh") || !n.contains("en") || !n["zh"].is_string() || !n["en"].is_string())
-      return badRequest("name", "name: {\"zh\", \"en\"}");
-    zh = n["zh"].get<std::string>();
-    en = n["en"].get<std::string>();
-    if (!isValidUtf8(zh) || !isValidUtf8(en) || zh.size() > 200 || en.size() > 200)
-      return badRequest("name", "name: UTF-8 texts of at most 200 bytes");
-  }
-  TC_ASSIGN(std::string fromText, text("valid_from", 20));
-  TC_ASSIGN(std::string toText, text("valid_to", 20));
-  auto from = dates::parseRfc3339(fromText);
-  auto to = dates::parseRfc3339(toText);
-  if (!from) return badRequest("valid_from", "valid_from: an RFC 3339 UTC time");
-  if (!to || *to <= *from) return badRequest("valid_to", "valid_to: an RFC 3339 UTC time after valid_from");
-  if (!body.contains("scope")) return badRequest("scope", "scope: missing");
-  TC_TRY(scopeFromJson(body["scope"], "scope"));
+  if (request.alg && *request.alg != key->alg()) return badRequest("alg", "alg: does not match the key");
+  const catalogue::Names name = request.name.value_or(catalogue::Names{iss, iss});
+  if (!isValidUtf8(name.zh) || !isValidUtf8(name.en) || name.zh.size() > 200 || name.en.size() > 200)
+    return badRequest("name", "name: UTF-8 texts of at most 200 bytes");
+  if (request.validTo <= request.validFrom)
+    return badRequest("valid_to", "valid_to: an RFC 3339 UTC time after valid_from");
+  const std::string scope = bundle::scopeToJson(request.scope);
   const std::string kid = toHex(key->kid());
   const std::string algName(crypto::algName(key->alg()));
-  auto r = parts.storage->write<std::string>([&](store::Tx& tx) -> Expected<std::string> {
+  return parts.storage->write<ImportedIssuer>([&](store::Tx& tx) -> Expected<ImportedIssuer> {
     if (store::findKey(tx, iss, kid)) return conflict("issuer " + iss + " already has the key " + kid);
     const std::int64_t at = parts.clock.now();
     store::KeyRecord imported;
@@ -265,20 +205,20 @@ Expected<std::string> Service::importIssuer(std::string_view jsonBody, const Act
     imported.kid = kid;
     imported.alg = algName;
     imported.publicKeyPem = key->pem();
-    imported.nameZh = zh;
-    imported.nameEn = en;
+    imported.nameZh = name.zh;
+    imported.nameEn = name.en;
     imported.region = region;
-    imported.validFrom = *from;
-    imported.validTo = *to;
-    imported.scope = body["scope"].dump();
+    imported.validFrom = request.validFrom;
+    imported.validTo = request.validTo;
+    imported.scope = scope;
     imported.state = "imported";
     imported.createdAt = at;
     store::insertKey(tx, imported);
-    store::audit::append(tx, at, by, "issuer.import", {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", body["scope"]}});
+    store::audit::append(tx, at, by, "issuer.import",
+                         {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", json::parse(scope)}});
     store::bumpContentGeneration(tx);
-    return json{{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}}.dump();
+    return ImportedIssuer{iss, kid, algName, region};
   });
-  return r;
 }
 
 Expected<std::vector<IssuerKey>> Service::issuers() const {

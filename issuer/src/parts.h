@@ -59,8 +59,6 @@ struct Service::Parts {
 };
 
 // Shared helpers.
-std::string toJsonText(const nlohmann::json& j);  // compact, UTF-8 as is
-Expected<nlohmann::json> parseJsonObject(std::string_view body);  // 400 BAD_JSON when not a JSON object
 Completion requireRole(const Actor& a, std::initializer_list<Role> allowed);
 
 }  // namespace titlecert::issuer

@@ -21,33 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kCommonFields = {"type", "holder", "cert_no", "expires", "not_before"};
-const std::set<std::string> kTitleFields = {"series", "specialty", "level", "route", "granted", "approval_no",
-                                            "committee", "employer", "person", "override"};
-const std::set<std::string> kQualificationFields = {"qualification", "level", "obtained", "qualification_no"};
-
-Expected<const json*> member(const json& obj, const std::string& path, const std::string& key, bool required) {
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) {
-    if (required) return badRequest(path, path + ": missing");
-    return static_cast<const json*>(nullptr);
-  }
-  return &*it;
-}
-
-Expected<std::uint64_t> uintField(const json& obj, const std::string& key) {
-  TC_ASSIGN(const json* v, member(obj, key, key, true));
-  if (!v->is_number_unsigned()) return badRequest(key, key + ": expected a non-negative integer");
-  return v->get<std::uint64_t>();
-}
-
-Expected<std::optional<std::uint64_t>> optionalUint(const json& obj, const std::string& key) {
-  TC_ASSIGN(const json* v, member(obj, key, key, false));
-  if (!v) return std::optional<std::uint64_t>{};
-  if (!v->is_number_unsigned()) return badRequest(key, key + ": expected a non-negative integer");
-  return std::optional<std::uint64_t>(v->get<std::uint64_t>());
-}
-
 bool hasControlCharacter(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char ch) {
     const auto u = static_cast<unsigned char>(ch);
@@ -55,13 +28,9 @@ bool hasControlCharacter(const std::string& s) {
   });
 }
 
-// A UTF-8 text field, NFC-normalised, within maxBytes (ZC1.md limits).
-Expected<std::string> textField(const json& obj, const std::string& path, const std::string& key, std::size_t maxBytes,
-                                bool required) {
-  TC_ASSIGN(const json* v, member(obj, path, key, required));
-  if (!v) return std::string();
-  if (!v->is_string()) return badRequest(path, path + ": expected a string");
-  const std::string raw = v->get<std::string>();
+// A UTF-8 text as given, NFC-normalised, within maxBytes (ZC1.md limits);
+// complaints name `path`.
+Expected<std::string> checkedText(const std::string& path, const std::string& raw, std::size_t maxBytes) {
   if (!isValidUtf8(raw)) return badRequest(path, path + ": not valid UTF-8");
   std::string text = toNfc(raw);
   if (text.empty()) return badRequest(path, path + ": must not be empty");
@@ -71,34 +40,11 @@ Expected<std::string> textField(const json& obj, const std::string& path, const 
   return text;
 }
 
-Expected<std::optional<std::string>> optionalText(const json& obj, const std::string& key, std::size_t maxBytes) {
-  if (!obj.contains(key) || obj[key].is_null()) return std::optional<std::string>{};
-  TC_ASSIGN(auto text, textField(obj, key, key, maxBytes, true));
+Expected<std::optional<std::string>> optionalText(const std::string& path, const std::optional<std::string>& raw,
+                                                  std::size_t maxBytes) {
+  if (!raw) return std::optional<std::string>{};
+  TC_ASSIGN(auto text, checkedText(path, *raw, maxBytes));
   return std::optional<std::string>(std::move(text));
-}
-
-Expected<std::uint64_t> dateField(const json& obj, const std::string& key) {
-  TC_ASSIGN(const json* v, member(obj, key, key, true));
-  if (!v->is_string()) return badRequest(key, key + ": expected a YYYY-MM-DD date");
-  auto d = dates::parseDate(v->get<std::string>());
-  if (!d || *d < 0) return badRequest(key, key + ": expected a YYYY-MM-DD date");
-  return static_cast<std::uint64_t>(*d);
-}
-
-// expires / not_before: a date, taken as 00:00:00Z of that day.
-Expected<std::optional<std::uint64_t>> optionalDayStart(const json& obj, const std::string& key) {
-  if (!obj.contains(key) || obj[key].is_null()) return std::optional<std::uint64_t>{};
-  TC_ASSIGN(auto day, dateField(obj, key));
-  return std::optional<std::uint64_t>(day * 86400);
-}
-
-Completion rejectUnknownFields(const json& body, bool title) {
-  for (const auto& [k, v] : body.items()) {
-    if (kCommonFields.count(k)) continue;
-    if (title ? kTitleFields.count(k) : kQualificationFields.count(k)) continue;
-    return badRequest(k, k + ": not a field of a " + std::string(title ? "title" : "qualification") + " request");
-  }
-  return success();
 }
 
 // Printable ASCII that is also safe in a URL path segment.
@@ -111,32 +57,30 @@ bool isCertNoText(const std::string& s) {
          s != "." && s != "..";
 }
 
-Expected<zc1::TitleBody> readTitle(const RequestRules& rules, const json& body, Draft& d) {
+Expected<zc1::TitleBody> checkTitle(const RequestRules& rules, const TitleInput& in, Draft& d) {
   const catalogue::Catalogue& cat = rules.catalogue;
   zc1::TitleBody t;
-  TC_ASSIGN(t.series, uintField(body, "series"));
+  t.series = in.series;
   const catalogue::Series* series = cat.findSeries(t.series);
   if (!series) return badRequest("series", "series: " + std::to_string(t.series) + " is not in the catalogue");
-  TC_ASSIGN(t.specialty, uintField(body, "specialty"));
+  t.specialty = in.specialty;
   if (!cat.findSpecialty(t.series, t.specialty))
     return badRequest("specialty", "specialty: " + std::to_string(t.specialty) + " is not a specialty of series " +
                                        std::to_string(t.series) + " in the catalogue");
-  TC_ASSIGN(t.level, uintField(body, "level"));
+  t.level = in.level;
   const catalogue::Names* title = (t.level >= 1 && t.level <= 5) ? cat.findTitle(t.series, t.specialty, t.level) : nullptr;
   if (!title)
     return badRequest("level", "level: series " + std::to_string(t.series) + " specialty " + std::to_string(t.specialty) +
                                    " has no title at level " + std::to_string(t.level));
-  TC_ASSIGN(const json* routeValue, member(body, "route", "route", true));
-  if (!routeValue->is_string()) return badRequest("route", "route: expected a route name (e.g. \"review\")");
-  const catalogue::Route* route = cat.findRouteById(routeValue->get<std::string>());
-  if (!route) return badRequest("route", "route: \"" + routeValue->get<std::string>() + "\" is not a route of the catalogue");
+  const catalogue::Route* route = cat.findRouteById(in.route);
+  if (!route) return badRequest("route", "route: \"" + in.route + "\" is not a route of the catalogue");
   t.route = route->code;
-  TC_ASSIGN(t.grantDate, dateField(body, "granted"));
-  TC_ASSIGN(t.approvalNo, optionalText(body, "approval_no", zc1::limit::kApprovalNo));
-  TC_ASSIGN(t.committee, optionalUint(body, "committee"));
+  t.grantDate = static_cast<std::uint64_t>(in.granted);
+  TC_ASSIGN(t.approvalNo, optionalText("approval_no", in.approvalNo, zc1::limit::kApprovalNo));
+  t.committee = in.committee;
   if (t.committee && !cat.findCommittee(*t.committee))
     return badRequest("committee", "committee: " + std::to_string(*t.committee) + " is not in the catalogue");
-  TC_ASSIGN(t.employer, optionalText(body, "employer", zc1::limit::kEmployer));
+  TC_ASSIGN(t.employer, optionalText("employer", in.employer, zc1::limit::kEmployer));
 
   json& f = d.fields;
   f["series"] = {{"code", t.series}, {"zh", series->names.zh}, {"en", series->names.en}};
@@ -155,19 +99,19 @@ Expected<zc1::TitleBody> readTitle(const RequestRules& rules, const json& body, 
   return t;
 }
 
-Expected<zc1::QualificationBody> readQualification(const RequestRules& rules, const json& body, Draft& d) {
+Expected<zc1::QualificationBody> checkQualification(const RequestRules& rules, const QualificationInput& in, Draft& d) {
   zc1::QualificationBody q;
-  TC_ASSIGN(q.qualification, uintField(body, "qualification"));
+  q.qualification = in.qualification;
   const catalogue::Qualification* qual = rules.catalogue.findQualification(q.qualification);
   if (!qual)
     return badRequest("qualification", "qualification: " + std::to_string(q.qualification) + " is not in the catalogue");
-  TC_ASSIGN(q.level, uintField(body, "level"));
+  q.level = in.level;
   const catalogue::Level* level = rules.catalogue.findQualificationLevel(q.qualification, q.level);
   if (!level)
     return badRequest("level", "level: " + std::to_string(q.level) + " is not a level of qualification " +
                                    std::to_string(q.qualification));
-  TC_ASSIGN(q.dateObtained, dateField(body, "obtained"));
-  TC_ASSIGN(q.certNo, optionalText(body, "qualification_no", zc1::limit::kQualCertNo));
+  q.dateObtained = static_cast<std::uint64_t>(in.obtained);
+  TC_ASSIGN(q.certNo, optionalText("qualification_no", in.qualificationNo, zc1::limit::kQualCertNo));
   json& f = d.fields;
   f["qualification"] = {{"code", q.qualification}, {"zh", qual->names.zh}, {"en", qual->names.en},
                         {"kind", qual->kind == catalogue::QualificationKind::Skill ? "skill" : "vocational"}};
@@ -179,23 +123,20 @@ Expected<zc1::QualificationBody> readQualification(const RequestRules& rules, co
 
 // The route check of CONTRACT.md: a title whose route has rules carries the
 // person's profile, checked on the grant date, unless an admin overrides.
-Completion checkRoute(const RequestRules& rules, const json& body, const zc1::TitleBody& t, const Actor& by, Draft& d) {
-  if (body.contains("override") && !body["override"].is_null()) {
+Completion checkRoute(const RequestRules& rules, const TitleInput& in, const zc1::TitleBody& t, const Actor& by, Draft& d) {
+  if (in.overrideReason) {
     if (by.role != Role::Admin) return forbidden("override: only an admin may override the route check");
-    const json& o = body["override"];
-    if (!o.is_object() || !o.contains("reason") || !o["reason"].is_string() || o["reason"].get<std::string>().empty())
+    if (in.overrideReason->empty())
       return badRequest("override.reason", "override.reason: a non-empty text is required");
-    TC_ASSIGN(auto reason, textField(o, "override.reason", "reason", 500, true));
+    TC_ASSIGN(auto reason, checkedText("override.reason", *in.overrideReason, 500));
     d.overrideReason = reason;
     return success();
   }
   const catalogue::Route* route = rules.catalogue.findRoute(t.route);
   if (!route || !eligibility::routeHasRules(rules.catalogue, route->id, {t.series, t.specialty, t.level})) return success();
-  if (!body.contains("person") || !body["person"].is_object())
+  if (!in.person)
     return badRequest("person", "person: the route \"" + route->id + "\" has rules: the person's profile is required");
-  auto person = eligibility::personFromJson(body["person"].dump());
-  if (!person) return fromError(person.error());
-  auto answer = eligibility::evaluate(rules.catalogue, *person, {t.series, t.specialty, t.level},
+  auto answer = eligibility::evaluate(rules.catalogue, *in.person, {t.series, t.specialty, t.level},
                                       static_cast<std::int64_t>(t.grantDate));
   if (!answer) return fromError(answer.error());
   const eligibility::RouteAnswer* r = answer->find(route->id);
@@ -209,12 +150,10 @@ Completion checkRoute(const RequestRules& rules, const json& body, const zc1::Ti
   return p;
 }
 
-Expected<std::string> readCertNo(const json& body) {
-  if (!body.contains("cert_no") || body["cert_no"].is_null()) return std::string();
-  const json& v = body["cert_no"];
-  if (!v.is_string() || !isCertNoText(v.get<std::string>()))
-    return badRequest("cert_no", "cert_no: 1..32 characters of A-Z a-z 0-9 - _ .");
-  return v.get<std::string>();
+Expected<std::string> checkCertNo(const std::optional<std::string>& certNo) {
+  if (!certNo) return std::string();
+  if (!isCertNoText(*certNo)) return badRequest("cert_no", "cert_no: 1..32 characters of A-Z a-z 0-9 - _ .");
+  return *certNo;
 }
 
 // The fields that make a payload long, longest first.
@@ -335,11 +274,8 @@ std::size_t maxTextForVersion(int maxVersion) {
   return lo;
 }
 
-std::string requestKeyFor(const RequestRules& rules, const nlohmann::json& body, const Draft& draft) {
-  json canonical = body;
-  canonical["holder"]["id"] = draft.normalizedId;
-  canonical["holder"]["name"] = draft.credential.holderName;  // NFC, as parsed
-  const std::string text = "titlecert-batch-row/1|" + canonical.dump();
+std::string requestKeyFor(const RequestRules& rules, const IssueRequest& request) {
+  const std::string text = "titlecert-batch-row/1|" + request.canonicalText;
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t macLength = 0;
   if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, rules.requestKeySecret.data(), rules.requestKeySecret.size(),
@@ -348,25 +284,13 @@ std::string requestKeyFor(const RequestRules& rules, const nlohmann::json& body,
   return toHex(ByteView(mac, macLength));
 }
 
-Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::json& body, const Actor& by, std::int64_t when,
-                                  crypto::Alg activeAlg) {
-  if (!body.is_object()) return badRequest("", "the request is not a JSON object", "BAD_JSON");
+Expected<Draft> checkIssueRequest(const RequestRules& rules, const IssueRequest& request, const Actor& by,
+                                  std::int64_t when, crypto::Alg activeAlg) {
   Draft d;
-  TC_ASSIGN(const json* typeValue, member(body, "type", "type", true));
-  if (!typeValue->is_string() || (*typeValue != "title" && *typeValue != "qualification"))
-    return badRequest("type", "type: \"title\" or \"qualification\"");
-  const bool title = *typeValue == "title";
-  TC_TRY(rejectUnknownFields(body, title));
-
-  TC_ASSIGN(const json* holder, member(body, "holder", "holder", true));
-  if (!holder->is_object()) return badRequest("holder", "holder: expected {\"name\", \"id\"}");
-  for (const auto& [k, v] : holder->items())
-    if (k != "name" && k != "id") return badRequest("holder." + k, "holder." + k + ": not a field of holder");
+  const TitleInput* title = request.title();
   zc1::Credential& c = d.credential;
-  TC_ASSIGN(c.holderName, textField(*holder, "holder.name", "name", zc1::limit::kHolderName, true));
-  TC_ASSIGN(const json* idValue, member(*holder, "holder.id", "id", true));
-  if (!idValue->is_string()) return badRequest("holder.id", "holder.id: expected \"TYPE:VALUE\", e.g. CN:650102199001011239");
-  auto normalized = idh::normalize(idValue->get<std::string>());
+  TC_ASSIGN(c.holderName, checkedText("holder.name", request.holder.name, zc1::limit::kHolderName));
+  auto normalized = idh::normalize(request.holder.id);
   if (!normalized)
     return badRequest("holder.id", "holder.id: not a valid ID number (TYPE:VALUE; CN needs a correct GB 11643 check digit)",
                       "BAD_ID_NUMBER");
@@ -375,20 +299,21 @@ Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::jso
 
   c.iss = rules.config.iss;
   c.catalogueVersion = rules.catalogue.version;
-  TC_ASSIGN(c.certNo, readCertNo(body));
-  TC_ASSIGN(c.exp, optionalDayStart(body, "expires"));
-  TC_ASSIGN(c.nbf, optionalDayStart(body, "not_before"));
+  TC_ASSIGN(c.certNo, checkCertNo(request.certNo));
+  // expires / not_before: a date, taken as 00:00:00Z of that day.
+  if (request.expires) c.exp = static_cast<std::uint64_t>(*request.expires) * 86400;
+  if (request.notBefore) c.nbf = static_cast<std::uint64_t>(*request.notBefore) * 86400;
   if (c.exp && c.nbf && *c.exp <= *c.nbf) return badRequest("expires", "expires: must be after not_before");
 
   d.fields = json::object();
   d.fields["type"] = title ? "title" : "qualification";
   d.fields["holder"] = {{"name", c.holderName}, {"id", d.maskedId}};
   if (title) {
-    TC_ASSIGN(auto t, readTitle(rules, body, d));
-    TC_TRY(checkRoute(rules, body, t, by, d));
+    TC_ASSIGN(auto t, checkTitle(rules, *title, d));
+    TC_TRY(checkRoute(rules, *title, t, by, d));
     c.body = std::move(t);
   } else {
-    TC_ASSIGN(auto q, readQualification(rules, body, d));
+    TC_ASSIGN(auto q, checkQualification(rules, *request.qualification(), d));
     c.body = std::move(q);
   }
   if (c.exp) d.fields["expires"] = dates::formatDate(static_cast<std::int64_t>(*c.exp / 86400));

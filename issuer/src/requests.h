@@ -1,7 +1,8 @@
-// POST /v1/certificates bodies (CONTRACT.md) -> a validated Draft: every
-// field checked against ZC1's limits and the catalogue, with the field named
-// in the 400 answer; the holder's ID normalised (GB 11643 for CN) and kept
-// only in memory; the QR size checked before anything is allocated.
+// An IssueRequest (read from JSON by the HTTP layer) -> a validated Draft:
+// every field checked against ZC1's limits and the catalogue, with the field
+// named in the 400 answer; texts in NFC; the holder's ID normalised (GB 11643
+// for CN) and kept only in memory; the QR size checked before anything is
+// allocated.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -34,16 +35,16 @@ struct Draft {
 };
 
 // Validates a request. `when` is the issuance time (for the size check and
-// the auto number's year); activeAlg the signing key's (for the size check). 400 naming the field, 403 for a clerk's override,
-// ROUTE_NOT_ELIGIBLE (NotEligible).
-Expected<Draft> parseIssueRequest(const RequestRules& rules, const nlohmann::json& body, const Actor& by, std::int64_t when,
-                                  crypto::Alg activeAlg);
+// the auto number's year); activeAlg the signing key's (for the size check).
+// 400 naming the field, 403 for a clerk's override, ROUTE_NOT_ELIGIBLE
+// (NotEligible).
+Expected<Draft> checkIssueRequest(const RequestRules& rules, const IssueRequest& request, const Actor& by,
+                                  std::int64_t when, crypto::Alg activeAlg);
 
-// The batch row key: HMAC-SHA256 over the canonical request (holder ID
-// and name as the draft normalised them), so a re-run finds the rows it
-// issued before. Keyed by a secret derived from the passphrase: the stored
+// The batch row key: HMAC-SHA256 over the canonical request
+// (IssueRequest::canonicalText), so a re-run finds the rows it issued before. Keyed by a secret derived from the passphrase: the stored
 // key reveals nothing of the ID number to someone who has only the database.
-std::string requestKeyFor(const RequestRules& rules, const nlohmann::json& body, const Draft& draft);
+std::string requestKeyFor(const RequestRules& rules, const IssueRequest& request);
 
 // The certificate number the service would assign for a sequence value.
 std::string formatCertNo(const Config& config, std::int64_t when, std::uint64_t seq);

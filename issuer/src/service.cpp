@@ -7,7 +7,6 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
-#include <set>
 #include <thread>
 
 #include "parts.h"
@@ -60,46 +59,17 @@ Certificate toCertificate(store::CertificateRecord c) {
                      c.issuedAt, c.revokedAt, std::move(c.revokeReason), c.resignedAt};
 }
 
-Expected<Draft> parseBatchRow(const RequestRules& rules, const BatchRow& row, const Actor& by, std::int64_t when,
+Expected<Draft> checkBatchRow(const RequestRules& rules, const BatchRow& row, const Actor& by, std::int64_t when,
                               crypto::Alg activeAlg) {
-  if (row.unreadable || !row.json) return row.unreadable ? *row.unreadable : badRequest("", "empty row", "BAD_JSON");
-  TC_ASSIGN(json body, parseJsonObject(*row.json));
-  TC_ASSIGN(Draft draft, parseIssueRequest(rules, body, by, when, activeAlg));
-  draft.requestKey = requestKeyFor(rules, body, draft);
+  if (!row.request) return row.request.error();
+  TC_ASSIGN(Draft draft, checkIssueRequest(rules, *row.request, by, when, activeAlg));
+  draft.requestKey = requestKeyFor(rules, *row.request);
   return draft;
-}
-
-// nlohmann keeps the last of repeated keys silently: a body that says two
-// things at once (one to a reviewer's tool, another to us) is refused.
-json parseJsonRefusingDuplicates(std::string_view text, bool& duplicate) {
-  std::vector<std::set<std::string>> open;
-  duplicate = false;
-  const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start)
-      open.emplace_back();
-    else if (event == json::parse_event_t::object_end && !open.empty())
-      open.pop_back();
-    else if (event == json::parse_event_t::key && !open.empty() && !open.back().insert(parsed.get<std::string>()).second)
-      duplicate = true;
-    return true;
-  };
-  return json::parse(text, check, /*allow_exceptions=*/false);
 }
 
 }  // namespace
 
 // ---- small shared helpers ------------------------------------------------
-
-std::string toJsonText(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-Expected<json> parseJsonObject(std::string_view body) {
-  bool duplicate = false;
-  json j = parseJsonRefusingDuplicates(body, duplicate);
-  if (j.is_discarded()) return badRequest("", "the body is not valid JSON", "BAD_JSON");
-  if (duplicate) return badRequest("", "the body repeats a key in one object", "BAD_JSON");
-  if (!j.is_object()) return badRequest("", "the body is not a JSON object", "BAD_JSON");
-  return j;
-}
 
 Completion requireRole(const Actor& a, std::initializer_list<Role> allowed) {
   for (Role r : allowed)
@@ -279,10 +249,9 @@ Completion Service::revokeToken(std::int64_t tokenId, const Actor& by) {
 
 // ---- certificates ------------------------------------------------------------
 
-Expected<Issued> Service::issue(std::string_view jsonBody, const Actor& by) {
+Expected<Issued> Service::issue(const IssueRequest& request, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin, Role::Clerk}));
-  TC_ASSIGN(json body, parseJsonObject(jsonBody));
-  TC_ASSIGN(Draft draft, parseIssueRequest(parts_->rules, body, by, parts_->clock.now(), parts_->keys.activeAlg()));
+  TC_ASSIGN(Draft draft, checkIssueRequest(parts_->rules, request, by, parts_->clock.now(), parts_->keys.activeAlg()));
   std::vector<Expected<Draft>> drafts;
   drafts.emplace_back(std::move(draft));
   auto results = parts_->issuance.issue(std::move(drafts), by);
@@ -304,7 +273,7 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
     std::vector<Expected<Draft>> drafts(end - start, Expected<Draft>(internalError("not parsed")));
     std::atomic<std::size_t> next{start};
     auto work = [&] {
-      for (std::size_t i = next++; i < end; i = next++) drafts[i - start] = parseBatchRow(parts_->rules, rows[i], by, parts_->clock.now(), parts_->keys.activeAlg());
+      for (std::size_t i = next++; i < end; i = next++) drafts[i - start] = checkBatchRow(parts_->rules, rows[i], by, parts_->clock.now(), parts_->keys.activeAlg());
     };
     const std::size_t threads = std::min<std::size_t>(end - start, std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;

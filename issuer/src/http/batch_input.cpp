@@ -1,10 +1,12 @@
 // Batch bodies: JSON lines, or CSV with a header line (RFC 4180 quoting),
 // both UTF-8. CSV columns map onto the JSON request's fields
-// (docs/issuer.md, "Batch issuance").
+// (docs/issuer.md, "Batch issuance"); every row is then read by the one
+// request reader (issue_request_json.cpp).
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "titlecert/issuer/service.h"
+#include "request_bodies.h"
+#include "titlecert/issuer/http_requests.h"
 
 namespace titlecert::issuer {
 namespace {
@@ -100,13 +102,12 @@ Expected<std::vector<BatchRow>> parseCsv(std::string_view text) {
   while (pos < text.size()) {
     const std::size_t startLine = ++line;
     if (!readRecord(text, pos, cells, line)) {
-      rows.push_back({startLine, std::nullopt, badRequest("", "unterminated quoted cell", "BAD_CSV")});
+      rows.push_back({startLine, badRequest("", "unterminated quoted cell", "BAD_CSV")});
       break;
     }
     if (blank(cells)) continue;
     auto row = rowObject(header, cells);
-    if (row) rows.push_back({startLine, row->dump(), std::nullopt});
-    else rows.push_back({startLine, std::nullopt, row.error()});
+    rows.push_back({startLine, row ? http::readIssueRequest(*row) : Expected<IssueRequest>(row.error())});
   }
   return rows;
 }
@@ -122,7 +123,7 @@ std::vector<BatchRow> parseJsonLines(std::string_view text) {
     ++line;
     pos = end + 1;
     if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
-    rows.push_back({line, std::string(l), std::nullopt});
+    rows.push_back({line, readIssueRequest(l)});
   }
   return rows;
 }

@@ -78,6 +78,10 @@ std::string issuersJson(const std::vector<IssuerKey>& keys) {
   return json{{"issuers", out}}.dump();
 }
 
+std::string toJson(const ImportedIssuer& i) {
+  return json{{"iss", i.iss}, {"kid", i.kid}, {"alg", i.alg}, {"region", i.region}}.dump();
+}
+
 std::string toJson(const KeyChange& k) {
   nlohmann::ordered_json j = {{"kid", k.kid}, {"alg", k.alg}, {"retired_kid", k.retiredKid.empty() ? json(nullptr) : json(k.retiredKid)}};
   j["resigned"] = k.resigned;

@@ -22,6 +22,8 @@ std::string problemJson(const Problem& p);
 std::string toJson(const InitResult& r);
 // The 201 answer of POST /v1/certificates.
 std::string toJson(const Issued& i);
+// The 201 answer of POST /v1/issuers: {"iss", "kid", "alg", "region"}.
+std::string toJson(const ImportedIssuer& i);
 // {"kid", "alg", "retired_kid", "resigned"}.
 std::string toJson(const KeyChange& k);
 // {"issuers": [{"iss", "kid", "alg", "region", "name", "valid_from", "valid_to", "scope", "state", "public_key_pem"}]}.

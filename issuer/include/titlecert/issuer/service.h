@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "titlecert/bytes.h"
+#include "titlecert/bundle.h"
 #include "titlecert/catalogue.h"
 #include "titlecert/crypto.h"
 #include "titlecert/eligibility.h"
 #include "titlecert/idh.h"
 #include "titlecert/issuer/clock.h"
 #include "titlecert/issuer/config.h"
+#include "titlecert/issuer/issue_request.h"
 #include "titlecert/issuer/problem.h"
 
 namespace titlecert::issuer {
@@ -121,19 +123,12 @@ struct Issued {
   bool existed = false;  // a batch row that had been issued before (re-run)
 };
 
-// One row of a batch: its JSON object (from JSON lines or CSV), or the
-// reason it could not be read.
+// One row of a batch (titlecert/issuer/http_requests.h reads them from
+// JSON lines or CSV): its request, or why it could not be read.
 struct BatchRow {
   std::size_t line = 0;  // 1-based line number in the input
-  std::optional<std::string> json;
-  std::optional<Problem> unreadable;
+  Expected<IssueRequest> request = Problem{};
 };
-enum class BatchFormat { JsonLines, Csv };
-// Splits a UTF-8 body into rows. CSV: a header line naming the columns
-// (docs/issuer.md, "Batch issuance"), RFC 4180 quoting. A body that is not
-// UTF-8 or has no usable header is a Problem; a bad row is a BatchRow with
-// `unreadable` set.
-Expected<std::vector<BatchRow>> parseBatch(std::string_view body, BatchFormat format);
 
 struct BatchRowResult {
   std::size_t line = 0;
@@ -160,6 +155,22 @@ struct IssuerKey {
   std::string scope;  // the manifest's scope form, as the JSON text stored at import
   std::string state;  // active | retired | compromised | imported
   std::string publicKeyPem;
+};
+
+// POST /v1/issuers: another issuer's key, typed; the service checks the key,
+// the names and the window.
+struct ImportIssuerRequest {
+  std::string iss;
+  std::string region;
+  std::string publicKeyPem;
+  std::optional<crypto::Alg> alg;           // when given, must be the key's
+  std::optional<catalogue::Names> name;     // absent: the iss in both languages
+  std::int64_t validFrom = 0, validTo = 0;
+  bundle::Scope scope;
+};
+// What an import added.
+struct ImportedIssuer {
+  std::string iss, kid, alg, region;  // kid hex
 };
 
 struct AuditCheck {
@@ -195,9 +206,10 @@ class Service {
   Completion revokeToken(std::int64_t tokenId, const Actor& by);
 
   // ---- certificates ----
-  // A POST /v1/certificates body (CONTRACT.md). 400 naming the field, 409
-  // for a cert_no in use, 422 ROUTE_NOT_ELIGIBLE.
-  Expected<Issued> issue(std::string_view jsonBody, const Actor& by);
+  // Checks the request (ZC1's limits, the catalogue, the route's rules) and
+  // issues it: Invalid naming the field, Conflict for a cert_no in use,
+  // NotEligible (ROUTE_NOT_ELIGIBLE).
+  Expected<Issued> issue(const IssueRequest& request, const Actor& by);
   // Idempotency-Key: the answer first given to this token's key, or
   // nullopt when the key is new (it is now claimed: settle it with the
   // answer). 409 when the key came with another body, or its first request
@@ -232,7 +244,7 @@ class Service {
   Expected<KeyChange> rotateKey(std::optional<crypto::Alg> alg, const Actor& by);
   // reason: at most 500 bytes, for the audit trail ("key compromised" when none).
   Expected<KeyChange> keyCompromised(std::string_view kidHex, const std::optional<std::string>& reason, const Actor& by);
-  Expected<std::string> importIssuer(std::string_view jsonBody, const Actor& by);
+  Expected<ImportedIssuer> importIssuer(const ImportIssuerRequest& request, const Actor& by);
   Expected<std::vector<IssuerKey>> issuers() const;
 
   // ---- the trust bundle ----
