@@ -22,6 +22,7 @@
 #include "titlecert/bundle_manifest.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
+#include "titlecert/idh.h"
 #include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/payload_size.h"
@@ -1071,6 +1072,29 @@ TEST(IssuerBatch, TheRequestKeyOfABatchRowIsPinned) {
                         reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac, sizeof mac,
                         &macLength));
   EXPECT_EQ(stored, toHex(ByteView(mac, macLength)));
+}
+
+// The HTTP layer types a body without the catalogue: a well-formed one
+// comes out as fields, the first ill-typed field is named, and the row's
+// canonical text is the body as given (a null stays, the ID is normalised).
+TEST(IssuerRequests, TheBodyReaderTypesFieldsNamesTheFirstBadOneAndKeepsTheRowAsGiven) {
+  json body = titleBody("读", cnId(7));
+  body["approval_no"] = nullptr;
+  auto request = issuer::readIssueRequest(body.dump());
+  ASSERT_TRUE(request.ok()) << request.error().message;
+  ASSERT_NE(request->title(), nullptr);
+  EXPECT_EQ(request->title()->series, 4u);
+  EXPECT_EQ(request->title()->route, "review");
+  EXPECT_EQ(request->title()->granted, *dates::parseDate("2026-11-20"));
+  EXPECT_FALSE(request->title()->approvalNo.has_value());
+  EXPECT_NE(request->canonicalText.find(R"("approval_no":null)"), std::string::npos) << request->canonicalText;
+  EXPECT_NE(request->canonicalText.find(*idh::normalize(cnId(7))), std::string::npos) << request->canonicalText;
+  body["level"] = "3";
+  body["specialty"] = "401";
+  auto bad = issuer::readIssueRequest(body.dump());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "INVALID_ARGUMENT");
+  EXPECT_EQ(bad.error().field, "specialty") << bad.error().message;
 }
 
 // A row the database itself refuses while the group is written (here a
