@@ -199,6 +199,19 @@ Status readRevoked(const json& m, Contents& c, std::vector<RevocationNote>* note
   return Status::Ok();
 }
 
+// Optional "audit_head": {"seq": N, "hash": "64 hex digits"}, the issuer's
+// audit trail when it exported the manifest, carried into the bundle.
+Result<std::optional<AuditHead>> readAuditHead(const json& m) {
+  auto it = m.find("audit_head");
+  if (it == m.end() || it->is_null()) return std::optional<AuditHead>{};
+  if (!it->is_object()) return badManifest("audit_head", "not an object");
+  TC_ASSIGN(std::uint64_t seq, uintField(*it, "audit_head", "seq"));
+  TC_ASSIGN(std::string hex, textField(*it, "audit_head", "hash"));
+  auto hash = fromHex(hex);
+  if (!hash || hash->size() != 32) return badManifest("audit_head.hash", "not 64 hex digits");
+  return std::optional<AuditHead>(AuditHead{seq, std::move(*hash)});
+}
+
 }  // namespace
 
 Result<Contents> fromManifest(std::string_view manifestJson, const std::string& baseDir,
@@ -220,6 +233,7 @@ Result<Contents> fromManifest(std::string_view manifestJson, const std::string& 
   }
   TC_ASSIGN(c.recognition, readRecognition(m));
   TC_TRY(readRevoked(m, c, notes));
+  TC_ASSIGN(c.auditHead, readAuditHead(m));
   return c;
 }
 
