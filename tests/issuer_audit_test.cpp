@@ -448,7 +448,9 @@ TEST(IssuerIntegrityAtStart, ADamagedDatabasePageRefusesToStart) {
   issuer::OpenOptions o{w.dir, w.passphrase, std::make_shared<FastBinder>()};
   auto refused = issuer::Service::open(o, w.clock);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message.find("refusing to start"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().kind, issuer::ProblemKind::Unavailable) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("refusing to start: the database failed its integrity check"), std::string::npos)
+      << refused.error().message;
 }
 
 }  // namespace
