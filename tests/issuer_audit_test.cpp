@@ -385,6 +385,12 @@ TEST(IssuerAuditHead, TheExportedManifestCarriesTheHeadIntoTheOfflineBundle) {
   auto against = w.service->verifyAuditAgainst(*signedBundle);
   ASSERT_TRUE(against.ok()) << against.error().message;
   EXPECT_TRUE(against->intact) << against->reason;
+  json malformed = json::parse(*manifest);
+  malformed["audit_head"]["hash"] = "not hex";
+  auto refusedManifest = bundle::fromManifest(malformed.dump(), out);
+  ASSERT_FALSE(refusedManifest.ok());
+  EXPECT_EQ(refusedManifest.error().code, Code::BAD_MANIFEST);
+  EXPECT_NE(refusedManifest.error().detail.find("audit_head.hash"), std::string::npos) << refusedManifest.error().detail;
   // Export refuses state the chain does not prove.
   w.tamper("UPDATE tokens SET role = 'admin' WHERE role = 'auditor'");
   auto refused = w.service->exportManifest(out);
