@@ -238,8 +238,8 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   auto parts = std::make_unique<Parts>(config, o.dataDir, clock, std::move(catalogue), std::move(storage), o.passphrase,
                                        o.binder ? o.binder : std::make_shared<ScryptBinder>(), std::move(requestKeySecret),
                                        maxTextForVersion(config.maxQrVersion), std::move(rootKey), rootPublic);
-  TC_TRY(parts->keys.load(*parts->storage));
   if (!o.examineOnly) TC_TRY(checkAtStart(*parts->storage));
+  TC_TRY(parts->keys.load(*parts->storage));
   const std::optional<OwnKey> active = parts->keys.active();
   Poco::Logger::get("titlecert.issuer")
       .information("opened " + o.dataDir + ": iss " + config.iss + ", signing key " +
