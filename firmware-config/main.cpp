@@ -186,7 +186,7 @@ Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool ver
       revoked.push_back(std::move(entry));
     }
   }
-  return {{"version", c.version},
+  Json inspected = {{"version", c.version},
           {"issued_at", dates::formatRfc3339(c.issuedAt)},
           {"next_update", dates::formatRfc3339(c.nextUpdate)},
           {"catalogue_version", c.catalogue.version},
@@ -196,6 +196,8 @@ Json inspectJson(const bundle::Contents& c, const crypto::Kid& rootKid, bool ver
           {"recognition", {{"home_region", c.recognition.homeRegion}, {"accept_regions", c.recognition.acceptRegions}}},
           {"status_lists", lists},
           {"revoked", revoked}};
+  if (c.auditHead) inspected["audit_head"] = {{"seq", c.auditHead->seq}, {"hash", toHex(c.auditHead->hash)}};
+  return inspected;
 }
 
 void printInspect(const Json& j) {

@@ -262,6 +262,44 @@ TEST(VerifierBundle, RoundTripKeepsContents) {
   EXPECT_EQ(c.catalogue.series.size(), 27u);
 }
 
+// The optional audit head: absent from the world's bundle, kept when
+// present, and a malformed one is BAD_BUNDLE naming it.
+TEST(VerifierBundle, AuditHeadIsOptionalAndKeptWhenPresent) {
+  auto plain = Verifier::create(world().signedBundle(), world().root.publicKey());
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->contents().auditHead.has_value());
+  bundle::Contents withHead = world().contents;
+  withHead.auditHead = bundle::AuditHead{42, Bytes(32, 0xab)};
+  auto v = Verifier::create(*bundle::sign(withHead, world().root), world().root.publicKey());
+  ASSERT_TRUE(v.ok()) << v.error().detail;
+  ASSERT_TRUE(v->contents().auditHead.has_value());
+  EXPECT_EQ(*v->contents().auditHead, *withHead.auditHead);
+  EXPECT_EQ(v->contents().issuers.size(), plain->contents().issuers.size());
+}
+
+Result<Verifier> withAuditHead(cbor::Value head) {
+  cbor::Map top = bundle::toCbor(world().contents).asMap();
+  top.emplace_back(cbor::Value::text("audit_head"), std::move(head));
+  return Verifier::create(*cose::sign(world().root, cbor::encode(cbor::Value::map(std::move(top)))),
+                          world().root.publicKey());
+}
+
+TEST(VerifierBundle, AMalformedAuditHeadIsBadBundleNamingIt) {
+  auto text = [](const char* t) { return cbor::Value::text(t); };
+  ASSERT_TRUE(withAuditHead(cbor::Value::map({{text("seq"), cbor::Value::uint(1)}, {text("hash"), cbor::Value::bytes(Bytes(32, 1))}})).ok());
+  for (const cbor::Value& head : {cbor::Value::map({{text("seq"), cbor::Value::uint(1)}, {text("hash"), cbor::Value::bytes(Bytes(31, 1))}}),
+                                  cbor::Value::map({{text("seq"), text("1")}, {text("hash"), cbor::Value::bytes(Bytes(32, 1))}}),
+                                  cbor::Value::map({{text("seq"), cbor::Value::uint(1)}}),
+                                  cbor::Value::map({{text("seq"), cbor::Value::uint(1)}, {text("hash"), cbor::Value::bytes(Bytes(32, 1))},
+                                                    {text("extra"), cbor::Value::uint(0)}}),
+                                  cbor::Value::uint(7)}) {
+    auto v = withAuditHead(head);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.code(), Code::BAD_BUNDLE);
+    EXPECT_NE(v.error().detail.find("audit_head"), std::string::npos) << v.error().detail;
+  }
+}
+
 TEST(VerifierWarnings, StaleBundleWarnsButStillVerifies) {
   const auto o = sharedVerifier().verify(issueText(sampleTitle(), world().homeEd), kBundleNextUpdate + 1);
   EXPECT_EQ(o.code, Code::OK);

@@ -51,7 +51,7 @@ const char* kUsageText =
     "                              [--db-connector sqlite|postgresql --db-connection TEXT]\n"
     "       titlecert-issuer serve --data DIR [--listen 127.0.0.1:8080]\n"
     "       titlecert-issuer issue --data DIR --csv FILE\n"
-    "       titlecert-issuer audit verify --data DIR\n"
+    "       titlecert-issuer audit verify --data DIR [--against BUNDLE]\n"
     "       titlecert-issuer export-manifest --data DIR --out DIR2\n"
     "       titlecert-issuer load-bundle --data DIR --bundle FILE\n"
     "       titlecert-issuer token create --data DIR --role admin|clerk|auditor\n"
@@ -88,7 +88,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     ServerApplication::defineOptions(options);
     for (const auto& [name, arg] : std::vector<std::pair<std::string, std::string>>{
              {"data", "DIR"}, {"alg", "ALG"}, {"iss", "CODE"}, {"region", "CODE"}, {"listen", "HOST:PORT"},
-             {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"},
+             {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"against", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"},
              {"db-connector", "NAME"}, {"db-connection", "TEXT"}})
       options.addOption(Option(name, "", "see --help").required(false).repeatable(false).argument(arg));
     options.addOption(Option("help", "h", "show the usage").required(false).repeatable(false));
@@ -157,10 +157,14 @@ class IssuerApp : public Poco::Util::ServerApplication {
     return **p;
   }
 
-  std::unique_ptr<Service> openService() const {
+  // examineOnly: open a database that fails the check at start (audit
+  // verify reports what is wrong with it).
+  std::unique_ptr<Service> openService(bool examineOnly = false) const {
     auto pass = passphrase();
     if (!pass) return nullptr;
-    auto service = Service::open(OpenOptions{value("data"), *pass, nullptr}, clock_);
+    OpenOptions options{value("data"), *pass, nullptr};
+    options.examineOnly = examineOnly;
+    auto service = Service::open(options, clock_);
     if (!service) {
       report(service.error());
       return nullptr;
@@ -237,12 +241,21 @@ class IssuerApp : public Poco::Util::ServerApplication {
 
   int auditVerify() {
     if (!require({"data"})) return kUsage;
-    auto service = openService();
+    auto service = openService(/*examineOnly=*/true);
     if (!service) return kUsage;
-    auto check = service->verifyAudit();
+    std::optional<std::string> against;
+    if (!value("against").empty()) {
+      auto bytes = files::read(value("against"));
+      if (!bytes) return report(fromError(bytes.error(), "against"));
+      against = std::move(*bytes);
+    }
+    auto check = against ? service->verifyAuditAgainst(asBytes(*against)) : service->verifyAudit();
     if (!check) return report(check.error());
     std::cout << toJson(*check) << std::endl;
-    if (!check->intact) std::cerr << "titlecert-issuer: the audit chain is broken: " << check->reason << "\n";
+    if (!check->intact) {
+      std::cerr << "titlecert-issuer: the audit does not hold: " << check->reason << "\n";
+      for (const std::string& d : check->differences) std::cerr << "  " << d << "\n";
+    }
     return check->intact ? kDone : kRefused;
   }
 

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "parts.h"
+#include "audit_replay.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
 #include "titlecert/bundle_manifest.h"
@@ -127,7 +128,10 @@ Expected<KeyChange> Service::rotateKey(std::optional<crypto::Alg> alg, const Act
         installed = storeNewKey(tx, parts.config, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(fresh.key.alg()));
-        store::audit::append(tx, when, by, "key.rotate", {{"kid", change.kid}, {"alg", change.alg}, {"retired_kid", change.retiredKid}});
+        json details = storedKeyFacts(tx, parts.config.iss, change.kid);
+        details["retired_kid"] = change.retiredKid;
+        if (!change.retiredKid.empty()) details["retired_valid_to"] = when + 1;
+        store::audit::append(tx, when, by, "key.rotate", details);
         store::bumpContentGeneration(tx);
         return change;
       },
@@ -159,13 +163,15 @@ Expected<KeyChange> Service::keyCompromised(std::string_view kidHex, const std::
         KeyChange change;
         change.retiredKid = kid;
         installed = parts.keys.active();
-        if (row->state == "active" || !installed) installed = storeNewKey(tx, parts.config, fresh, when);
+        const bool madeNewKey = row->state == "active" || !installed;
+        if (madeNewKey) installed = storeNewKey(tx, parts.config, fresh, when);
         change.kid = installed->kidHex;
         change.alg = std::string(crypto::algName(installed->key.alg()));
         store::audit::ChainWriter chain(tx);
         change.resigned = resignAll(tx, chain, row->id, *installed, when, by);
-        chain.append(when, by, "key.compromised",
-                     {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}});
+        json details = {{"kid", kid}, {"reason", reason}, {"new_kid", change.kid}, {"resigned", change.resigned}};
+        if (madeNewKey) details["new_key"] = storedKeyFacts(tx, parts.config.iss, change.kid);
+        chain.append(when, by, "key.compromised", details);
         chain.finish();
         store::bumpContentGeneration(tx);
         return change;
@@ -214,8 +220,7 @@ Expected<ImportedIssuer> Service::importIssuer(const ImportIssuerRequest& reques
     imported.state = "imported";
     imported.createdAt = at;
     store::insertKey(tx, imported);
-    store::audit::append(tx, at, by, "issuer.import",
-                         {{"iss", iss}, {"kid", kid}, {"alg", algName}, {"region", region}, {"scope", json::parse(scope)}});
+    store::audit::append(tx, at, by, "issuer.import", storedKeyFacts(tx, iss, kid));
     store::bumpContentGeneration(tx);
     return ImportedIssuer{iss, kid, algName, region};
   });

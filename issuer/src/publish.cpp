@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "integrity.h"
 #include "parts.h"
 #include "keys.h"
 #include "store/audit_chain.h"
@@ -76,6 +77,7 @@ std::string contentHash(bundle::Contents c) {
   c.version = 0;
   c.issuedAt = 0;
   c.nextUpdate = 0;
+  c.auditHead.reset();
   return toHex(crypto::sha256(cbor::encode(bundle::toCbor(c))));
 }
 
@@ -110,6 +112,10 @@ Expected<StoredBundle> latestOrSigned(store::Tx& tx, const Config& config, const
     }
     return unavailable("no bundle yet: the root key is offline; load a bundle signed offline (load-bundle)");
   }
+  TC_TRY(requireStateAgrees(tx, "sign a bundle"));
+  // Whoever holds this bundle can later check the history up to here
+  // (`audit verify --against`); left out of the content hash.
+  contents.auditHead = currentAuditHead(tx);
   contents.version = (latest ? latest->version : 0) + 1;
   // Never before the previous bundle's issued_at (a clock set back):
   // verifiers take the newer issued_at as the newer bundle.
@@ -174,6 +180,7 @@ Completion Service::exportManifest(const std::string& outDir) {
     std::error_code ec;
     std::filesystem::create_directories(outDir, ec);
     if (ec) return internalError("cannot create " + outDir + ": " + ec.message());
+    TC_TRY(requireStateAgrees(tx, "export a manifest"));
     TC_ASSIGN(auto keys, trustedKeys(tx));
     std::optional<StoredBundle> latest = store::latestBundle(tx);
     const std::int64_t t = parts.clock.now();
@@ -209,6 +216,8 @@ Completion Service::exportManifest(const std::string& outDir) {
     for (const store::RevokedCertificate& r : store::revokedCertificates(tx, parts.config.iss))
       revoked.push_back({{"iss", parts.config.iss}, {"status_index", r.statusIndex}, {"cert_no", r.certNo}});
     m["revoked"] = revoked;
+    if (const std::optional<bundle::AuditHead> head = currentAuditHead(tx))
+      m["audit_head"] = {{"seq", head->seq}, {"hash", toHex(head->hash)}};
     auto written = files::writeAtomically(outDir + "/manifest.json", asBytes(m.dump(2) + "\n"));
     if (!written) return fromError(written.error());
     return success();

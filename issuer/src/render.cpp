@@ -1,5 +1,6 @@
 // QR images (rendered on request, cached by payload) and the printable
 // certificate (card.pdf, card.svg): the stored fields drawn by titlecert_card.
+#include "integrity.h"
 #include "parts.h"
 #include "store/records.h"
 #include "titlecert/card.h"
@@ -19,11 +20,12 @@ struct Printable {
   bool revoked = false;
 };
 
-Expected<Printable> loadPrintable(store::Store& storage, std::string_view certNo) {
+Expected<Printable> loadPrintable(store::Store& storage, const std::string& iss, std::string_view certNo) {
   return storage.read<Printable>("certificate", [&](store::Tx& tx) -> Expected<Printable> {
     const std::string no(certNo);
     std::optional<store::CertificateRecord> c = store::findCertificate(tx, no);
     if (!c) return notFound("no certificate " + no);
+    TC_TRY(checkStoredPayload(tx, iss, *c));
     return Printable{c->payload, json::parse(c->fields, nullptr, false), no, c->issuedAt, c->revokedAt.has_value()};
   });
 }
@@ -91,7 +93,7 @@ card::Paper paperOf(CardPaper paper) { return paper == CardPaper::A4 ? card::Pap
 
 Expected<Bytes> Service::qrPng(std::string_view certNo) {
   Parts& parts = *parts_;
-  TC_ASSIGN(auto p, loadPrintable(*parts.storage, certNo));
+  TC_ASSIGN(auto p, loadPrintable(*parts.storage, parts.config.iss, certNo));
   const std::string key = "png:" + p.payload;
   if (auto hit = parts.qrCache.find(key)) return Bytes(hit->begin(), hit->end());
   TC_ASSIGN(auto m, matrixFor(p.payload));
@@ -103,7 +105,7 @@ Expected<Bytes> Service::qrPng(std::string_view certNo) {
 
 Expected<std::string> Service::qrSvg(std::string_view certNo) {
   Parts& parts = *parts_;
-  TC_ASSIGN(auto p, loadPrintable(*parts.storage, certNo));
+  TC_ASSIGN(auto p, loadPrintable(*parts.storage, parts.config.iss, certNo));
   const std::string key = "svg:" + p.payload;
   if (auto hit = parts.qrCache.find(key)) return *hit;
   TC_ASSIGN(auto m, matrixFor(p.payload));
@@ -114,14 +116,14 @@ Expected<std::string> Service::qrSvg(std::string_view certNo) {
 }
 
 Expected<std::string> Service::cardSvg(std::string_view certNo, CardPaper paper) {
-  TC_ASSIGN(auto p, loadPrintable(*parts_->storage, certNo));
+  TC_ASSIGN(auto p, loadPrintable(*parts_->storage, parts_->config.iss, certNo));
   TC_ASSIGN(auto m, matrixFor(p.payload));
   ISS_ASSIGN_TC(std::string svg, card::renderSvg(cardFields(p, parts_->config), m, paperOf(paper)));
   return svg;
 }
 
 Expected<std::string> Service::cardPdf(std::string_view certNo, CardPaper paper) {
-  TC_ASSIGN(auto p, loadPrintable(*parts_->storage, certNo));
+  TC_ASSIGN(auto p, loadPrintable(*parts_->storage, parts_->config.iss, certNo));
   TC_ASSIGN(auto m, matrixFor(p.payload));
   ISS_ASSIGN_TC(std::string pdf, card::renderPdf(cardFields(p, parts_->config), m, paperOf(paper)));
   return pdf;

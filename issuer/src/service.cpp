@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "parts.h"
+#include "audit_replay.h"
+#include "integrity.h"
 #include "issuance.h"
 #include "keys.h"
 #include "requests.h"
@@ -37,8 +39,11 @@ std::pair<std::int64_t, std::string> insertToken(store::Tx& tx, Role role, const
                                                  const Bytes& random) {
   std::string token = std::string(kTokenPrefix) + toHex(random);
   const std::string roleText(roleName(role));
-  const std::int64_t id = store::insertToken(tx, tokenHash(token), roleText, when, by.tokenId);
-  store::audit::append(tx, when, by, "token.create", {{"token_id", id}, {"role", roleText}});
+  const std::string hash = tokenHash(token);
+  const std::int64_t id = store::insertToken(tx, hash, roleText, when, by.tokenId);
+  // The token's hash (what the database keeps anyway): a token row the
+  // chain did not create, or whose hash was replaced, is found by the replay.
+  store::audit::append(tx, when, by, "token.create", {{"token_id", id}, {"role", roleText}, {"token_sha256", hash}});
   return {id, token};
 }
 
@@ -147,7 +152,7 @@ Expected<InitResult> Service::init(const InitOptions& o, const Clock& clock) {
     insertOwnKey(tx, config, issuerKey, issuerPem, t,
                  t + static_cast<std::int64_t>(config.keyValidityDays) * 86400, t);
     store::audit::append(tx, t, localOperator(), "key.create",
-                  {{"kid", toHex(issuerKey.publicKey().kid())}, {"alg", std::string(crypto::algName(o.alg))}});
+                         storedKeyFacts(tx, config.iss, toHex(issuerKey.publicKey().kid())));
     auto [id, token] = insertToken(tx, Role::Admin, localOperator(), t, tokenBytes);
     result.adminToken = token;
     return success();
@@ -203,6 +208,7 @@ Expected<std::unique_ptr<Service>> Service::open(const OpenOptions& o, const Clo
   auto parts = std::make_unique<Parts>(config, o.dataDir, clock, std::move(catalogue), std::move(storage), o.passphrase,
                                        o.binder ? o.binder : std::make_shared<ScryptBinder>(), std::move(requestKeySecret),
                                        maxTextForVersion(config.maxQrVersion), std::move(rootKey), rootPublic);
+  if (!o.examineOnly) TC_TRY(checkAtStart(*parts->storage));
   TC_TRY(parts->keys.load(*parts->storage));
   const std::optional<OwnKey> active = parts->keys.active();
   Poco::Logger::get("titlecert.issuer")
@@ -302,6 +308,7 @@ Expected<Certificate> Service::certificate(std::string_view certNo) const {
   return parts_->storage->read<Certificate>("certificate", [&](store::Tx& tx) -> Expected<Certificate> {
     std::optional<store::CertificateRecord> found = store::findCertificate(tx, std::string(certNo));
     if (!found) return notFound("no certificate " + std::string(certNo));
+    TC_TRY(checkStoredPayload(tx, parts_->config.iss, *found));
     return toCertificate(std::move(*found));
   });
 }
@@ -339,8 +346,18 @@ const catalogue::Catalogue& Service::catalogue() const { return parts_->catalogu
 // ---- audit -------------------------------------------------------------------
 
 Expected<AuditCheck> Service::verifyAudit() const {
-  return parts_->storage->read<AuditCheck>("audit verify", [](store::Tx& tx) -> Expected<AuditCheck> {
-    return store::audit::verify(tx);
+  // Under the write lock: the chain and the tables are read as one state,
+  // with no issuance between them.
+  return parts_->storage->write<AuditCheck>([](store::Tx& tx) -> Expected<AuditCheck> {
+    AuditCheck check = store::audit::verify(tx);
+    if (!check.intact) return check;
+    check.differences = stateDifferences(tx);
+    if (!check.differences.empty()) {
+      check.intact = false;
+      check.reason = std::to_string(check.differences.size()) + " row(s) differ from the state the audit trail proves: " +
+                     check.differences.front();
+    }
+    return check;
   });
 }
 

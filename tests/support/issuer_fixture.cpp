@@ -191,6 +191,7 @@ void IssuerWorld::tamper(const std::string& sql) const {
 
 void IssuerWorld::open() {
   issuer::OpenOptions o{dir, passphrase, nullptr};
+  o.examineOnly = options.examineOnly;
   if (!options.realBinding) o.binder = std::make_shared<FastBinder>();
   auto s = issuer::Service::open(o, clock);
   if (!s) throw std::runtime_error("open failed: " + s.error().message);

@@ -45,6 +45,7 @@ struct IssuerWorldOptions {
   bool realBinding = false;                    // scrypt instead of FastBinder
   std::vector<std::string> extraProperties;    // appended to issuer.properties before opening
   bool startServer = true;
+  bool examineOnly = false;  // open without the integrity check at start (OpenOptions::examineOnly)
 };
 
 class IssuerWorld {

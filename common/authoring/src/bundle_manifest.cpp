@@ -207,6 +207,23 @@ nlohmann::json codeListJson(const std::optional<std::vector<std::uint64_t>>& cod
   return codes ? nlohmann::json(*codes) : nlohmann::json("*");
 }
 
+// Optional "audit_head": {"seq": N, "hash": "64 hex digits"}, the issuer's
+// audit trail when it exported the manifest, carried into the bundle.
+void readAuditHead(FieldErrors& errors, Reader& top, std::optional<AuditHead>& out) {
+  auto v = top.optional("audit_head");
+  if (!v) return;
+  Reader r(errors, *v, top.at("audit_head"));
+  AuditHead head;
+  std::string hex;
+  r.uint("seq", head.seq);
+  r.text("hash", hex, kAnyText);
+  if (!r.ok()) return;
+  auto hash = fromHex(hex);
+  if (!hash || hash->size() != 32) return r.fail("hash", "not 64 hex digits");
+  head.hash = std::move(*hash);
+  out = std::move(head);
+}
+
 }  // namespace
 
 Result<Scope> scopeFromJson(std::string_view scopeJson, const std::string& path, Code code) {
@@ -248,6 +265,7 @@ Result<Contents> fromManifest(std::string_view manifestJson, const std::string& 
     readIssuer(errors, issuers->item(i), fields::indexed("issuers", i), baseDir, c.issuers);
   if (auto recognition = r.required("recognition")) readRecognition(errors, *recognition, c.recognition);
   readRevoked(r, c, notes);
+  readAuditHead(errors, r, c.auditHead);
   TC_TRY(errors.status());
   return c;
 }

@@ -12,6 +12,7 @@ namespace {
 // /2: revocation as the canonical revocation set with its issued count, and
 // no certificate numbers (/1 had a bitstring and notes).
 constexpr std::string_view kFormat = "titlecert-bundle/2";
+constexpr std::size_t kAuditHashBytes = 32;
 constexpr std::uint64_t kTypeTitle = 1, kTypeQualification = 2;
 
 Error bad(std::string detail) { return makeError(Code::BAD_BUNDLE, std::move(detail)); }
@@ -184,6 +185,31 @@ void readRecognition(Reader& f, Recognition& r) {
   }
 }
 
+// "audit_head": {"seq": uint, "hash": bstr .size 32}, added to the map
+// only when present so that bundles without it keep their bytes.
+cbor::Value withAuditHead(cbor::Value map, const AuditHead& head) {
+  cbor::Map entries = map.asMap();
+  entries.emplace_back(textKey("audit_head"),
+                       cbor::Value::map({{textKey("seq"), cbor::Value::uint(head.seq)},
+                                         {textKey("hash"), cbor::Value::bytes(head.hash)}}));
+  return cbor::Value::map(std::move(entries));
+}
+
+std::optional<AuditHead> readAuditHead(Reader& f) {
+  f.onlyKeys({"seq", "hash"});
+  AuditHead head;
+  f.uint("seq", head.seq);
+  auto hash = f.required("hash");
+  if (!hash || !f.ok()) return std::nullopt;
+  const cbor::Value& b = hash->value();
+  if (!b.isBytes() || b.asBytes().size() != kAuditHashBytes) {
+    f.fail("hash", "not a " + std::to_string(kAuditHashBytes) + "-byte hash");
+    return std::nullopt;
+  }
+  head.hash = b.asBytes();
+  return head;
+}
+
 // The strict profile with a bundle's sizes; depth 16 leaves room above the
 // catalogue's 7 levels (credentials keep ZC1's 8).
 cbor::DecodeOptions bundleProfile() {
@@ -241,7 +267,7 @@ cbor::Value toCbor(const Contents& c) {
   for (const auto& e : c.issuers) issuers.push_back(issuerToCbor(e));
   for (const auto& s : c.revocation) revoked.push_back(statusListToCbor(s));
   for (const auto& a : c.recognition.acceptRegions) accept.push_back(cbor::Value::text(a));
-  return cbor::Value::map({
+  cbor::Value map = cbor::Value::map({
       {textKey("format"), cbor::Value::text(std::string(kFormat))},
       {textKey("version"), cbor::Value::uint(c.version)},
       {textKey("issued_at"), cbor::Value::integer(c.issuedAt)},
@@ -252,6 +278,8 @@ cbor::Value toCbor(const Contents& c) {
                                                  {textKey("accept_regions"), cbor::Value::array(std::move(accept))}})},
       {textKey("revoked"), cbor::Value::array(std::move(revoked))},
   });
+  if (c.auditHead) map = withAuditHead(std::move(map), *c.auditHead);
+  return map;
 }
 
 Result<Contents> fromCbor(const cbor::Value& value) {
@@ -276,6 +304,10 @@ Result<Contents> fromCbor(const cbor::Value& value) {
   }
   f.items("revoked", f.array("revoked", kMaxIssuers), c.revocation,
           [&](const Node& n, const std::string& at, StatusList& s) { readStatusList(errors, n, at, s); });
+  if (auto head = f.optional("audit_head")) {
+    Reader headFields(errors, *head, f.at("audit_head"));
+    c.auditHead = readAuditHead(headFields);
+  }
   TC_TRY(errors.status());
   return c;
 }

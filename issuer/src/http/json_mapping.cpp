@@ -94,6 +94,7 @@ std::string toJson(const AuditCheck& c) {
   else {
     j["first_bad_seq"] = c.firstBadSeq;
     j["reason"] = c.reason;
+    if (!c.differences.empty()) j["differences"] = c.differences;
   }
   return j.dump();
 }

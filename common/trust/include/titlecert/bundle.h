@@ -94,6 +94,18 @@ struct Recognition {
   std::optional<std::string> acceptingEntry(std::string_view region) const;
 };
 
+// The issuer's audit trail as it stood when the bundle was signed: the
+// newest entry's sequence number and hash (docs/issuer.md, "Audit trail").
+// Whoever holds the bundle can later check that the issuer's history up to
+// that entry was not rewritten. Optional: bundles without it stay valid,
+// and a verifier has no use for it.
+struct AuditHead {
+  std::uint64_t seq = 0;
+  Bytes hash;  // SHA-256, 32 bytes
+
+  bool operator==(const AuditHead&) const = default;
+};
+
 struct Contents {
   std::uint64_t version = 0;
   std::int64_t issuedAt = 0;
@@ -102,6 +114,7 @@ struct Contents {
   catalogue::Catalogue catalogue;
   Recognition recognition;
   std::vector<StatusList> revocation;
+  std::optional<AuditHead> auditHead;
 
   const StatusList* statusListFor(std::string_view iss) const;
 };

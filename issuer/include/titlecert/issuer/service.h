@@ -112,6 +112,10 @@ struct OpenOptions {
   std::string dataDir;
   std::string passphrase;
   std::shared_ptr<const HolderBinder> binder;  // null: ScryptBinder
+  // Skips the integrity check at start (the database's own check and the
+  // newest audit entries), for `audit verify`, which must open a damaged
+  // database to report what is wrong. Everything else refuses to start.
+  bool examineOnly = false;
 };
 
 struct Issued {
@@ -179,6 +183,9 @@ struct AuditCheck {
   std::uint64_t firstBadSeq = 0;  // 0 when intact
   std::string reason;             // what broke, for people
   std::string headHash;
+  // The chain holds but the tables do not hold the state it proves: one
+  // line per row that differs (intact is then false).
+  std::vector<std::string> differences;
 };
 
 // The printable certificate's paper (landscape); A5 unless asked.
@@ -259,7 +266,13 @@ class Service {
   Completion exportManifest(const std::string& outDir);
 
   // ---- audit ----
+  // The chain's links and hashes, then the tables replayed against it.
   Expected<AuditCheck> verifyAudit() const;
+  // verifyAudit, and the entry at the audit head a signed bundle carries
+  // must be the stored one: a history rewritten after that bundle was
+  // signed is caught. 400 BAD_BUNDLE when the bundle does not verify
+  // against root.pub.pem or carries no audit head.
+  Expected<AuditCheck> verifyAuditAgainst(ByteView bundleBytes) const;
   // Entries after afterSeq, oldest first, at most min(limit, 1000).
   Expected<std::vector<AuditEntry>> auditPage(std::uint64_t afterSeq, std::size_t limit) const;
 
