@@ -26,7 +26,7 @@ CommandRun issuerCommand(const IssuerWorld& w, const std::string& arguments) {
 TEST(IssuerAuditCli, VerifyNamesEachDifferingRowAndChecksAHeldBundle) {
   if (testsOnPostgresql()) GTEST_SKIP() << "the command line test runs on SQLite";
   IssuerWorld w(quiet());
-  auto issued = w.service->issue(titleBody().dump(), issuer::localOperator());
+  auto issued = w.service->issue(requestOf(titleBody()), issuer::localOperator());
   ASSERT_TRUE(issued.ok());
   ASSERT_TRUE(w.service->revoke(issued->certNo, "wrong", issuer::localOperator()).ok());
   auto held = w.service->bundle();
@@ -55,7 +55,7 @@ TEST(IssuerAuditCli, VerifyNamesEachDifferingRowAndChecksAHeldBundle) {
 TEST(IssuerAuditCli, ServeRefusesToStartOnAnAlteredChainAndAuditVerifySaysWhy) {
   if (testsOnPostgresql()) GTEST_SKIP() << "the command line test runs on SQLite";
   IssuerWorld w(quiet());
-  ASSERT_TRUE(w.service->issue(titleBody().dump(), issuer::localOperator()).ok());
+  ASSERT_TRUE(w.service->issue(requestOf(titleBody()), issuer::localOperator()).ok());
   w.stop();
   w.tamper("UPDATE audit SET at = at + 1 WHERE seq = (SELECT MAX(seq) FROM audit)");
   const std::string data = "--data " + shellQuote(w.dir);

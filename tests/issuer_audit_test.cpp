@@ -27,7 +27,7 @@ IssuerWorldOptions quiet() {
 }
 
 std::string issueOne(IssuerWorld& w, const std::string& name = "张三") {
-  auto issued = w.service->issue(titleBody(name).dump(), issuer::localOperator());
+  auto issued = w.service->issue(requestOf(titleBody(name)), issuer::localOperator());
   if (!issued) throw std::runtime_error("issue failed: " + issued.error().message);
   return issued->certNo;
 }
@@ -233,7 +233,7 @@ TEST(IssuerAuditState, AChangedImportedIssuerIsCaught) {
                      {"valid_from", "2026-01-01T00:00:00Z"},
                      {"valid_to", "2030-01-01T00:00:00Z"},
                      {"scope", {{"types", {"title"}}, {"series", {4}}, {"specialties", "*"}, {"max_level", 3}, {"qualifications", "*"}}}};
-  auto imported = w.service->importIssuer(body.dump(), issuer::localOperator());
+  auto imported = w.service->importIssuer(importRequestOf(body), issuer::localOperator());
   ASSERT_TRUE(imported.ok()) << imported.error().message;
   ASSERT_TRUE(differencesOf(w).empty()) << joined(differencesOf(w));
   w.tamper("UPDATE issuer_keys SET scope = '{\"types\": [\"title\", \"qualification\"], \"series\": \"*\", \"specialties\": \"*\","

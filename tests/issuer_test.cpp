@@ -80,13 +80,6 @@ std::uint64_t bundleVersion(const IssuerWorld& w) {
 // ---- init and the basic flow -------------------------------------------------
 
 
-// A request body as the HTTP layer reads it, for calling the Service directly.
-issuer::IssueRequest requestOf(const json& body) {
-  auto request = issuer::readIssueRequest(body.dump());
-  EXPECT_TRUE(request.ok()) << request.error().message;
-  return request.ok() ? std::move(request).value() : issuer::IssueRequest{};
-}
-
 TEST(IssuerInit, PrintsTheContractJsonAndRefusesASecondInit) {
   IssuerWorld w;
   const json j = json::parse(issuer::toJson(w.init));

@@ -1,5 +1,9 @@
 #include "support/issuer_fixture.h"
 
+#include <gtest/gtest.h>
+
+#include "titlecert/issuer/http_requests.h"
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -244,5 +248,17 @@ HttpReply IssuerWorld::post(const std::string& path, const nlohmann::json& body,
 }
 
 HttpReply IssuerWorld::get(const std::string& path, const std::string& token) const { return call("GET", path, {}, token); }
+
+issuer::IssueRequest requestOf(const nlohmann::json& body) {
+  auto request = issuer::readIssueRequest(body.dump());
+  EXPECT_TRUE(request.ok()) << request.error().message;
+  return request.ok() ? std::move(request).value() : issuer::IssueRequest{};
+}
+
+issuer::ImportIssuerRequest importRequestOf(const nlohmann::json& body) {
+  auto request = issuer::readImportIssuerRequest(body.dump());
+  EXPECT_TRUE(request.ok()) << request.error().message;
+  return request.ok() ? std::move(request).value() : issuer::ImportIssuerRequest{};
+}
 
 }  // namespace titlecert::testing

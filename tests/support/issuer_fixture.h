@@ -96,6 +96,10 @@ class IssuerWorld {
 // A title body (series 4 卫生技术 / 401 / level 3 by review: no route rules)
 // with the given holder name.
 nlohmann::json titleBody(const std::string& name = "张三", const std::string& id = kHolderIdA);
+// A request body as the HTTP layer reads it, for calling the Service directly
+// (a body that does not read is a test failure and an empty request).
+issuer::IssueRequest requestOf(const nlohmann::json& body);
+issuer::ImportIssuerRequest importRequestOf(const nlohmann::json& body);
 // A vocational qualification body (101 建造师, level 2).
 nlohmann::json qualificationBody(const std::string& name = "李四", const std::string& id = kHolderIdA);
 
