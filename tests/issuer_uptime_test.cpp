@@ -1,0 +1,98 @@
+// The issuer stays up: standard status lines, the Bearer challenge, a
+// port in use refused at start, /v1/ready, and unauthenticated bodies
+// refused without waiting for them.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <chrono>
+#include <string>
+
+#include "support/issuer_fixture.h"
+#include "support/raw_http.h"
+
+namespace titlecert::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string statusLine(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+
+std::string roundTrip(const IssuerWorld& world, const std::string& request) {
+  RawConnection c(world.server->port());
+  EXPECT_TRUE(c.send(request));
+  return c.receiveUntil("\r\n\r\n", 5s);
+}
+
+TEST(IssuerUptime, ErrorStatusLinesCarryTheirStandardReasonPhrase) {
+  IssuerWorld world;
+  EXPECT_EQ(statusLine(roundTrip(world, "GET /v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n")), "HTTP/1.1 404 Not Found");
+  EXPECT_EQ(statusLine(roundTrip(world, "DELETE /v1/bundle HTTP/1.1\r\nHost: x\r\n\r\n")),
+            "HTTP/1.1 405 Method Not Allowed");
+  EXPECT_EQ(statusLine(roundTrip(world, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")), "HTTP/1.1 200 OK");
+}
+
+TEST(IssuerUptime, UnauthorizedAnswerNamesTheBearerScheme) {
+  IssuerWorld world;
+  const std::string response = roundTrip(world, "GET /v1/issuers HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(statusLine(response), "HTTP/1.1 401 Unauthorized");
+  EXPECT_NE(response.find("\r\nWWW-Authenticate: Bearer\r\n"), std::string::npos) << response;
+  const std::string forbidden =
+      roundTrip(world, "POST /v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + world.clerkToken +
+                          "\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(statusLine(forbidden), "HTTP/1.1 403 Forbidden");
+  EXPECT_EQ(forbidden.find("WWW-Authenticate"), std::string::npos);
+}
+
+TEST(IssuerUptime, SecondServerOnAPortInUseFailsToStart) {
+  IssuerWorld world;
+  auto second = issuer::HttpServer::start(*world.service, "127.0.0.1:" + std::to_string(world.server->port()));
+  ASSERT_FALSE(second.ok()) << "a second server shared the port";
+  EXPECT_EQ(second.error().code, "LISTEN_FAILED");
+  EXPECT_NE(second.error().message.find("already in use"), std::string::npos) << second.error().message;
+  EXPECT_EQ(world.get("/v1/health").status, 200);
+}
+
+TEST(IssuerUptime, ReadyAnswersEveryCheckAndHealthStaysSimple) {
+  IssuerWorld world;
+  const HttpReply ready = world.get("/v1/ready");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json()["status"], "ready");
+  EXPECT_EQ(ready.json()["checks"]["database"], "ok");
+  EXPECT_EQ(ready.json()["checks"]["keys"], "ok");
+  EXPECT_EQ(ready.json()["checks"]["disk"], "ok");
+  EXPECT_EQ(world.get("/v1/health").json()["status"], "ok");
+  // The probe write is rolled back: nothing of it stays.
+  EXPECT_EQ(world.queryText("SELECT COUNT(*) FROM settings WHERE name = 'ready.probe'"), "0|\n");
+}
+
+TEST(IssuerUptime, UnauthenticatedBodyIsRefusedWithoutWaitingForIt) {
+  IssuerWorld world;
+  RawConnection c(world.server->port());
+  const auto started = std::chrono::steady_clock::now();
+  // Announces 1 MiB, sends 10 bytes, and sends nothing more.
+  ASSERT_TRUE(c.send("POST /v1/certificates HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 1048576\r\n\r\n{\"type\":\"t"));
+  const std::string response = c.receiveUntil("\r\n\r\n", 5s);
+  EXPECT_EQ(statusLine(response), "HTTP/1.1 401 Unauthorized");
+  EXPECT_NE(lowercase(response).find("\r\nconnection: close\r\n"), std::string::npos) << response;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  // The server ends the connection itself, well before the body would be in.
+  EXPECT_NE(c.awaitEnd(5s), RawConnection::End::Open);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+}
+
+TEST(IssuerUptime, AuthenticatedKeepAliveStillWorksAfterARefusedBody) {
+  IssuerWorld world;
+  const HttpReply refused = world.call("POST", "/v1/certificates", titleBody().dump(), "not-a-token");
+  EXPECT_EQ(refused.status, 401);
+  const HttpReply issued = world.post("/v1/certificates", titleBody(), world.clerkToken);
+  EXPECT_EQ(issued.status, 201) << issued.body;
+}
+
+}  // namespace
+}  // namespace titlecert::testing
