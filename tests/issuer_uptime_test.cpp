@@ -5,6 +5,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "support/issuer_fixture.h"
@@ -92,6 +94,49 @@ TEST(IssuerUptime, AuthenticatedKeepAliveStillWorksAfterARefusedBody) {
   EXPECT_EQ(refused.status, 401);
   const HttpReply issued = world.post("/v1/certificates", titleBody(), world.clerkToken);
   EXPECT_EQ(issued.status, 201) << issued.body;
+}
+
+// The test cluster's control (scripts/test-postgresql.sh), in the "pg." run.
+struct ClusterControl {
+  std::string dir, port;
+  bool run(const std::string& verb) const {
+    const std::string command = std::string(TITLECERT_SOURCE_DIR) + "/scripts/test-postgresql.sh " + verb + " " + dir +
+                                (verb == "resume" ? " " + port : "") + " >/dev/null";
+    return std::system(command.c_str()) == 0;
+  }
+};
+
+std::optional<ClusterControl> clusterControl() {
+#ifdef TITLECERT_TEST_PG_DIR
+  if (testsOnPostgresql()) return ClusterControl{TITLECERT_TEST_PG_DIR, TITLECERT_TEST_PG_PORT};
+#endif
+  return std::nullopt;
+}
+
+TEST(IssuerUptime, WritesResumeAfterPostgresqlRestartsWithoutLeakingDescriptors) {
+  const auto cluster = clusterControl();
+  if (!cluster) GTEST_SKIP() << "PostgreSQL only (the pg. run)";
+  IssuerWorld world;
+  ASSERT_EQ(world.post("/v1/certificates", titleBody("王一", cnId(1)), world.clerkToken).status, 201);
+  ASSERT_TRUE(cluster->run("halt"));
+  const int before = openDescriptors();
+  for (int i = 0; i < 40; ++i) {
+    const HttpReply down = world.post("/v1/certificates", titleBody("王二", cnId(2)), world.clerkToken);
+    EXPECT_EQ(down.status, 503) << down.body;
+    if (i == 0) {
+      EXPECT_EQ(down.json()["error"], "STORAGE_UNAVAILABLE") << down.body;
+    }
+  }
+  EXPECT_EQ(world.get("/v1/ready").status, 503);
+  EXPECT_EQ(world.get("/v1/health").status, 200);
+  // A few for the HTTP client's own sockets in flight, never one per request.
+  EXPECT_LE(openDescriptors(), before + 4) << "descriptors leak while the database is down";
+  ASSERT_TRUE(cluster->run("resume"));
+  const HttpReply back = world.post("/v1/certificates", titleBody("王三", cnId(3)), world.clerkToken);
+  EXPECT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(world.get("/v1/ready").status, 200);
+  const std::string certNo = back.json().value("cert_no", "");
+  EXPECT_EQ(world.get("/v1/certificates/" + certNo, world.clerkToken).status, 200);
 }
 
 }  // namespace
