@@ -4,7 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -94,6 +101,94 @@ TEST(IssuerUptime, AuthenticatedKeepAliveStillWorksAfterARefusedBody) {
   EXPECT_EQ(refused.status, 401);
   const HttpReply issued = world.post("/v1/certificates", titleBody(), world.clerkToken);
   EXPECT_EQ(issued.status, 201) << issued.body;
+}
+
+// A Poco channel that counts the lines containing a text (and passes
+// them on, so that counters stack).
+class LineCounter final : public Poco::Channel {
+ public:
+  explicit LineCounter(std::string part) : part_(std::move(part)), logger_(Poco::Logger::get("titlecert.issuer")),
+                                           before_(logger_.getChannel()) {
+    logger_.setChannel(Poco::Channel::Ptr(this, true));
+  }
+  void restore() { logger_.setChannel(before_); }
+  void log(const Poco::Message& m) override {
+    if (m.getText().find(part_) != std::string::npos) ++count_;
+    if (before_) before_->log(m);
+  }
+  int count() const { return count_; }
+
+ private:
+  std::string part_;
+  Poco::Logger& logger_;
+  Poco::Channel::Ptr before_;
+  std::atomic<int> count_{0};
+};
+
+// The world's data folder moved onto a small tmpfs of its own (needs the
+// right to mount: skipped without it).
+class SmallDisk {
+ public:
+  explicit SmallDisk(IssuerWorld& world) : world_(world), original_(world.dir), mount_(makeTempDir("titlecert-small")) {
+    const std::string command = "mount -t tmpfs -o size=8m tmpfs " + mount_ + " 2>/dev/null";
+    mounted_ = std::system(command.c_str()) == 0;
+    if (!mounted_) return;
+    world.stop();
+    std::filesystem::copy(original_, mount_, std::filesystem::copy_options::recursive);
+    world.dir = mount_;
+    world.reopen();
+  }
+  ~SmallDisk() {
+    if (mounted_) {
+      world_.stop();
+      world_.dir = original_;
+      [[maybe_unused]] const int unmounted = std::system(("umount " + mount_).c_str());
+    }
+    std::filesystem::remove_all(mount_);
+  }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  bool mounted() const { return mounted_; }
+  // Writes a file until the disk is full.
+  void fill() const {
+    std::ofstream out(mount_ + "/filler", std::ios::binary);
+    const std::string block(64 * 1024, 'x');
+    while (out.write(block.data(), static_cast<std::streamsize>(block.size()))) out.flush();
+  }
+  void free() const { std::filesystem::remove(mount_ + "/filler"); }
+
+ private:
+  IssuerWorld& world_;
+  std::string original_, mount_;
+  bool mounted_ = false;
+};
+
+TEST(IssuerUptime, FullDiskAnswers503WithOneLogLineAndResumesWhenSpaceIsFreed) {
+  if (testsOnPostgresql()) GTEST_SKIP() << "the SQLite file's disk";
+  IssuerWorld world;
+  SmallDisk disk(world);
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  ASSERT_EQ(world.get("/v1/ready").status, 200) << world.get("/v1/ready").body;
+  ASSERT_EQ(world.post("/v1/certificates", titleBody("赵一", cnId(1)), world.clerkToken).status, 201);
+  LineCounter faultLines("storage fault: ");
+  LineCounter rollbackLines("rollback failed");
+  disk.fill();
+  for (int i = 0; i < 20; ++i) {
+    const HttpReply full = world.post("/v1/certificates", titleBody("赵二", cnId(2 + i)), world.clerkToken);
+    EXPECT_EQ(full.status, 503) << full.body;
+    EXPECT_EQ(full.json()["error"], "STORAGE_UNAVAILABLE") << full.body;
+  }
+  const HttpReply notReady = world.get("/v1/ready");
+  EXPECT_EQ(notReady.status, 503);
+  EXPECT_NE(notReady.json()["checks"]["disk"], "ok") << notReady.body;
+  EXPECT_EQ(faultLines.count(), 1);
+  EXPECT_EQ(rollbackLines.count(), 0);
+  disk.free();
+  const HttpReply back = world.post("/v1/certificates", titleBody("赵三", cnId(40)), world.clerkToken);
+  EXPECT_EQ(back.status, 201) << back.body;
+  EXPECT_EQ(world.get("/v1/ready").status, 200);
+  rollbackLines.restore();
+  faultLines.restore();
 }
 
 // The test cluster's control (scripts/test-postgresql.sh), in the "pg." run.

@@ -138,7 +138,12 @@ std::string escapedForLog(std::string_view text) {
 // The request target as sent, without the query: never decoded.
 std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
 
-Reply problemReply(const Problem& p, int status) { return Reply{status, "application/json", problemJson(p), {}}; }
+Reply problemReply(const Problem& p, int status) {
+  Reply r{status, "application/json", problemJson(p), {}};
+  // A storage fault passes (the disk freed, the database back): retry soon.
+  if (p.code == "STORAGE_UNAVAILABLE") r.headers.emplace_back("Retry-After", "5");
+  return r;
+}
 Reply problemReply(const Problem& p) { return problemReply(p, httpStatus(p)); }
 
 Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }

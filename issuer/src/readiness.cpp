@@ -3,14 +3,20 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "parts.h"
 #include "store/records.h"
 
 namespace titlecert::issuer {
 namespace {
 
-// Below this much free space a batch day could fill the disk mid-write.
-constexpr unsigned long long kMinFreeBytes = 64ull << 20;
+// Below this much free space a batch day could fill the disk mid-write:
+// 64 MiB, or 1 % of a file system smaller than 6.4 GiB.
+unsigned long long minFreeBytes(const struct statvfs& fs) {
+  const unsigned long long size = static_cast<unsigned long long>(fs.f_blocks) * fs.f_frsize;
+  return std::min(64ull << 20, size / 100);
+}
 
 // A code no other answer uses: the probe's own way to roll back.
 constexpr const char* kProbeRolledBack = "READY_PROBE_ROLLED_BACK";
@@ -37,9 +43,9 @@ Service::ReadyCheck diskCheck(const std::string& dataDir) {
   if ((fs.f_flag & ST_RDONLY) != 0) return {"disk", false, "the data folder is on a read-only file system"};
   if (::access(dataDir.c_str(), W_OK) != 0) return {"disk", false, "the data folder is not writable"};
   const unsigned long long freeBytes = static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
-  if (freeBytes < kMinFreeBytes)
-    return {"disk", false, "the data folder's file system has " + std::to_string(freeBytes >> 20) + " MiB free (at least " +
-                               std::to_string(kMinFreeBytes >> 20) + " MiB needed)"};
+  if (freeBytes < minFreeBytes(fs))
+    return {"disk", false, "the data folder's file system has " + std::to_string(freeBytes >> 10) + " KiB free (at least " +
+                               std::to_string(minFreeBytes(fs) >> 10) + " KiB needed)"};
   return {"disk", true, "ok"};
 }
 

@@ -304,8 +304,16 @@ void Database::rollbackLocked() noexcept {
   try {
     *writer_ << "ROLLBACK", now;
   } catch (const std::exception& e) {
-    // During a noted storage fault the fault's one line says it all.
-    if (!storageFaultNoted()) Poco::Logger::get("titlecert.issuer").error(std::string("rollback failed: ") + e.what());
+    // SQLite rolls back by itself on a full disk or an I/O error, and then
+    // refuses ROLLBACK: nothing to say. A storage fault gets its one line
+    // (storage_faults.h), not one per rollback.
+    const auto* pocoError = dynamic_cast<const Poco::Exception*>(&e);
+    const std::string what = pocoError ? pocoError->displayText() : e.what();
+    if (what.find("no transaction is active") != std::string::npos || storageFaultNoted()) return;
+    if (const StorageFault fault = storageFaultOf(e); fault != StorageFault::None)
+      noteStorageFault(fault, "rollback", what);
+    else
+      Poco::Logger::get("titlecert.issuer").error("rollback failed: " + what);
   }
 }
 
