@@ -2,6 +2,7 @@
 // port in use refused at start, /v1/ready, and unauthenticated bodies
 // refused without waiting for them.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cctype>
 #include <Poco/Channel.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "support/issuer_fixture.h"
 #include "support/raw_http.h"
@@ -189,6 +191,54 @@ TEST(IssuerUptime, FullDiskAnswers503WithOneLogLineAndResumesWhenSpaceIsFreed) {
   EXPECT_EQ(world.get("/v1/ready").status, 200);
   rollbackLines.restore();
   faultLines.restore();
+}
+
+// Another process's write transaction on the world's SQLite file.
+class HeldWriteLock {
+ public:
+  explicit HeldWriteLock(const std::string& file) {
+    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) return;
+    held_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~HeldWriteLock() {
+    if (held_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+  HeldWriteLock(const HeldWriteLock&) = delete;
+  HeldWriteLock& operator=(const HeldWriteLock&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool held_ = false;
+};
+
+TEST(IssuerUptime, BundleAnswersFromMemoryWhileAnotherProcessHoldsTheWriteLock) {
+  if (testsOnPostgresql()) GTEST_SKIP() << "SQLite's write lock";
+  IssuerWorld world;
+  const HttpReply issued = world.post("/v1/certificates", titleBody(), world.clerkToken);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const HttpReply first = world.get("/v1/bundle");
+  ASSERT_EQ(first.status, 200);
+  // The content changes (a revocation), then another process takes the lock.
+  const std::string certNo = issued.json()["cert_no"].get<std::string>();
+  ASSERT_EQ(world.post("/v1/certificates/" + certNo + "/revoke", {{"reason", "test"}}, world.clerkToken).status, 200);
+  std::string revokedEtag;
+  {
+    HeldWriteLock lock(world.dir + "/issuer.db");
+    ASSERT_TRUE(lock.held());
+    const auto started = std::chrono::steady_clock::now();
+    const HttpReply during = world.get("/v1/bundle");
+    EXPECT_EQ(during.status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "GET /v1/bundle waited for the write lock";
+  }
+  // Once the lock is free the new version is signed and served.
+  for (int i = 0; i < 150 && revokedEtag.empty(); ++i) {
+    const HttpReply after = world.get("/v1/bundle");
+    if (after.status == 200 && after.etag != first.etag) revokedEtag = after.etag;
+    else std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(revokedEtag.empty()) << "no new bundle after the lock was released";
 }
 
 // The test cluster's control (scripts/test-postgresql.sh), in the "pg." run.

@@ -135,9 +135,10 @@ Expected<Bytes> Service::bundle() {
       return store::contentGeneration(tx);
     });
   };
-  auto make = [&] {
+  // Runs on the cache's refresh thread: the parts outlive it, `t` is copied.
+  auto make = [&parts, t] {
     return parts.storage->write<StoredBundle>(
-        [&](store::Tx& tx) { return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t); });
+        [&parts, t](store::Tx& tx) { return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t); });
   };
   return parts.bundleCache.serve(generation, t, refreshMargin(parts.config), make);
 }
