@@ -24,8 +24,9 @@ class BundleCache {
  public:
   using Generation = std::function<Expected<std::uint64_t>()>;
   // Signs (or finds) the current bundle; runs on the refresh thread, so it
-  // must own what it uses beyond the service's parts.
-  using Make = std::function<Expected<store::StoredBundle>()>;
+  // must own what it uses beyond the service's parts. It calls
+  // `writeLockTaken` once its write transaction has begun.
+  using Make = std::function<Expected<store::StoredBundle>(const std::function<void()>& writeLockTaken)>;
 
   BundleCache() = default;
   ~BundleCache() {
@@ -35,9 +36,11 @@ class BundleCache {
   BundleCache& operator=(const BundleCache&) = delete;
 
   // The cached bytes while current; otherwise a refresh is started (one at
-  // a time) and awaited for at most `patience` when a still valid bundle
-  // is in memory (then answered if the refresh is not done), or until it
-  // ends when none is.
+  // a time) and awaited. When a still valid bundle is in memory and the
+  // refresh has not got the write lock within `patience` (another process
+  // holds it), the bundle in memory is answered; once it has the lock, the
+  // signing is awaited (a change is in the next answer). With no valid
+  // bundle in memory the refresh is awaited to its end.
   Expected<Bytes> serve(const Generation& generation, std::int64_t now, std::int64_t refreshMargin, Make make,
                         std::chrono::milliseconds patience = std::chrono::milliseconds(500)) {
     const Expected<std::uint64_t> current = generation();
@@ -50,7 +53,7 @@ class BundleCache {
     const std::uint64_t waitingFor = refreshesStarted_;
     auto finished = [&] { return refreshesDone_ >= waitingFor; };
     if (usable) {
-      cv_.wait_for(lock, patience, finished);
+      if (!cv_.wait_for(lock, patience, finished)) cv_.wait(lock, [&] { return finished() || !writing_; });
       return bytes_;
     }
     cv_.wait(lock, finished);
@@ -66,8 +69,12 @@ class BundleCache {
     refreshing_ = true;
     ++refreshesStarted_;
     refresher_ = std::thread([this, generation, make = std::move(make)] {
-      Expected<store::StoredBundle> fresh = make();
+      Expected<store::StoredBundle> fresh = make([this] {
+        std::lock_guard<std::mutex> locked(mu_);
+        writing_ = true;
+      });
       std::lock_guard<std::mutex> done(mu_);
+      writing_ = false;
       if (fresh.ok()) {
         generation_ = generation;
         bytes_ = std::move(fresh->bytes);
@@ -86,6 +93,7 @@ class BundleCache {
   std::condition_variable cv_;
   std::thread refresher_;
   bool refreshing_ = false;
+  bool writing_ = false;  // the refresh holds the write lock
   std::uint64_t refreshesStarted_ = 0, refreshesDone_ = 0;
   std::optional<Problem> lastError_;
   std::uint64_t generation_ = 0;

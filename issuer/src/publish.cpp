@@ -136,9 +136,11 @@ Expected<Bytes> Service::bundle() {
     });
   };
   // Runs on the cache's refresh thread: the parts outlive it, `t` is copied.
-  auto make = [&parts, t] {
-    return parts.storage->write<StoredBundle>(
-        [&parts, t](store::Tx& tx) { return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t); });
+  auto make = [&parts, t](const std::function<void()>& writeLockTaken) {
+    return parts.storage->write<StoredBundle>([&](store::Tx& tx) {
+      writeLockTaken();
+      return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t);
+    });
   };
   return parts.bundleCache.serve(generation, t, refreshMargin(parts.config), make);
 }
