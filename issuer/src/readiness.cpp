@@ -7,6 +7,7 @@
 
 #include "parts.h"
 #include "store/records.h"
+#include "store/storage_faults.h"
 
 namespace titlecert::issuer {
 namespace {
@@ -28,7 +29,10 @@ Service::ReadyCheck databaseCheck(store::Store& storage) {
     store::writeSetting(tx, "ready.probe", "");
     return Problem{ProblemKind::Internal, kProbeRolledBack, "", "", {}};
   });
-  if (!probe.ok() && probe.error().code == kProbeRolledBack) return {"database", true, "ok"};
+  if (!probe.ok() && probe.error().code == kProbeRolledBack) {
+    store::noteWritesWork();  // a noted storage fault is over
+    return {"database", true, "ok"};
+  }
   return {"database", false, "the database does not take writes: " + probe.error().message};
 }
 
