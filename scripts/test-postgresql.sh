@@ -5,6 +5,8 @@
 #   test-postgresql.sh start DIR PORT   initdb into DIR, serve on 127.0.0.1:PORT
 #                                       (trust authentication, user titlecert)
 #   test-postgresql.sh stop DIR         stop it and remove DIR
+#   test-postgresql.sh halt DIR         stop it, keeping its data (a restart's first half)
+#   test-postgresql.sh resume DIR PORT  start it again after halt
 #
 # initdb refuses to run as root: as root, the cluster belongs to the
 # "postgres" user that Debian's postgresql package creates.
@@ -34,13 +36,23 @@ case "${1:-}" in
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "test-postgresql: serving on 127.0.0.1:$port"
     ;;
+  halt)
+    dir=$2
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    dir=$2 port=$3
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
   stop)
     dir=$2
     if [ -d "$dir/data" ]; then as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true; fi
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: test-postgresql.sh start DIR PORT | stop DIR" >&2
+    echo "usage: test-postgresql.sh start DIR PORT | stop DIR | halt DIR | resume DIR PORT" >&2
     exit 2
     ;;
 esac

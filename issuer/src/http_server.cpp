@@ -13,7 +13,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/NumberParser.h>
@@ -21,10 +20,12 @@
 #include <Poco/URI.h>
 #include <openssl/ssl.h>
 
+#include <cerrno>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "http/connection_end.h"
 #include "http/request_bodies.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
@@ -40,7 +41,7 @@ using Poco::Net::HTTPServerResponse;
 
 enum class Endpoint {
   CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, CardPdf, Revoke, Bundle, Eligibility,
-  ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health
+  ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health, Ready
 };
 
 struct Route {
@@ -86,6 +87,7 @@ std::optional<Match> matchPath(const std::string& path) {
       return Match{{{Endpoint::ListIssuers, "GET", kReaders}, {Endpoint::ImportIssuer, "POST", kAdmin}}, {}};
     if (top == "audit") return Match{{{Endpoint::Audit, "GET", kAuditors}}, {}};
     if (top == "health") return Match{{{Endpoint::Health, "GET", {}}}, {}};
+    if (top == "ready") return Match{{{Endpoint::Ready, "GET", {}}}, {}};
     return std::nullopt;
   }
   if (s.size() == 3 && !s[2].empty()) {
@@ -137,7 +139,12 @@ std::string escapedForLog(std::string_view text) {
 // The request target as sent, without the query: never decoded.
 std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
 
-Reply problemReply(const Problem& p, int status) { return Reply{status, "application/json", problemJson(p), {}}; }
+Reply problemReply(const Problem& p, int status) {
+  Reply r{status, "application/json", problemJson(p), {}};
+  // A storage fault passes (the disk freed, the database back): retry soon.
+  if (p.code == "STORAGE_UNAVAILABLE") r.headers.emplace_back("Retry-After", "5");
+  return r;
+}
 Reply problemReply(const Problem& p) { return problemReply(p, httpStatus(p)); }
 
 Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
@@ -220,9 +227,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       Poco::Logger::get("titlecert.issuer.http").error("request failed: " + escapedForLog(e.what()));
       reply = problemReply(internalError("the request could not be handled"));
     }
-    // Past the drain limit the connection is not reused, so nothing is left to read.
-    if (!discardUnreadBody(request)) response.setKeepAlive(false);
+    // An unauthenticated client's body is never read: the answer goes out
+    // with Connection: close and the connection ends (a trickled body
+    // would otherwise hold this thread until it is all in). An
+    // authenticated client's unread rest is drained; past the drain limit
+    // the connection is not reused, so nothing is left to read.
+    const bool refuseUnread = actor.tokenId <= 0 && http::announcesBody(request);
+    if (refuseUnread || !discardUnreadBody(request)) response.setKeepAlive(false);
     send(response, reply);
+    if (refuseUnread) http::closeLingering(request);
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     // Never the Authorization header or the body: only what identifies the request.
     Poco::Logger::get("titlecert.issuer.http")
@@ -287,8 +300,24 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, toJson(c)); });
       case Endpoint::Health:
         return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
+      case Endpoint::Ready: return ready();
     }
     return problemReply(notFound("no such endpoint"));
+  }
+
+  // 200 when every check passes, else 503 with Retry-After; the checks
+  // either way.
+  Reply ready() {
+    nlohmann::ordered_json checks = nlohmann::ordered_json::object();
+    bool allOk = true;
+    for (const Service::ReadyCheck& c : service_.readiness()) {
+      checks[c.name] = c.detail;
+      allOk = allOk && c.ok;
+    }
+    nlohmann::ordered_json j = {{"status", allOk ? "ready" : "not_ready"}, {"checks", checks}};
+    Reply r = jsonReply(allOk ? 200 : 503, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!allOk) r.headers.emplace_back("Retry-After", "5");
+    return r;
   }
 
   Reply createToken(const std::string& body, const Actor& actor) {
@@ -410,18 +439,24 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   static void send(HTTPServerResponse& response, const Reply& reply) {
-    response.setStatus(static_cast<HTTPResponse::HTTPStatus>(reply.status));
+    // setStatus alone keeps the reason phrase "OK" whatever the status.
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(reply.status));
     for (const auto& [k, v] : reply.headers) response.set(k, v);
+    // RFC 6750 §3: a 401 names the scheme the client should use.
+    if (reply.status == 401) response.set("WWW-Authenticate", "Bearer");
     response.set("Cache-Control", "no-store");
     response.set("X-Content-Type-Options", "nosniff");
     if (reply.status == 304) {
       response.setContentLength(0);
-      response.send();
+      response.send().flush();
       return;
     }
     response.setContentType(reply.contentType);
     response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
-    response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+    std::ostream& out = response.send();
+    out.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+    // Out of the stream's buffer now: a lingering close stops sending next.
+    out.flush();
   }
 
   Service& service_;
@@ -496,13 +531,8 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const 
   try {
     auto impl = std::make_unique<Impl>();
     const Poco::Net::SocketAddress address(listen);
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
-    if (context) {
-      socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
-      impl->tls = true;
-    } else {
-      socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
-    }
+    std::unique_ptr<Poco::Net::ServerSocket> socket = http::listenExclusively(address, 64, context);
+    impl->tls = static_cast<bool>(context);
     impl->port = socket->address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config.maxThreads);
@@ -515,6 +545,10 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const 
         .notice(std::string("listening on ") + socket->address().toString() + (impl->tls ? " (TLS)" : " (plain HTTP)"));
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
   } catch (const Poco::Exception& e) {
+    if (e.code() == EADDRINUSE)
+      return Problem{ProblemKind::Internal, "LISTEN_FAILED",
+                     "cannot listen on " + listen + ": the address is already in use (is another server running there?)",
+                     "http.listen", {}};
     return Problem{ProblemKind::Internal, "LISTEN_FAILED", "cannot listen on " + listen + ": " + e.displayText(), "http.listen", {}};
   }
 }

@@ -141,9 +141,12 @@ Expected<Bytes> Service::bundle() {
       return store::contentGeneration(tx);
     });
   };
-  auto make = [&] {
-    return parts.storage->write<StoredBundle>(
-        [&](store::Tx& tx) { return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t); });
+  // Runs on the cache's refresh thread: the parts outlive it, `t` is copied.
+  auto make = [&parts, t](const std::function<void()>& writeLockTaken) {
+    return parts.storage->write<StoredBundle>([&](store::Tx& tx) {
+      writeLockTaken();
+      return latestOrSigned(tx, parts.config, parts.catalogue, parts.root, t);
+    });
   };
   return parts.bundleCache.serve(generation, t, refreshMargin(parts.config), make);
 }

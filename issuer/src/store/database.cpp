@@ -14,7 +14,11 @@
 
 #ifdef TITLECERT_ISSUER_POSTGRESQL
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
+#include <libpq-fe.h>
 #endif
+
+#include "storage_faults.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -178,6 +182,12 @@ std::string sql(const Poco::Data::Session& s, std::string_view text) {
 Problem problemFromException(const char* what, const std::exception& e) {
   std::string detail = e.what();
   if (const auto* pe = dynamic_cast<const Poco::Exception*>(&e)) detail = pe->displayText();
+  // A fault of the storage itself is logged once (storage_faults.h) and
+  // answered 503: the client retries, nothing is wrong with its request.
+  if (const StorageFault fault = storageFaultOf(e); fault != StorageFault::None) {
+    noteStorageFault(fault, what, detail);
+    return storageProblem(fault);
+  }
   Poco::Logger::get("titlecert.issuer").error(std::string("database error in ") + what + ": " + detail);
   return internalError(std::string("storage error (") + what + ")");
 }
@@ -240,20 +250,70 @@ Expected<std::unique_ptr<Database>> Database::open(const Config& config, const s
   });
 }
 
-Poco::Data::Session Database::reader() { return pool_->get(); }
+// While the PostgreSQL server is known to be away, a new pooled session is
+// opened only once PQping says it answers: Poco's connector keeps the
+// handle (and its socket) of a connection that failed to open, so each
+// attempt would leak a descriptor.
+Poco::Data::Session Database::reader() {
+  throwWhileServerAway();
+  return pool_->get();
+}
+
+void Database::throwWhileServerAway() const {
+#ifdef TITLECERT_ISSUER_POSTGRESQL
+  if (dialect_.name != "postgresql" || !storageFaultNoted()) return;
+  if (PQping(connection_.c_str()) != PQPING_OK)
+    throw Poco::Data::ConnectionFailedException("the PostgreSQL server does not answer");
+#endif
+}
+
+// A PostgreSQL writer whose connection dropped (the server restarted) is
+// reset in place (PQreset: the same handle, its old socket closed, so no
+// descriptor is left behind while the server is down). Throws when the
+// server is still unreachable.
+void Database::reviveWriterLocked() {
+#ifdef TITLECERT_ISSUER_POSTGRESQL
+  if (dialect_.name != "postgresql" || writer_->isConnected()) return;
+  throwWhileServerAway();
+  if (auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(writer_->impl())) impl->handle().reset();
+  if (!writer_->isConnected())
+    throw Poco::Data::ConnectionFailedException("the PostgreSQL server is unreachable (reconnecting at the next write)");
+#endif
+}
 
 void Database::beginLocked() {
-  *writer_ << dialect_.beginWrite, now;
+  reviveWriterLocked();
+  try {
+    *writer_ << dialect_.beginWrite, now;
+  } catch (const Poco::Exception&) {
+    // A restart since the last write shows only now: BEGIN is the first
+    // statement, so it is safe to reconnect and begin again once.
+    if (dialect_.name != "postgresql" || writer_->isConnected()) throw;
+    reviveWriterLocked();
+    *writer_ << dialect_.beginWrite, now;
+  }
   if (dialect_.lockWriters.empty()) return;
   int one = 0;
   *writer_ << dialect_.lockWriters, into(one), now;
 }
-void Database::commitLocked() { *writer_ << "COMMIT", now; }
+void Database::commitLocked() {
+  *writer_ << "COMMIT", now;
+  noteWritesWork();
+}
 void Database::rollbackLocked() noexcept {
   try {
     *writer_ << "ROLLBACK", now;
   } catch (const std::exception& e) {
-    Poco::Logger::get("titlecert.issuer").error(std::string("rollback failed: ") + e.what());
+    // SQLite rolls back by itself on a full disk or an I/O error, and then
+    // refuses ROLLBACK: nothing to say. A storage fault gets its one line
+    // (storage_faults.h), not one per rollback.
+    const auto* pocoError = dynamic_cast<const Poco::Exception*>(&e);
+    const std::string what = pocoError ? pocoError->displayText() : e.what();
+    if (what.find("no transaction is active") != std::string::npos || storageFaultNoted()) return;
+    if (const StorageFault fault = storageFaultOf(e); fault != StorageFault::None)
+      noteStorageFault(fault, "rollback", what);
+    else
+      Poco::Logger::get("titlecert.issuer").error("rollback failed: " + what);
   }
 }
 

@@ -61,6 +61,8 @@ class Database {
  private:
   Database(Dialect d, std::string connection, int poolSize);
   Completion migrate();
+  void reviveWriterLocked();
+  void throwWhileServerAway() const;
 
   Dialect dialect_;
   std::string connection_;

@@ -207,6 +207,15 @@ class Service {
   const std::string& dataDir() const;
   bool rootKeyOnline() const;
 
+  // GET /v1/ready: whether this instance can take writes now. Each check
+  // ("database", "keys", "disk") is ok or says what is wrong.
+  struct ReadyCheck {
+    std::string name;
+    bool ok = false;
+    std::string detail;  // "ok", or what is wrong (no paths beyond the data folder's)
+  };
+  std::vector<ReadyCheck> readiness();
+
   // ---- tokens ----
   Expected<Actor> authenticate(std::string_view token) const;
   Expected<NewToken> createToken(Role role, const Actor& by);
