@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "batch_files.h"
 #include "http/request_bodies.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
@@ -344,9 +345,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   Reply issueBatch(HTTPServerRequest& request, const Actor& actor) {
-    const std::string type = request.getContentType();
-    const BatchFormat format = type.find("csv") != std::string::npos ? BatchFormat::Csv : BatchFormat::JsonLines;
-    auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
+    auto file = normaliseBatchFile(readBody(request, service_.config().maxBatchBodyBytes));
+    if (!file) return problemReply(file.error());
+    auto rows = parseBatch(file->body, file->format);
     if (!rows) return problemReply(rows.error());
     if (rows->size() > service_.config().maxBatchRows)
       return problemReply(tooLarge("at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch"));
