@@ -1,5 +1,5 @@
 // The clerk console of titlecert-issuer in the system's headless Chromium,
-// at phone and desktop size: sign in with a clerk's token, check
+// at phone size in Chinese and desktop size in English: sign in with a clerk's token, check
 // eligibility and issue one title, upload a small CSV batch (UTF-8 with a
 // BOM, semicolons, Chinese column labels) and see it finish, find the
 // certificate and revoke it. Screenshots go to SCREENSHOT_DIR/console-*.png.
@@ -54,13 +54,17 @@ async function shot(page, size, name) {
   await page.screenshot({ path: join(screenshotDir, `console-${size}-${name}.png`), fullPage: true });
 }
 
-async function run(browser, origin, clerkToken, size, n) {
+// lang: the page's language for this run (the button switches it and the
+// browser remembers the choice).
+async function run(browser, origin, clerkToken, size, n, lang) {
   const page = await browser.newPage();
   await page.setViewport(SIZES[size]);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });
   await page.goto(origin + '/console/', { waitUntil: 'load' });
+  if ((await page.$eval('html', (h) => h.lang)) !== lang) await page.click('#lang');
+  assert.equal(await page.$eval('#tabs [data-tab=issue]', (b) => b.textContent), lang === 'zh' ? '签发' : 'Issue');
   await shot(page, size, 'signin');
 
   // Sign in.
@@ -121,9 +125,9 @@ async function run(browser, origin, clerkToken, size, n) {
   assert.ok(shown.includes(name), 'the found card names the holder');
   await shot(page, size, 'revoke');
 
-  // English on request.
+  // The other language on request.
   await page.click('#lang');
-  assert.equal(await page.$eval('#tabs [data-tab=issue]', (b) => b.textContent), 'Issue');
+  assert.equal(await page.$eval('#tabs [data-tab=issue]', (b) => b.textContent), lang === 'zh' ? 'Issue' : '签发');
   assert.deepEqual(problems, []);
   await page.close();
 }
@@ -137,8 +141,8 @@ try {
   const args = ['--headless=new', '--disable-gpu', '--lang=zh-CN'];
   if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
   browser = await puppeteer.launch({ executablePath: CHROMIUM, args });
-  await run(browser, server.origin, clerk, 'phone', 1);
-  await run(browser, server.origin, clerk, 'desktop', 2);
+  await run(browser, server.origin, clerk, 'phone', 1, 'zh');
+  await run(browser, server.origin, clerk, 'desktop', 2, 'en');
   console.log('console: sign in, issue, batch, revoke at phone and desktop size: ok');
 } finally {
   if (browser) await browser.close();
