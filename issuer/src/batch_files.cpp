@@ -1,6 +1,7 @@
 // The normalising pre-pass before parseBatch (batch_files.h): encoding,
 // separator and column labels, so that the CSV reader sees one form.
 #include "batch_files.h"
+#include "batch_xlsx.h"
 
 #include <iconv.h>
 
@@ -165,9 +166,10 @@ std::optional<std::string> gb18030ToUtf8(std::string_view text) {
 }
 
 Expected<NormalisedBatch> normaliseBatchFile(std::string_view body) {
-  if (isZip(body))
-    return Problem{ProblemKind::Invalid, "UNSUPPORTED_FORMAT",
-                   "XLSX workbooks are not read yet: save the sheet as CSV (UTF-8 or GB18030)", {}, {}};
+  if (isZip(body)) {
+    TC_ASSIGN(std::string sheet, xlsxFirstSheetAsCsv(body));
+    return NormalisedBatch{BatchFormat::Csv, CommaRewriter(',').rewrite(sheet)};
+  }
   std::string utf8;
   if (isValidUtf8(body)) {
     utf8 = std::string(withoutBom(body));

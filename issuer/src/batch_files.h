@@ -16,8 +16,8 @@ struct NormalisedBatch {
 };
 
 // The format comes from the content: a first non-blank character `{` is
-// JSON lines, a ZIP signature is an XLSX workbook (refused for now: 415
-// UNSUPPORTED_FORMAT), anything else CSV. The content type is only a hint
+// JSON lines, a ZIP signature is an XLSX workbook (its first sheet is read
+// as CSV; batch_xlsx.h), anything else CSV. The content type is only a hint
 // that is never needed. Text that is not UTF-8 is read as GB18030 (what
 // Excel on a Chinese Windows saves); text that is neither is BAD_ENCODING.
 // A CSV's separator is a comma or a semicolon (the one the header line
