@@ -200,6 +200,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     const std::string listen = value("listen").empty() ? service->config().listen : value("listen");
     auto server = HttpServer::start(*service, listen);
     if (!server) return report(server.error());
+    service->startBatchWorker();  // also resumes the batches a stopped issuer left running
     waitForTerminationRequest();
     Poco::Logger::get("titlecert.issuer").notice("stopping");
     (*server)->stop();

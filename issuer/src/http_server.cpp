@@ -26,6 +26,8 @@
 #include <optional>
 
 #include "http/connection_end.h"
+#include "batch_files.h"
+#include "http/console_answers.h"
 #include "http/request_bodies.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
@@ -41,7 +43,8 @@ using Poco::Net::HTTPServerResponse;
 
 enum class Endpoint {
   CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, CardPdf, Revoke, Bundle, Eligibility,
-  ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health, Ready
+  ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health, Ready,
+  SubmitBatch, GetBatch, Catalogue, FindCertificates, Console
 };
 
 struct Route {
@@ -75,11 +78,15 @@ std::vector<std::string> segments(const std::string& path) {
 // The route table: path patterns to the methods and roles they take.
 std::optional<Match> matchPath(const std::string& path) {
   const auto s = segments(path);
+  if (!s.empty() && s[0] == "console") return Match{{{Endpoint::Console, "GET", {}}}, path};
   if (s.size() < 2 || s[0] != "v1") return std::nullopt;
   const std::string& top = s[1];
   if (s.size() == 2) {
     if (top == "tokens") return Match{{{Endpoint::CreateToken, "POST", kAdmin}}, {}};
-    if (top == "certificates") return Match{{{Endpoint::Issue, "POST", kWriters}}, {}};
+    if (top == "certificates")
+      return Match{{{Endpoint::Issue, "POST", kWriters}, {Endpoint::FindCertificates, "GET", kReaders}}, {}};
+    if (top == "batches") return Match{{{Endpoint::SubmitBatch, "POST", kWriters}}, {}};
+    if (top == "catalogue") return Match{{{Endpoint::Catalogue, "GET", kReaders}}, {}};
     if (top == "certificates:batch") return Match{{{Endpoint::IssueBatch, "POST", kWriters}}, {}};
     if (top == "bundle") return Match{{{Endpoint::Bundle, "GET", {}}}, {}};
     if (top == "eligibility") return Match{{{Endpoint::Eligibility, "POST", kWriters}}, {}};
@@ -93,6 +100,7 @@ std::optional<Match> matchPath(const std::string& path) {
   if (s.size() == 3 && !s[2].empty()) {
     if (top == "tokens") return Match{{{Endpoint::RevokeToken, "DELETE", kAdmin}}, s[2]};
     if (top == "certificates") return Match{{{Endpoint::GetCertificate, "GET", kReaders}}, s[2]};
+    if (top == "batches") return Match{{{Endpoint::GetBatch, "GET", kReaders}}, s[2]};
     if (top == "keys" && s[2] == "rotate") return Match{{{Endpoint::RotateKey, "POST", kAdmin}}, {}};
     if (top == "audit" && s[2] == "verify") return Match{{{Endpoint::AuditVerify, "GET", kAuditors}}, {}};
     return std::nullopt;
@@ -298,6 +306,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::Audit: return audit(uri);
       case Endpoint::AuditVerify:
         return answer(service_.verifyAudit(), [](const AuditCheck& c) { return jsonReply(200, toJson(c)); });
+      case Endpoint::SubmitBatch:
+        return answer(http::submitBatchJson(service_, readBody(request, config.maxBatchBodyBytes), actor),
+                      [](const std::string& j) { return jsonReply(202, j); });
+      case Endpoint::GetBatch:
+        return answer(http::batchStatusJson(service_, param), [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::Catalogue: return jsonReply(200, http::catalogueJson(service_));
+      case Endpoint::FindCertificates:
+        return answer(http::searchJson(service_, queryValue(uri, "q")), [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::Console: return consolePage(param);
       case Endpoint::Health:
         return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
       case Endpoint::Ready: return ready();
@@ -380,9 +397,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   Reply issueBatch(HTTPServerRequest& request, const Actor& actor) {
-    const std::string type = request.getContentType();
-    const BatchFormat format = type.find("csv") != std::string::npos ? BatchFormat::Csv : BatchFormat::JsonLines;
-    auto rows = parseBatch(readBody(request, service_.config().maxBatchBodyBytes), format);
+    auto file = normaliseBatchFile(readBody(request, service_.config().maxBatchBodyBytes));
+    if (!file) return problemReply(file.error());
+    auto rows = parseBatch(file->body, file->format);
     if (!rows) return problemReply(rows.error());
     if (rows->size() > service_.config().maxBatchRows)
       return problemReply(tooLarge("at most " + std::to_string(service_.config().maxBatchRows) + " rows per batch"));
@@ -426,6 +443,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       return answer(service_.cardPdf(certNo, paper), [](const std::string& pdf) { return Reply{200, "application/pdf", pdf, {}}; });
     return answer(service_.cardSvg(certNo, paper),
                   [](const std::string& svg) { return Reply{200, "image/svg+xml; charset=utf-8", svg, {}}; });
+  }
+
+  // The console's files; /console (no slash) goes to /console/.
+  static Reply consolePage(const std::string& path) {
+    if (path == "/console") return Reply{301, "text/plain", "", {{"Location", "/console/"}}};
+    const console::Asset* asset = console::findAsset(path);
+    if (!asset) return problemReply(notFound("no such page: " + path));
+    return Reply{200, std::string(asset->contentType), std::string(asset->body),
+                 {{"Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; frame-ancestors 'none'"}}};
   }
 
   Reply audit(const Poco::URI& uri) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "batch_worker.h"
 #include "bundle_cache.h"
 #include "issuance.h"
 #include "key_ring.h"
@@ -56,6 +57,8 @@ struct Service::Parts {
   IssuanceQueue issuance;
   BundleCache bundleCache;
   QrCache qrCache;
+  // Started by Service::startBatchWorker; stopped first when the service closes.
+  std::unique_ptr<BatchWorker> batchWorker;
 };
 
 // Shared helpers.

@@ -106,7 +106,10 @@ Result<idh::Idh> ScryptBinder::bind(std::string_view normalizedId, std::string_v
 // ---- setting up and opening ----------------------------------------------
 
 Service::Service(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
-Service::~Service() = default;
+Service::~Service() {
+  // The worker calls into the service: it stops before any part goes.
+  if (parts_) parts_->batchWorker.reset();
+}
 
 const Config& Service::config() const { return parts_->config; }
 const std::string& Service::dataDir() const { return parts_->dataDir; }

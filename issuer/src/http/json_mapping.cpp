@@ -23,7 +23,7 @@ std::string toJson(const Issued& i) {
                               {"payload", i.payload},
                               {"kid", i.kid},
                               {"issued_at", dates::formatRfc3339(i.issuedAt)},
-                              {"links", {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}, {"self", base}}}};
+                              {"links", {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}, {"card_pdf", base + "/card.pdf"}, {"self", base}}}};
   return j.dump();
 }
 
@@ -42,7 +42,7 @@ std::string toJson(const Certificate& c) {
   j["revoked"] = c.revokedAt ? json{{"at", dates::formatRfc3339(*c.revokedAt)}, {"reason", c.revokeReason}} : json(nullptr);
   if (c.resignedAt) j["resigned_at"] = dates::formatRfc3339(*c.resignedAt);
   const std::string base = "/v1/certificates/" + c.certNo;
-  j["links"] = {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}};
+  j["links"] = {{"qr_png", base + "/qr.png"}, {"qr_svg", base + "/qr.svg"}, {"card_svg", base + "/card.svg"}, {"card_pdf", base + "/card.pdf"}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

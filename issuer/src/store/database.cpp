@@ -128,6 +128,19 @@ std::vector<Migration> migrations(const Dialect& d) {
            "CREATE TABLE idempotency_keys (key_hash TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
            " status INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL)",
        }},
+      {3,
+       {
+           // POST /v1/batches: the rows are stored at submission and each
+           // outcome when settled (result '' while pending), so a restarted
+           // issuer resumes a batch where its outcomes end.
+           "CREATE TABLE batches (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
+           " created_by INTEGER NOT NULL, role TEXT NOT NULL,"
+           " state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),"
+           " total INTEGER NOT NULL, done INTEGER NOT NULL, failed INTEGER NOT NULL, finished_at INTEGER)",
+           "CREATE TABLE batch_rows (batch_id TEXT NOT NULL REFERENCES batches(id), seq INTEGER NOT NULL,"
+           " line INTEGER NOT NULL, request TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (batch_id, seq))",
+           "CREATE INDEX batches_running ON batches (state, created_at)",
+       }},
   };
 }
 
@@ -161,7 +174,7 @@ Dialect dialectFor(const std::string& connector) {
   return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "", "INTEGER PRIMARY KEY", "BLOB"};
 }
 
-int latestSchemaVersion() { return 2; }
+int latestSchemaVersion() { return 3; }
 
 std::string sql(const Poco::Data::Session& s, std::string_view text) {
   if (Poco::icompare(s.connector(), "postgresql") != 0) return std::string(text);

@@ -188,6 +188,17 @@ struct AuditCheck {
   std::vector<std::string> differences;
 };
 
+// An asynchronous batch (POST /v1/batches): done counts settled rows,
+// failed those of them that were refused; results holds each settled row's
+// JSON object (batchRowResultJson) in input order.
+struct BatchStatus {
+  std::string id;
+  std::string state;  // running | done | failed
+  std::size_t total = 0, done = 0, failed = 0;
+  std::int64_t createdAt = 0;
+  std::vector<std::string> results;
+};
+
 // The printable certificate's paper (landscape); A5 unless asked.
 enum class CardPaper { A4, A5 };
 
@@ -284,6 +295,23 @@ class Service {
   Expected<AuditCheck> verifyAuditAgainst(ByteView bundleBytes) const;
   // Entries after afterSeq, oldest first, at most min(limit, 1000).
   Expected<std::vector<AuditEntry>> auditPage(std::uint64_t afterSeq, std::size_t limit) const;
+
+  // ---- asynchronous batches (issuer/src/service_batches.cpp) ----
+  // Stores the rows (unreadable ones with their reason) and answers the
+  // batch's id; the batch worker issues them in the background.
+  Expected<std::string> submitBatch(const std::vector<BatchRow>& rows, const Actor& by);
+  Expected<BatchStatus> batchStatus(std::string_view batchId) const;
+  // Issues up to maxRows pending rows of the oldest running batch, records
+  // their outcomes and marks a batch with none left done. Answers how many
+  // rows it settled (0: no batch has work).
+  std::size_t runBatchStep(std::size_t maxRows);
+  // Starts the background thread that runs the stored batches (also those
+  // a stopped issuer left running); `serve` does, the CLI does not.
+  void startBatchWorker();
+
+  // ---- finding certificates, the catalogue for pickers ----
+  // By number, holder name or masked ID (substring, at most `limit`).
+  Expected<std::vector<Certificate>> findCertificates(std::string_view text, std::size_t limit) const;
 
   struct Parts;  // the implementation's components (issuer/src/parts.h)
 

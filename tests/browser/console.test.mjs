@@ -1,0 +1,151 @@
+// The clerk console of titlecert-issuer in the system's headless Chromium,
+// at phone size in Chinese and desktop size in English: sign in with a clerk's token, check
+// eligibility and issue one title, upload a small CSV batch (UTF-8 with a
+// BOM, semicolons, Chinese column labels) and see it finish, find the
+// certificate and revoke it. Screenshots go to SCREENSHOT_DIR/console-*.png.
+//
+//   node console.test.mjs ISSUER_BIN SCREENSHOT_DIR
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const [issuerBin, screenshotDir] = process.argv.slice(2);
+if (!screenshotDir) {
+  console.error('usage: node console.test.mjs ISSUER_BIN SCREENSHOT_DIR');
+  process.exit(2);
+}
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SIZES = {
+  phone: { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
+  desktop: { width: 1280, height: 900, deviceScaleFactor: 1 },
+};
+const work = mkdtempSync(join(tmpdir(), 'console-browser-'));
+const data = join(work, 'data');
+const env = { ...process.env, TITLECERT_PASSPHRASE: 'console-browser-test' };
+mkdirSync(screenshotDir, { recursive: true });
+
+// A mainland ID number with its GB 11643 check character (region 650102, born 1990-01-01).
+function cnId(sequence) {
+  const body = '65010219900101' + String(sequence).padStart(3, '0');
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return 'CN:' + body + '10X98765432'[sum % 11];
+}
+
+function issuer(args) { return JSON.parse(execFileSync(issuerBin, args, { env, encoding: 'utf8' })); }
+
+function startIssuer() {
+  const child = spawn(issuerBin, ['serve', '--data', data, '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      const m = err.match(/listening on [\d.]+:(\d+)/);
+      if (m) resolve({ child, origin: `http://127.0.0.1:${m[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`titlecert-issuer exited with ${code}: ${err}`)));
+  });
+}
+
+async function shot(page, size, name) {
+  await page.screenshot({ path: join(screenshotDir, `console-${size}-${name}.png`), fullPage: true });
+}
+
+// lang: the page's language for this run (the button switches it and the
+// browser remembers the choice).
+async function run(browser, origin, clerkToken, size, n, lang) {
+  const page = await browser.newPage();
+  await page.setViewport(SIZES[size]);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text()); });
+  await page.goto(origin + '/console/', { waitUntil: 'load' });
+  if ((await page.$eval('html', (h) => h.lang)) !== lang) await page.click('#lang');
+  assert.equal(await page.$eval('#tabs [data-tab=issue]', (b) => b.textContent), lang === 'zh' ? '签发' : 'Issue');
+  await shot(page, size, 'signin');
+
+  // Sign in.
+  await page.type('#token', clerkToken);
+  await page.click('#signin button[type=submit]');
+  await page.waitForSelector('#work:not([hidden])', { timeout: 10000 });
+
+  // Issue one title, every code from the catalogue's pickers; eligibility first.
+  const name = size === 'phone' ? '欧阳娜娜' : '买买提·艾力';
+  await page.type('#holder-name', name);
+  await page.type('#holder-id', cnId(100 + n));
+  await page.select('#series', '4');
+  await page.select('#specialty', '401');
+  await page.select('#level', '3');
+  await page.select('#route', 'review');
+  await page.$eval('#granted', (el) => { el.value = '2026-11-20'; });
+  await page.type('#approval-no', '新高人社职〔2026〕12号');
+  await page.type('#employer', '新疆某医院');
+  await page.click('#check-eligibility');
+  await page.waitForSelector('#eligibility .verdict', { timeout: 10000 });
+  const routes = await page.$$eval('#eligibility .verdict', (v) => v.map((x) => x.dataset.route));
+  assert.ok(routes.includes('review'), `eligibility answered ${routes}`);
+  await page.click('#issue button[type=submit]');
+  await page.waitForSelector('#issued [data-cert-no], #issued .error', { timeout: 20000 });
+  const issued = await page.$eval('#issued', (el) => ({ no: el.querySelector('[data-cert-no]')?.dataset.certNo, text: el.innerText }));
+  assert.ok(issued.no, `not issued: ${issued.text}`);
+  const certNo = issued.no;
+  await shot(page, size, 'issue');
+
+  // A batch as a clerk saves it from a spreadsheet.
+  const csv = '\ufeff姓名;证件号码;系列;专业;级别;取得途径;授予日期;工作单位\r\n' +
+    `甲${n};${cnId(200 + n)};4;401;3;review;2026-11-20;"新疆某医院;内科"\r\n` +
+    `乙${n};${cnId(300 + n)};999;401;3;review;2026-11-20;\r\n` +
+    `丙${n};${cnId(400 + n)};4;401;3;review;2026-11-20;\r\n`;
+  const file = join(work, `batch-${size}.csv`);
+  writeFileSync(file, csv);
+  await page.click('#tabs [data-tab=batch]');
+  const input = await page.$('#batch-file');
+  await input.uploadFile(file);
+  await page.click('#batch-upload');
+  await page.waitForSelector('#batch-state[data-state=done]', { timeout: 30000 });
+  const progress = await page.$eval('#batch-progress', (p) => [p.value, p.max]);
+  assert.deepEqual(progress, [3, 3]);
+  const statuses = await page.$$eval('#batch-results tr', (rows) => rows.map((r) => r.dataset.status));
+  assert.deepEqual(statuses, ['issued', 'error', 'issued']);
+  assert.equal(await page.$eval('#batch-download', (a) => a.hidden), false);
+  await shot(page, size, 'batch');
+
+  // Find the single issuance by number and revoke it.
+  await page.click('#tabs [data-tab=find]');
+  await page.type('#query', certNo);
+  await page.click('#find button[type=submit]');
+  await page.waitForSelector(`#found .card[data-cert-no="${certNo}"]`, { timeout: 10000 });
+  await page.type('#found .revoke-reason', '证书信息有误 wrong details');
+  await page.click('#found .revoke');
+  await page.waitForSelector(`#found .card[data-cert-no="${certNo}"][data-revoked=true]`, { timeout: 10000 });
+  const shown = await page.$eval('#found', (f) => f.innerText);
+  assert.ok(shown.includes(name), 'the found card names the holder');
+  await shot(page, size, 'revoke');
+
+  // The other language on request.
+  await page.click('#lang');
+  assert.equal(await page.$eval('#tabs [data-tab=issue]', (b) => b.textContent), lang === 'zh' ? 'Issue' : '签发');
+  assert.deepEqual(problems, []);
+  await page.close();
+}
+
+let server;
+let browser;
+try {
+  issuer(['init', '--data', data, '--alg', 'EdDSA']);
+  const clerk = issuer(['token', 'create', '--data', data, '--role', 'clerk']).token;
+  server = await startIssuer();
+  const args = ['--headless=new', '--disable-gpu', '--lang=zh-CN'];
+  if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, args });
+  await run(browser, server.origin, clerk, 'phone', 1, 'zh');
+  await run(browser, server.origin, clerk, 'desktop', 2, 'en');
+  console.log('console: sign in, issue, batch, revoke at phone and desktop size: ok');
+} finally {
+  if (browser) await browser.close();
+  if (server) server.child.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}
