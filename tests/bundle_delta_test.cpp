@@ -45,6 +45,8 @@ TEST(BundleDelta, RebuildsTheNewBundleByteForByteFromASmallDelta) {
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.error().detail;
   EXPECT_EQ(*rebuilt, newBundle);
   EXPECT_LT(delta->size() * 10, newBundle.size()) << delta->size() << " of " << newBundle.size();
+  RecordProperty("delta_bytes", static_cast<int>(delta->size()));
+  RecordProperty("bundle_bytes", static_cast<int>(newBundle.size()));
   auto verifier = verifier::Verifier::create(*rebuilt, world().root.publicKey());
   ASSERT_TRUE(verifier.ok());
   EXPECT_EQ(verifier->contents().version, world().contents.version + 1);
