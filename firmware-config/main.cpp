@@ -3,6 +3,9 @@
 //   titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE
 //                                 [--passphrase-file FILE]
 //   titlecert-config bundle inspect FILE [--root FILE] [--json]
+//   titlecert-config bundle delta --from OLD --to NEW --root-key ROOT.pem --out FILE
+//                                 [--passphrase-file FILE]
+//   titlecert-config bundle apply-delta --from OLD --delta FILE --root ROOT.pub.pem --out FILE
 //   titlecert-config catalogue show [--catalogue FILE] [--json]
 //   titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]
 //   titlecert-config terminal build --manifest TERMINAL.json --root-key ROOT.pem --out FILE
@@ -18,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "titlecert/bundle_delta.h"
 #include "titlecert/bundle_manifest.h"
 #include "titlecert/catalogue_json.h"
 #include "titlecert/catalogue_evolution.h"
@@ -36,6 +40,8 @@ constexpr int kExitOk = 0, kExitRefused = 1, kExitUsage = 2;
 const char* kUsage =
     "usage: titlecert-config bundle build --manifest MANIFEST.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
     "       titlecert-config bundle inspect FILE [--root FILE] [--json]\n"
+    "       titlecert-config bundle delta --from OLD --to NEW --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
+    "       titlecert-config bundle apply-delta --from OLD --delta FILE --root ROOT.pub.pem --out FILE\n"
     "       titlecert-config catalogue show [--catalogue FILE] [--json]\n"
     "       titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]\n"
     "       titlecert-config terminal build --manifest TERMINAL.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
@@ -144,6 +150,43 @@ int bundleBuild(const Options& o) {
   std::cout << "bundle version " << contents->version << ": " << contents->issuers.size() << " issuer key(s), catalogue v"
             << contents->catalogue.version << ", " << signedBundle->size() << " bytes, signed by root kid "
             << toHex(root->publicKey().kid()) << " -> " << out << "\n";
+  return kExitOk;
+}
+
+// The signed delta from one bundle to the next (docs/bundle-delta.md).
+int bundleDelta(const Options& o) {
+  const std::string out = o.require("out");
+  auto from = files::read(o.require("from"));
+  if (!from) return refuse(from.error());
+  auto to = files::read(o.require("to"));
+  if (!to) return refuse(to.error());
+  auto root = loadRootKey(o);
+  if (!root) return refuse(root.error());
+  auto delta = bundle::makeDelta(asBytes(*from), asBytes(*to), *root);
+  if (!delta) return refuse(delta.error());
+  if (auto s = files::writeAtomically(out, *delta); !s) return refuse(s.error());
+  std::cout << "delta " << delta->size() << " bytes for a bundle of " << to->size() << " bytes -> " << out << "\n";
+  return kExitOk;
+}
+
+// What a terminal does with a delta, for operators: the rebuilt bundle,
+// checked against the root like any bundle before it is written.
+int bundleApplyDelta(const Options& o) {
+  const std::string out = o.require("out");
+  auto from = files::read(o.require("from"));
+  if (!from) return refuse(from.error());
+  auto deltaBytes = files::read(o.require("delta"));
+  if (!deltaBytes) return refuse(deltaBytes.error());
+  auto rootPem = files::read(o.require("root"));
+  if (!rootPem) return refuse(rootPem.error());
+  auto root = crypto::PublicKey::fromPem(*rootPem);
+  if (!root) return refuse(root.error());
+  auto rebuilt = bundle::applyDelta(asBytes(*from), asBytes(*deltaBytes), *root);
+  if (!rebuilt) return refuse(rebuilt.error());
+  auto opened = bundle::open(*rebuilt, *root);
+  if (!opened) return refuse(opened.error());
+  if (auto s = files::writeAtomically(out, *rebuilt); !s) return refuse(s.error());
+  std::cout << "bundle version " << opened->contents().version << ", " << rebuilt->size() << " bytes -> " << out << "\n";
   return kExitOk;
 }
 
@@ -334,6 +377,10 @@ int dispatch(int argc, char** argv) {
   const std::string group = argv[1], verb = argv[2];
   if (group == "bundle" && verb == "build") return bundleBuild(parseOptions(argc, argv, 3, {"manifest", "root-key", "out", "passphrase-file"}));
   if (group == "bundle" && verb == "inspect") return bundleInspect(parseOptions(argc, argv, 3, {"root"}));
+  if (group == "bundle" && verb == "delta")
+    return bundleDelta(parseOptions(argc, argv, 3, {"from", "to", "root-key", "out", "passphrase-file"}));
+  if (group == "bundle" && verb == "apply-delta")
+    return bundleApplyDelta(parseOptions(argc, argv, 3, {"from", "delta", "root", "out"}));
   if (group == "catalogue" && verb == "show") return catalogueShow(parseOptions(argc, argv, 3, {"catalogue"}));
   if (group == "catalogue" && verb == "check") return catalogueCheck(parseOptions(argc, argv, 3, {"previous", "catalogue"}));
   if (group == "terminal" && verb == "build") return terminalBuild(parseOptions(argc, argv, 3, {"manifest", "root-key", "out", "passphrase-file"}));

@@ -9,7 +9,7 @@ BUILD_DIR=${BUILD_DIR:-build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DTITLECERT_FUZZ=ON \
   -DTITLECERT_BUILD_TESTS=OFF -DTITLECERT_BUILD_BENCH=OFF >/dev/null
-targets=${*:-cbor verify bundle image revocation}
+targets=${*:-cbor verify bundle bundle_delta image revocation}
 for t in $targets; do cmake --build "$BUILD_DIR" --target "fuzz_$t" --parallel "$(nproc)"; done
 for t in $targets; do
   work=$(mktemp -d)  # new inputs found this run; the committed seeds stay small

@@ -218,6 +218,30 @@ TEST(VerifyCli, BatchRefusesABadJobsCount) {
   EXPECT_EQ(run(verifyCmd("--jobs 2 - < /dev/null")).exit, 0);  // no lines: nothing invalid
 }
 
+// A terminal holding version 6 verifies against version 7 rebuilt from the
+// fixture's delta; the rebuilt file is version 7 byte for byte; a delta for
+// another base, or an altered one, is refused like a bad bundle (exit 2).
+TEST(VerifyCli, DeltaRebuildsTheNewBundleAndIsRefusedOnAnotherBase) {
+  const std::string root = " --root " + q(kFixture / "root.pub.pem") + " --now " + kNow;
+  const std::string text = " --json --text " + q(slurp(kFixture / "valid.txt"));
+  const std::string delta = " --delta " + q(kFixture / "delta-v6-v7.cbor");
+  EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle-v6.cbor") + delta + root + text).exit, 0);
+  EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle.cbor") + delta + root + text).exit, 2);
+
+  const fs::path dir = fs::temp_directory_path() / ("tc-delta-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string forged = slurp(kFixture / "delta-v6-v7.cbor");
+  forged[forged.size() / 2] = static_cast<char>(forged[forged.size() / 2] ^ 0x01);
+  { std::ofstream(dir / "forged.cbor", std::ios::binary) << forged; }
+  EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle-v6.cbor") + " --delta " + q(dir / "forged.cbor") + root + text).exit, 2);
+
+  const auto applied = run(kConfig + " bundle apply-delta --from " + q(kFixture / "bundle-v6.cbor") + delta +
+                           " --root " + q(kFixture / "root.pub.pem") + " --out " + q(dir / "v7.cbor"));
+  EXPECT_EQ(applied.exit, 0);
+  EXPECT_EQ(slurp(dir / "v7.cbor"), slurp(kFixture / "bundle.cbor"));
+  fs::remove_all(dir);
+}
+
 TEST(VerifyCli, UsageAndBundleErrorsExitTwo) {
   EXPECT_EQ(run(kVerify).exit, 2);
   EXPECT_EQ(run(verifyCmd("")).exit, 2);                                  // no input

@@ -197,6 +197,57 @@ TEST_P(PerAlg, KidIsSha256OfSpkiAndSurvivesPem) {
   EXPECT_TRUE(pub.verify(asBytes("x"), plain->sign(asBytes("x")).value()).ok());
 }
 
+// A bundle's keys are read in their canonical form without an OpenSSL
+// import; the deferred key is the same key as the eager one.
+TEST_P(PerAlg, CanonicalSpkiKeyIsImportedOnFirstUse) {
+  auto key = PrivateKey::generate(GetParam()).value();
+  const PublicKey& pub = key.publicKey();
+  auto deferred = PublicKey::fromCanonicalSpkiDer(pub.spkiDer());
+  ASSERT_TRUE(deferred.ok()) << deferred.error().detail;
+  EXPECT_EQ(deferred->alg(), GetParam());
+  EXPECT_EQ(deferred->kid(), pub.kid());
+  EXPECT_EQ(deferred->spkiDer(), pub.spkiDer());
+  EXPECT_EQ(deferred->pem(), pub.pem());
+  const PublicKey copy = *deferred;  // copies share the one import
+  const Bytes sig = key.sign(asBytes("payload")).value();
+  EXPECT_TRUE(copy.verify(asBytes("payload"), sig).ok());
+  EXPECT_TRUE(deferred->verify(asBytes("payload"), sig).ok());
+  EXPECT_EQ(deferred->verify(asBytes("other"), sig).code(), Code::BAD_SIGNATURE);
+  EXPECT_EQ(spkiOf(deferred->raw(titlecert::crypto::testAccess())), pub.spkiDer());
+
+  Bytes trailing = pub.spkiDer();
+  trailing.push_back(0);
+  EXPECT_EQ(PublicKey::fromCanonicalSpkiDer(trailing).code(), Code::BAD_KEY);
+  EXPECT_EQ(PublicKey::fromCanonicalSpkiDer(ByteView(pub.spkiDer()).first(pub.spkiDer().size() - 1)).code(),
+            Code::BAD_KEY);
+  Bytes otherOid = pub.spkiDer();
+  otherOid[8] ^= 0x01;  // inside the algorithm identifier
+  EXPECT_EQ(PublicKey::fromCanonicalSpkiDer(otherOid).code(), Code::BAD_KEY);
+}
+
+// An EC point off its curve in the canonical shape: the eager reader
+// refuses it, the deferred one can never verify with it.
+TEST(Crypto, DeferredKeyOffTheCurveNeverVerifies) {
+  for (Alg alg : {Alg::ES256, Alg::SM2_SM3}) {
+    auto key = PrivateKey::generate(alg).value();
+    Bytes spki = key.publicKey().spkiDer();
+    spki.back() ^= 0x01;  // y no longer matches x
+    EXPECT_EQ(PublicKey::fromSpkiDer(spki).code(), Code::BAD_KEY);
+    auto deferred = PublicKey::fromCanonicalSpkiDer(spki);
+    ASSERT_TRUE(deferred.ok());
+    const Bytes sig = key.sign(asBytes("payload")).value();
+    EXPECT_EQ(deferred->verify(asBytes("payload"), sig).code(), Code::BAD_SIGNATURE);
+    EXPECT_EQ(deferred->raw(titlecert::crypto::testAccess()), nullptr);
+  }
+  // A compressed point is not the canonical form.
+  auto es = PrivateKey::generate(Alg::ES256).value();
+  OwnedPkey copy(EVP_PKEY_dup(es.publicKey().raw(titlecert::crypto::testAccess())));
+  ASSERT_EQ(EVP_PKEY_set_utf8_string_param(copy.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                           OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_COMPRESSED),
+            1);
+  EXPECT_EQ(PublicKey::fromCanonicalSpkiDer(spkiOf(copy.get())).code(), Code::BAD_KEY);
+}
+
 TEST_P(PerAlg, EncryptedPemRoundTrip) {
   auto key = PrivateKey::generate(GetParam()).value();
   EXPECT_EQ(key.toEncryptedPem("").code(), Code::INVALID_ARGUMENT);

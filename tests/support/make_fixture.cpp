@@ -1,7 +1,8 @@
 // Writes a verifier fixture into a folder for the tests that drive the C API
 // and the CLI from outside: root.pub.pem, bundle.cbor (version 7), and
 // certificates as text and QR PNG (valid, revoked, forged, out of scope,
-// a qualification, and an image with no code), and the valid title signed
+// a qualification, and an image with no code), the delta from version 6
+// to 7, and the valid title signed
 // with Ed25519 and ES256 as text.
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "support/world.h"
 #include "titlecert/base45.h"
+#include "titlecert/bundle_delta.h"
 #include "titlecert/files.h"
 #include "titlecert/qr.h"
 
@@ -51,7 +53,10 @@ int main(int argc, char** argv) {
   write(dir / "bundle.cbor", w.signedBundle());
   auto older = w.contents;
   older.version = 6;
-  write(dir / "bundle-v6.cbor", *bundle::sign(older, w.root));
+  const Bytes v6 = *bundle::sign(older, w.root);
+  write(dir / "bundle-v6.cbor", v6);
+  // What a terminal holding version 6 receives to reach version 7.
+  write(dir / "delta-v6-v7.cbor", *bundle::makeDelta(v6, w.signedBundle(), w.root));
 
   const std::string valid = issueText(sampleTitle(), w.home);
   writeCode(dir, "valid", valid);

@@ -1,6 +1,6 @@
 // titlecert-verify — the offline verifier's command line (CONTRACT.md).
 //
-//   titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]
+//   titlecert-verify --bundle FILE [--delta FILE] --root FILE [--state FILE] [--now RFC3339]
 //                    [--id TYPE:VALUE] [--json] [--lang zh|en] [--jobs N]
 //                    (--text PAYLOAD | IMAGE... | -)
 //   titlecert-verify --config terminal.cbor --state FILE [--bundle FILE] ...
@@ -8,6 +8,9 @@
 // --config: a terminal (cli/terminal.h): the roots, language and bundle
 // folder come from the signed configuration, and the state file keeps
 // versions and the clock floor.
+//
+// --delta FILE: a signed delta (docs/bundle-delta.md) applied to the bundle
+// first; the rebuilt bundle is checked and used like a full one.
 //
 // --jobs N: threads verifying batch lines at once (0 = every core; default 1);
 // the output keeps the input's order whatever N is.
@@ -25,6 +28,7 @@
 
 #include "batch.h"
 #include "terminal.h"
+#include "titlecert/bundle_delta.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/idh.h"
@@ -39,7 +43,7 @@ namespace {
 constexpr int kExitValid = 0, kExitInvalid = 1, kExitUsage = 2;
 
 const char* kUsage =
-    "usage: titlecert-verify --bundle FILE --root FILE [--state FILE] [--now RFC3339]\n"
+    "usage: titlecert-verify --bundle FILE [--delta FILE] --root FILE [--state FILE] [--now RFC3339]\n"
     "                        [--id TYPE:VALUE] [--json] [--lang zh|en] [--jobs N]\n"
     "                        (--text PAYLOAD | IMAGE... | -)\n"
     "       titlecert-verify --config terminal.cbor --state FILE [--bundle FILE] [--now RFC3339]\n"
@@ -47,7 +51,7 @@ const char* kUsage =
     "                        (--text PAYLOAD | IMAGE... | -)\n";
 
 struct Args {
-  std::string bundle, root, state, config, now, id, text;
+  std::string bundle, delta, root, state, config, now, id, text;
   bool haveText = false, json = false, batch = false, langGiven = false;
   Lang lang = Lang::Zh;
   unsigned jobs = 1;
@@ -68,6 +72,7 @@ Args parseArgs(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--bundle") a.bundle = valueOf(i, argc, argv);
+    else if (arg == "--delta") a.delta = valueOf(i, argc, argv);
     else if (arg == "--root") a.root = valueOf(i, argc, argv);
     else if (arg == "--state") a.state = valueOf(i, argc, argv);
     else if (arg == "--config") a.config = valueOf(i, argc, argv);
@@ -93,6 +98,7 @@ Args parseArgs(int argc, char** argv) {
   if (!a.config.empty()) {
     if (a.state.empty()) throw UsageError{"--config needs --state"};
     if (!a.root.empty()) throw UsageError{"--config takes its roots from the configuration: no --root"};
+    if (!a.delta.empty()) throw UsageError{"--delta takes --bundle and --root, not --config"};
   } else if (a.bundle.empty() || a.root.empty()) {
     throw UsageError{"--bundle and --root are required (or --config and --state)"};
   }
@@ -122,12 +128,17 @@ Result<Loaded> loadTerminal(Args& a, std::int64_t now) {
 Result<Loaded> loadVerifier(const Args& a) {
   TC_ASSIGN(auto rootPem, files::read(a.root));
   TC_ASSIGN(auto root, crypto::PublicKey::fromPem(rootPem));
-  TC_ASSIGN(auto bundleBytes, files::read(a.bundle));
+  TC_ASSIGN(auto bundleFile, files::read(a.bundle));
+  Bytes bundleBytes(bundleFile.begin(), bundleFile.end());
+  if (!a.delta.empty()) {
+    TC_ASSIGN(auto delta, files::read(a.delta));
+    TC_ASSIGN(bundleBytes, bundle::applyDelta(bundleBytes, asBytes(delta), root));
+  }
   std::uint64_t highest = 0;
   if (!a.state.empty()) {
     TC_ASSIGN(highest, verifier::readHighestVersion(a.state));
   }
-  TC_ASSIGN(auto v, verifier::Verifier::create(asBytes(bundleBytes), root, highest));
+  TC_ASSIGN(auto v, verifier::Verifier::create(bundleBytes, root, highest));
   if (!a.state.empty() && v.contents().version > highest)
     TC_TRY(verifier::writeHighestVersion(a.state, v.contents().version));
   return Loaded{std::move(v), !a.state.empty(), std::nullopt};

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <mutex>
 
 namespace titlecert::crypto {
 
@@ -145,33 +146,103 @@ bool algFromName(std::string_view name, Alg& out) {
 // ---------------------------------------------------------------------------
 // PublicKey.
 
-Result<PublicKey> PublicKey::fromRaw(Alg alg, ByteView raw) {
+namespace {
+
+// The SubjectPublicKeyInfo OpenSSL 3 writes for a key of each alg, up to the
+// raw key (ZC1.md §2 takes the kid over it): the algorithm identifier (the
+// SM2 curve under id-ecPublicKey) and the BIT STRING header. The raw key
+// follows: 32 bytes for Ed25519, a 65-byte uncompressed point otherwise.
+constexpr unsigned char kEd25519SpkiPrefix[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+constexpr unsigned char kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                             0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+constexpr unsigned char kSm2SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                            0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d, 0x03, 0x42, 0x00};
+
+ByteView spkiPrefixOf(Alg alg) {
+  switch (alg) {
+    case Alg::EdDSA: return ByteView(kEd25519SpkiPrefix, sizeof kEd25519SpkiPrefix);
+    case Alg::ES256: return ByteView(kP256SpkiPrefix, sizeof kP256SpkiPrefix);
+    case Alg::SM2_SM3: return ByteView(kSm2SpkiPrefix, sizeof kSm2SpkiPrefix);
+  }
+  return {};
+}
+
+std::size_t rawKeySizeOf(Alg alg) { return alg == Alg::EdDSA ? kEd25519KeySize : kUncompressedPointSize; }
+
+// The alg of a DER in the canonical form, and where its raw key starts.
+std::optional<Alg> canonicalAlgOf(ByteView der) {
+  for (Alg alg : {Alg::EdDSA, Alg::ES256, Alg::SM2_SM3}) {
+    const ByteView prefix = spkiPrefixOf(alg);
+    if (der.size() == prefix.size() + rawKeySizeOf(alg) && std::equal(prefix.begin(), prefix.end(), der.begin()))
+      return alg;
+  }
+  return std::nullopt;
+}
+
+// OpenSSL's key from a raw public key, EC points checked to lie on the curve.
+Result<PkeyPtr> importRaw(Alg alg, ByteView raw) {
   PkeyPtr key;
   if (alg == Alg::EdDSA) {
     if (raw.size() != kEd25519KeySize) return fail(Code::BAD_KEY, "Ed25519 key must be 32 bytes");
     key.reset(EVP_PKEY_new_raw_public_key_ex(nullptr, "ED25519", nullptr, raw.data(), raw.size()));
     if (!key) return fail(Code::BAD_KEY, "invalid Ed25519 key");
-  } else if (alg == Alg::ES256 || alg == Alg::SM2_SM3) {
-    if (raw.size() != kUncompressedPointSize || raw[0] != 0x04)
-      return fail(Code::BAD_KEY, "EC key must be an uncompressed point");
-    TC_ASSIGN(key, ecFromData(alg, raw, nullptr));
-    TC_TRY(checkPublic(key.get()));
-  } else {
-    return fail(Code::BAD_KEY, "unknown algorithm");
+    return key;
   }
+  if (alg != Alg::ES256 && alg != Alg::SM2_SM3) return fail(Code::BAD_KEY, "unknown algorithm");
+  if (raw.size() != kUncompressedPointSize || raw[0] != 0x04)
+    return fail(Code::BAD_KEY, "EC key must be an uncompressed point");
+  TC_ASSIGN(key, ecFromData(alg, raw, nullptr));
+  TC_TRY(checkPublic(key.get()));
+  return key;
+}
 
+}  // namespace
+
+struct PublicKey::Deferred {
+  std::once_flag once;
+  std::shared_ptr<evp_pkey_st> key;
+};
+
+// The canonical SPKI is the prefix of the alg and the raw key, which is what
+// i2d_PUBKEY writes for the key OpenSSL builds from it (tests check both
+// agree); the kid is taken over it.
+Result<PublicKey> PublicKey::fromRaw(Alg alg, ByteView raw) {
+  TC_ASSIGN(PkeyPtr key, importRaw(alg, raw));
   PublicKey pk;
   pk.alg_ = alg;
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key.get(), &der);
-  if (len <= 0) return fail(Code::BAD_KEY, "cannot encode the public key");
-  OsslBytePtr derOwner(der);
-  pk.spki_.assign(der, der + len);
+  const ByteView prefix = spkiPrefixOf(alg);
+  pk.spki_.assign(prefix.begin(), prefix.end());
+  pk.spki_.insert(pk.spki_.end(), raw.begin(), raw.end());
   Bytes hash = sha256(pk.spki_);
   if (hash.size() < kKidSize) return fail(Code::CRYPTO_ERROR, "SHA-256 unavailable");
   std::copy_n(hash.begin(), kKidSize, pk.kid_.begin());
   pk.key_ = std::shared_ptr<evp_pkey_st>(key.release(), PkeyDeleter{});
   return pk;
+}
+
+Result<PublicKey> PublicKey::fromCanonicalSpkiDer(ByteView der) {
+  const auto alg = canonicalAlgOf(der);
+  if (!alg) return fail(Code::BAD_KEY, "not a canonical Ed25519, P-256 or SM2 SubjectPublicKeyInfo");
+  if (*alg != Alg::EdDSA && der[spkiPrefixOf(*alg).size()] != 0x04)
+    return fail(Code::BAD_KEY, "EC key must be an uncompressed point");
+  PublicKey pk;
+  pk.alg_ = *alg;
+  pk.spki_.assign(der.begin(), der.end());
+  Bytes hash = sha256(pk.spki_);
+  if (hash.size() < kKidSize) return fail(Code::CRYPTO_ERROR, "SHA-256 unavailable");
+  std::copy_n(hash.begin(), kKidSize, pk.kid_.begin());
+  pk.deferred_ = std::make_shared<Deferred>();
+  return pk;
+}
+
+evp_pkey_st* PublicKey::evp() const {
+  if (key_) return key_.get();
+  if (!deferred_) return nullptr;
+  std::call_once(deferred_->once, [this] {
+    const ByteView raw = ByteView(spki_).subspan(spkiPrefixOf(alg_).size());
+    if (auto key = importRaw(alg_, raw)) deferred_->key = std::shared_ptr<evp_pkey_st>(key->release(), PkeyDeleter{});
+  });
+  return deferred_->key.get();
 }
 
 Result<PublicKey> PublicKey::fromEvpPkey(const evp_pkey_st* key) {
@@ -181,6 +252,7 @@ Result<PublicKey> PublicKey::fromEvpPkey(const evp_pkey_st* key) {
 }
 
 Result<PublicKey> PublicKey::fromSpkiDer(ByteView der) {
+  if (const auto alg = canonicalAlgOf(der)) return fromRaw(*alg, der.subspan(spkiPrefixOf(*alg).size()));
   if (der.size() > LONG_MAX) return fail(Code::BAD_KEY, "key too large");
   const unsigned char* p = der.data();
   PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
@@ -196,16 +268,22 @@ Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
 }
 
 std::string PublicKey::pem() const {
-  return writePem(false, [&](BIO* b) { return PEM_write_bio_PUBKEY(b, key_.get()) == 1; });
+  return writePem(false, [&](BIO* b) {
+    return PEM_write_bio(b, "PUBLIC KEY", "", spki_.data(), static_cast<long>(spki_.size())) > 0;
+  });
 }
 
 Status PublicKey::verify(ByteView message, ByteView signature) const {
-  return verifyRaw(key_.get(), alg_, message, signature, kSm2DefaultId);
+  auto* key = evp();
+  if (!key) return badSignature();
+  return verifyRaw(key, alg_, message, signature, kSm2DefaultId);
 }
 
 Status PublicKey::verifySm2WithId(ByteView message, ByteView signature, std::string_view id) const {
   if (alg_ != Alg::SM2_SM3) return makeError(Code::INVALID_ARGUMENT, "not an SM2 key");
-  return verifyRaw(key_.get(), alg_, message, signature, id);
+  auto* key = evp();
+  if (!key) return badSignature();
+  return verifyRaw(key, alg_, message, signature, id);
 }
 
 Status PublicKey::verifyDer(ByteView message, ByteView derSignature) const {
@@ -214,8 +292,9 @@ Status PublicKey::verifyDer(ByteView message, ByteView derSignature) const {
   // that exactly one encoding of (r, s) is accepted whatever OpenSSL's own
   // checks are in a given version.
   auto raw = derToRaw(derSignature);
-  if (!raw.ok()) return badSignature();
-  return verifyRaw(key_.get(), alg_, message, *raw, kSm2DefaultId);
+  auto* key = evp();
+  if (!raw.ok() || !key) return badSignature();
+  return verifyRaw(key, alg_, message, *raw, kSm2DefaultId);
 }
 
 // ---------------------------------------------------------------------------

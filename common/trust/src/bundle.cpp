@@ -115,14 +115,16 @@ void readScope(Reader& f, Scope& s) {
   if (f.ok() && s.maxLevel > 5) f.fail("max_level", "above 5");
 }
 
-// The key whose type must be the entry's alg; nullopt after an error.
+// The key whose type must be the entry's alg; nullopt after an error. Only
+// the canonical SPKI is accepted, and it is not imported into OpenSSL here:
+// a verifier imports a key the first time a credential needs it.
 std::optional<crypto::PublicKey> readKey(Reader& f) {
   std::int64_t alg = 0;
   integer(f, "alg", alg);
   auto spki = f.required("public_key");
   if (!spki) return std::nullopt;
   if (!spki->value().isBytes()) return f.fail("public_key", "not a byte string"), std::nullopt;
-  auto key = crypto::PublicKey::fromSpkiDer(spki->value().asBytes());
+  auto key = crypto::PublicKey::fromCanonicalSpkiDer(spki->value().asBytes());
   if (!key) return f.fail("public_key", key.error().detail), std::nullopt;
   if (static_cast<std::int64_t>(key->alg()) != alg) return f.fail("alg", "does not match the key"), std::nullopt;
   return std::move(key).value();

@@ -60,8 +60,17 @@ class PublicKey {
   // PEM "PUBLIC KEY" (SubjectPublicKeyInfo). The key's type decides its Alg:
   // Ed25519 -> EdDSA, EC P-256 -> ES256, EC SM2 curve -> SM2_SM3; any other
   // key (other curves, RSA, Ed448) is Code::BAD_KEY.
+  // A key in the canonical form spkiDer() writes is read without OpenSSL's
+  // decoders (the common case, and the cheaper one at start-up).
   static Result<PublicKey> fromPem(std::string_view pem);
   static Result<PublicKey> fromSpkiDer(ByteView der);
+  // Only the canonical form (what spkiDer() writes, what bundles carry):
+  // alg, spkiDer and kid are known at once, and OpenSSL's key is built (an
+  // EC point checked to be on its curve) once, on the first verify(), so
+  // that reading a bundle of many keys costs no key import. A point that
+  // fails that check makes every verify() BAD_SIGNATURE. Any other DER is
+  // BAD_KEY.
+  static Result<PublicKey> fromCanonicalSpkiDer(ByteView der);
   // Raw public key: Ed25519 32 bytes; EC uncompressed point (65 bytes,
   // 0x04||x||y) on the curve of alg.
   static Result<PublicKey> fromRaw(Alg alg, ByteView raw);
@@ -88,12 +97,17 @@ class PublicKey {
   // DER is required (any non-canonical encoding is BAD_SIGNATURE).
   Status verifyDer(ByteView message, ByteView derSignature) const;
 
-  // The OpenSSL key, for tests that check against OpenSSL directly.
-  evp_pkey_st* raw(TestAccess) const { return key_.get(); }
+  // The OpenSSL key, for tests that check against OpenSSL directly (nullptr
+  // for a deferred key whose point is invalid).
+  evp_pkey_st* raw(TestAccess) const { return evp(); }
 
  private:
+  struct Deferred;
   PublicKey() = default;
-  std::shared_ptr<evp_pkey_st> key_;
+  // The OpenSSL key, built now if it was deferred; nullptr if it cannot be.
+  evp_pkey_st* evp() const;
+  std::shared_ptr<evp_pkey_st> key_;      // set at once, or
+  std::shared_ptr<Deferred> deferred_;    // built on first use, shared by copies
   Alg alg_ = Alg::EdDSA;
   Bytes spki_;
   Kid kid_{};
