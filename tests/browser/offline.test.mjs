@@ -3,7 +3,7 @@
 // WebAssembly verifier, the bundle and the root key; then the network is cut
 // (the service is stopped and the page set offline) and, after a reload from
 // the cache, a valid, a revoked and a tampered certificate get their codes,
-// verified in the browser. Screenshots at phone size go to
+// verified in the browser, and a photo of a QR code is read in the browser. Screenshots at phone size go to
 // SCREENSHOT_DIR/offline-*.png. The page's clock is pinned to the fixture's.
 //
 //   node offline.test.mjs CHECKD_BIN FIXTURE_DIR SCREENSHOT_DIR
@@ -67,6 +67,15 @@ async function pasteAndCheck(page, fixtureName) {
   const shown = await page.$eval('main', (m) => m.innerText);
   await shot(page, fixtureName);
   return { verdict, shown };
+}
+
+async function uploadAndCheck(page, file, shotName) {
+  await page.$eval('#verdict', (v) => v.removeAttribute('data-code'));
+  const input = await page.$('input#image[type=file]');
+  await input.uploadFile(join(fixtureDir, file));
+  await page.waitForSelector('#verdict[data-code]', { timeout: 30000 });
+  await shot(page, shotName);
+  return page.$eval('#verdict', (v) => ({ code: v.dataset.code, valid: v.dataset.valid }));
 }
 
 const results = [];
@@ -135,6 +144,15 @@ try {
     assert.equal(verdict.code, 'BAD_SIGNATURE');
     assert.equal(verdict.valid, 'false');
     assert.doesNotMatch(shown, /张三/);
+  });
+  await check('offline: a photo of the QR is read in the browser (zxing-wasm) and verified: OK', async () => {
+    const verdict = await uploadAndCheck(page, 'valid.png', 'photo');
+    assert.equal(verdict.code, 'OK');
+  });
+  await check('offline: an image without a code is NO_CODE_FOUND', async () => {
+    const verdict = await uploadAndCheck(page, 'no_code.png', 'no-code');
+    assert.equal(verdict.code, 'NO_CODE_FOUND');
+    assert.equal(verdict.valid, 'false');
   });
   await check('offline: no script error and no CSP refusal on the page', async () => {
     assert.deepEqual(problems, []);

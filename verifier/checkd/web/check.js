@@ -143,7 +143,7 @@ const serverEngine = {
   },
 };
 
-const offline = { verifier: null, loading: null };
+const offline = { verifier: null, loading: null, reader: null };
 
 function offlineError(zh, en) {
   const error = new Error(en);
@@ -192,16 +192,26 @@ function nowSeconds() {
   return Math.floor(Date.now() / 1000);
 }
 
-// QR texts in an image, decoded by the browser (BarcodeDetector, as on
-// Android's Chrome); where it has none, photos need the online page.
-async function qrTexts(blob) {
-  if (!('BarcodeDetector' in window)) {
-    throw offlineError('此浏览器离线时无法识别照片，请粘贴证书文本',
-      'This browser cannot read photos offline; paste the certificate text');
+// QR texts in an image, decoded in the browser by ZXing-C++ compiled to
+// WebAssembly (zxing-wasm, served and cached beside the verifier).
+function qrReader() {
+  if (!offline.reader) {
+    offline.reader = loadScript('/offline/zxing_reader.js').then(() => {
+      window.ZXingWASM.prepareZXingModule({
+        overrides: { locateFile: (path, prefix) => (path.endsWith('.wasm') ? '/offline/zxing_reader.wasm' : prefix + path) },
+        fireImmediately: true,
+      });
+      return window.ZXingWASM;
+    });
+    offline.reader.catch(() => { offline.reader = null; });
   }
-  const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-  const codes = await detector.detect(await createImageBitmap(blob));
-  return codes.map((c) => c.rawValue);
+  return offline.reader;
+}
+
+async function qrTexts(blob) {
+  const zxing = await qrReader();
+  const found = await zxing.readBarcodes(blob, { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 8 });
+  return found.filter((r) => r.isValid).map((r) => r.text);
 }
 
 const offlineEngine = {
@@ -234,6 +244,7 @@ async function startOffline() {
   }
   try {
     const verifier = await offlineVerifier();
+    qrReader().catch(() => {});  // fetched now, so that photos work offline too
     mode.textContent = `离线核验已就绪（信任列表第 ${verifier.bundleVersion} 版）` +
       ` / Offline check ready (trust bundle version ${verifier.bundleVersion})`;
     mode.dataset.ready = 'true';

@@ -1,15 +1,16 @@
 // The offline page's service worker (scope /offline/): it keeps the page,
-// its scripts, the WebAssembly verifier, the trust bundle and the root key
+// its scripts, the WebAssembly verifier and QR reader, the trust bundle and the root key
 // in a cache so that the page loads and verifies with no network. Online,
 // every file is fetched afresh (a newer bundle replaces the cached one);
 // when the network fails, the cached copy answers.
 'use strict';
 
-const CACHE = 'titlecert-offline-v1';
+const CACHE = 'titlecert-offline-v1';  // a new name drops the old cache on activation
 const FILES = [
   '/offline/', '/check.css', '/check.js',
   '/offline/titlecert_crypto.js', '/offline/titlecert_wasm.js',
   '/offline/titlecert_verifier.js', '/offline/titlecert_verifier.wasm',
+  '/offline/zxing_reader.js', '/offline/zxing_reader.wasm',
   '/bundle', '/root.pub.pem',
 ];
 
