@@ -22,6 +22,7 @@ packages=(
   fonts-noto-cjk                      # its embedded CJK fonts (Noto Serif/Sans CJK SC)
   poppler-utils librsvg2-bin          # card tests: pdftoppm, pdffonts, rsvg-convert
   chromium nodejs                     # browser tests of the web pages (puppeteer-core drives chromium)
+  emscripten                          # the WebAssembly verifier of the offline page (scripts/build-wasm.sh)
   time                                # bench/footprint.sh: peak RSS (/usr/bin/time -v)
 )
 

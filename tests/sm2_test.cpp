@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "support/corpus.h"
+#include "support/sm2_corpus.h"
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -46,9 +47,10 @@ using Md = titlecert::ossl::MdPtr;
 const Bytes kSm2CurveOid = {0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d};  // 1.2.156.10197.1.301
 const Bytes kEcPublicKeyOid = {0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};    // id-ecPublicKey
 
-json loadVectors() { return titlecert::testing::loadCorpus("sm2-sm3/sm2_sm3_vectors.json"); }
-
-Bytes hex(const json& value) { return titlecert::testing::corpusHex(value); }
+using titlecert::testing::computeZ;
+using titlecert::testing::hex;
+using titlecert::testing::loadSm2Vectors;
+json loadVectors() { return loadSm2Vectors(); }
 Bytes unhex(std::string_view h) { return titlecert::fromHex(h).value(); }
 
 bool contains(const Bytes& haystack, const Bytes& needle) {
@@ -85,78 +87,7 @@ bool opensslSm2Verify(EVP_PKEY* key, ByteView msg, ByteView der, std::optional<s
   return EVP_DigestVerify(mctx.get(), der.data(), der.size(), msg.data(), msg.size()) == 1;
 }
 
-// Z = SM3(ENTL || ID || a || b || Gx || Gy || xA || yA), GB/T 32918.2 §5.5.
-Bytes computeZ(const json& curve, ByteView uid, const json& publicKey) {
-  Bytes in;
-  const std::size_t bits = uid.size() * 8;
-  in.push_back(static_cast<std::uint8_t>(bits >> 8));
-  in.push_back(static_cast<std::uint8_t>(bits & 0xff));
-  in.insert(in.end(), uid.begin(), uid.end());
-  for (const char* f : {"a", "b", "gx", "gy"}) {
-    Bytes v = hex(curve[f]);
-    in.insert(in.end(), v.begin(), v.end());
-  }
-  for (const char* f : {"wx", "wy"}) {
-    Bytes v = hex(publicKey[f]);
-    in.insert(in.end(), v.begin(), v.end());
-  }
-  return sm3(in);
-}
-
 // ---------------------------------------------------------------------------
-
-TEST(SM2Vectors, StandardCurve) {
-  json doc = loadVectors();
-  ASSERT_TRUE(doc.contains("testGroups"));
-  std::size_t vectors = 0, pathsChecked = 0, totalInFile = 0;
-  for (const json& group : doc["testGroups"]) {
-    totalInFile += group["tests"].size();
-    if (group["type"] != "Sm2Verify" || group["curve"] != "sm2p256v1") continue;
-    auto key = PublicKey::fromRaw(Alg::SM2_SM3, hex(group["publicKey"]["uncompressed"]));
-    ASSERT_TRUE(key.ok()) << key.error().detail;
-    const Bytes groupUid = hex(group["uid"]);
-    // Our SM3 reproduces the standard's Z for this key and ID.
-    EXPECT_EQ(toHex(computeZ(doc["curves"]["sm2p256v1"], groupUid, group["publicKey"])),
-              group["Z"].get<std::string>());
-
-    for (const json& test : group["tests"]) {
-      ++vectors;
-      const int tcId = test["tcId"];
-      const bool expectValid = test["result"] == "valid";
-      const Bytes msg = hex(test["msg"]);
-      const Bytes uid = test.contains("uidOverride") ? hex(test["uidOverride"]) : groupUid;
-      const std::string_view id = asText(uid);
-      if (test.contains("e")) {  // e = SM3(Z || M), where given
-        Bytes zm = hex(group["Z"]);
-        zm.insert(zm.end(), msg.begin(), msg.end());
-        EXPECT_EQ(toHex(sm3(zm)), test["e"].get<std::string>()) << "tcId " << tcId;
-      }
-
-      if (test.contains("sigRaw")) {
-        ++pathsChecked;
-        EXPECT_EQ(key->verifySm2WithId(msg, hex(test["sigRaw"]), id).ok(), expectValid)
-            << "tcId " << tcId << " r||s: " << test["comment"];
-        if (id == kSm2DefaultId) {
-          EXPECT_EQ(key->verify(msg, hex(test["sigRaw"])).ok(), expectValid) << "tcId " << tcId;
-        }
-      }
-      if (test.contains("sig")) {
-        ++pathsChecked;
-        // DER path: a DER that the strict parser refuses counts as invalid.
-        auto raw = derToRaw(hex(test["sig"]));
-        const bool viaDer = raw.ok() && key->verifySm2WithId(msg, *raw, id).ok();
-        EXPECT_EQ(viaDer, expectValid) << "tcId " << tcId << " DER: " << test["comment"];
-        if (id == kSm2DefaultId) {
-          EXPECT_EQ(key->verifyDer(msg, hex(test["sig"])).ok(), expectValid) << "tcId " << tcId;
-        }
-      }
-    }
-  }
-  EXPECT_EQ(totalInFile, doc["numberOfTests"].get<std::size_t>());
-  EXPECT_EQ(vectors, 16u);
-  std::cout << "[corpus] sm2 standard curve: " << vectors << " vectors, " << pathsChecked
-            << " signature encodings (r||s and DER) checked\n";
-}
 
 // The SM2 verification equation of GB/T 32918.2 §7.1, computed with
 // OpenSSL's EC_GROUP / EC_POINT / BIGNUM arithmetic: an independent check that
@@ -329,19 +260,6 @@ TEST(SM2Vectors, Prehashed) {
   EXPECT_GE(viaEvp, 2u);  // the two SM3 vectors at least
   std::cout << "[corpus] sm2 prehashed (OpenSSL evp_test): " << vectors << " vectors (equation), " << viaEvp
             << " also via EVP_PKEY_verify\n";
-}
-
-TEST(SM3Vectors, Digest) {
-  json doc = loadVectors();
-  ASSERT_TRUE(doc.contains("sm3"));
-  std::size_t vectors = 0;
-  for (const json& test : doc["sm3"]["tests"]) {
-    ++vectors;
-    EXPECT_EQ(toHex(sm3(hex(test["msg"]))), test["digest"].get<std::string>()) << "tcId " << test["tcId"];
-  }
-  EXPECT_EQ(vectors, doc["sm3"]["tests"].size());
-  EXPECT_GE(vectors, 4u);
-  std::cout << "[corpus] sm3: " << vectors << " vectors\n";
 }
 
 // ---------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 // and the CLI from outside: root.pub.pem, bundle.cbor (version 7), and
 // certificates as text and QR PNG (valid, revoked, forged, out of scope,
 // a qualification, and an image with no code), the delta from version 6
-// to 7, and the valid title signed
-// with Ed25519 and ES256 as text.
+// to 7, and the valid title signed with Ed25519 and ES256 as text; and the
+// verifier's tamper table (tamper.json: now, and per row name, expected
+// code, text, id) for the WebAssembly verifier's run under node.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
+#include "support/tamper_table.h"
 #include "support/world.h"
 #include "titlecert/base45.h"
 #include "titlecert/bundle_delta.h"
@@ -37,6 +40,20 @@ std::string forged(std::string text) {
   auto cose = *base45::decode(std::string_view(text).substr(4));
   cose[cose.size() - 3] ^= 0x01;
   return "ZC1:" + base45::encode(cose);
+}
+
+void writeTamperTable(const std::filesystem::path& dir) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : tamperRows()) {
+    rows.push_back({{"name", row.name},
+                    {"expected", std::string(codeName(row.expected))},
+                    {"text", row.text},
+                    {"id", row.id ? nlohmann::json(*row.id) : nlohmann::json()}});
+  }
+  nlohmann::json mustSee = nlohmann::json::array();
+  for (Code c : kTamperCodes) mustSee.push_back(std::string(codeName(c)));
+  const nlohmann::json table = {{"now", kNow}, {"rows", rows}, {"mustSee", mustSee}};
+  write(dir / "tamper.json", asBytes(table.dump(2)));
 }
 
 }  // namespace
@@ -73,6 +90,7 @@ int main(int argc, char** argv) {
   blank.size = 41;
   blank.dark.assign(41 * 41, 0);
   write(dir / "no_code.png", qr::toPng(blank, 6));
+  writeTamperTable(dir);
   std::cout << "fixture written to " << dir.string() << "\n";
   return 0;
 }

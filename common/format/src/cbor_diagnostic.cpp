@@ -1,6 +1,10 @@
 // CBOR diagnostic notation (RFC 8949 §8), for logs, tests and tools.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <system_error>
 
@@ -13,6 +17,25 @@ namespace {
 // Shortest round-trip digits; always with a '.' or exponent so that the
 // reader sees a float (RFC 8949 §8: 1.0, 1.5e+300). Fixed notation for
 // everyday magnitudes, scientific otherwise.
+#if defined(__EMSCRIPTEN__)
+// emscripten 3.1.6's libc++ has no floating-point to_chars: the same
+// shortest round-trip digits, found with printf (fewest significant digits
+// that read back as d), then written in the chosen notation.
+std::string shortestDigits(double d, bool fixed) {
+  char buf[64];
+  int digits = 1;
+  for (; digits < 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*e", digits - 1, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::snprintf(buf, sizeof buf, "%.*e", digits - 1, d);
+  if (!fixed) return buf;
+  const int exponent = std::atoi(std::strchr(buf, 'e') + 1);
+  std::snprintf(buf, sizeof buf, "%.*f", std::max(0, digits - 1 - exponent), d);
+  return buf;
+}
+#endif
+
 void appendDouble(std::string& out, double d) {
   if (std::isnan(d)) {
     out += "NaN";
@@ -22,12 +45,16 @@ void appendDouble(std::string& out, double d) {
     out += d < 0 ? "-Infinity" : "Infinity";
     return;
   }
-  char buf[64];
   const double a = std::fabs(d);
   const bool fixed = a == 0 || (a >= 1e-5 && a < 1e17);
+#if defined(__EMSCRIPTEN__)
+  std::string s = shortestDigits(d, fixed);
+#else
+  char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, d,
                                fixed ? std::chars_format::fixed : std::chars_format::scientific);
   std::string s(buf, r.ec == std::errc() ? r.ptr : buf);
+#endif
   if (s.find('.') == std::string::npos) {
     const auto e = s.find('e');
     s.insert(e == std::string::npos ? s.size() : e, ".0");

@@ -34,9 +34,11 @@ using Poco::Net::HTTPServerResponse;
 using Clock = std::chrono::steady_clock;
 
 // The page loads only its own script and style and talks only to this
-// origin; the camera preview is a local media stream.
+// origin; the camera preview is a local media stream. 'wasm-unsafe-eval'
+// lets the offline page compile its WebAssembly verifier (it allows no JS
+// eval); its service worker is a same-origin script (script-src).
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; "
     "media-src 'self' blob: mediastream:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
 

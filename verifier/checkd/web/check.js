@@ -1,7 +1,13 @@
-// The check page: sends a pasted text, a photo, or camera frames to
-// POST /v1/verify and shows the verdict. Everything from the answer is set
-// with textContent: a signed certificate's text can still be hostile.
+// The check page: verifies a pasted text, a photo, or camera frames and
+// shows the verdict. At / it asks the service (POST /v1/verify); at
+// /offline/ the same page verifies in this browser with the WebAssembly
+// verifier against the published bundle and root key, which a service worker
+// (/offline/sw.js) keeps for use without a network. Everything from an
+// answer is set with textContent: a signed certificate's text can still be
+// hostile.
 'use strict';
+
+const OFFLINE = location.pathname.startsWith('/offline/');
 
 const REASONS_EN = {
   OK: 'valid',
@@ -105,20 +111,148 @@ async function checkText() {
   const text = $('text').value.trim();
   if (!text) return;
   showMessage('正在核验…', 'Checking…', true);
-  const body = { text };
-  if (idNumber()) body.id = idNumber();
   try {
-    const reply = await post(JSON.stringify(body), { 'Content-Type': 'application/json' });
+    const reply = await engine.verifyText(text, idNumber());
     if (reply.status === 200 && reply.json) showResult(reply.json); else showError(reply);
   } catch (e) {
-    showMessage('网络错误', 'Network error');
+    showFailure(e);
   }
+}
+
+function showFailure(e) {
+  if (e && e.offlineMessage) return showMessage(e.offlineMessage.zh, e.offlineMessage.en);
+  return showMessage('网络错误', 'Network error');
 }
 
 function imageHeaders(type) {
   const headers = { 'Content-Type': type };
   if (idNumber()) headers['X-Titlecert-Id'] = idNumber();
   return headers;
+}
+
+// Where verification happens. Both answer { status, json } with the JSON of
+// POST /v1/verify: an object for a text, { results: [...] } for an image.
+const serverEngine = {
+  verifyText(text, id) {
+    const body = { text };
+    if (id) body.id = id;
+    return post(JSON.stringify(body), { 'Content-Type': 'application/json' });
+  },
+  verifyImage(blob, type) {
+    return post(blob, imageHeaders(type));
+  },
+};
+
+const offline = { verifier: null, loading: null, reader: null };
+
+function offlineError(zh, en) {
+  const error = new Error(en);
+  error.offlineMessage = { zh, en };
+  return error;
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(offlineError('离线核验组件无法加载', 'The offline verifier could not be loaded'));
+    document.head.append(script);
+  });
+}
+
+async function fetchOk(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw offlineError('无法取得信任列表', 'The trust bundle could not be fetched');
+  return response;
+}
+
+// The WebAssembly verifier over /bundle and /root.pub.pem (from the service
+// worker's cache when there is no network), loaded once.
+function offlineVerifier() {
+  if (!offline.loading) {
+    offline.loading = (async () => {
+      await loadScript('/offline/titlecert_crypto.js');
+      await loadScript('/offline/titlecert_wasm.js');
+      await loadScript('/offline/titlecert_verifier.js');
+      const [bundle, rootPem] = await Promise.all([
+        fetchOk('/bundle').then((r) => r.arrayBuffer()),
+        fetchOk('/root.pub.pem').then((r) => r.text()),
+      ]);
+      offline.verifier = await window.titlecertWasm.loadVerifier(window.createTitlecertModule,
+        new Uint8Array(bundle), rootPem);
+      return offline.verifier;
+    })();
+    offline.loading.catch(() => { offline.loading = null; });
+  }
+  return offline.loading;
+}
+
+function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+
+// QR texts in an image, decoded in the browser by ZXing-C++ compiled to
+// WebAssembly (zxing-wasm, served and cached beside the verifier).
+function qrReader() {
+  if (!offline.reader) {
+    offline.reader = loadScript('/offline/zxing_reader.js').then(() => {
+      window.ZXingWASM.prepareZXingModule({
+        overrides: { locateFile: (path, prefix) => (path.endsWith('.wasm') ? '/offline/zxing_reader.wasm' : prefix + path) },
+        fireImmediately: true,
+      });
+      return window.ZXingWASM;
+    });
+    offline.reader.catch(() => { offline.reader = null; });
+  }
+  return offline.reader;
+}
+
+async function qrTexts(blob) {
+  const zxing = await qrReader();
+  const found = await zxing.readBarcodes(blob, { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 8 });
+  return found.filter((r) => r.isValid).map((r) => r.text);
+}
+
+const offlineEngine = {
+  async verifyText(text, id) {
+    const verifier = await offlineVerifier();
+    return { status: 200, json: verifier.verify(text, nowSeconds(), id, 'zh') };
+  },
+  async verifyImage(blob) {
+    const verifier = await offlineVerifier();
+    const texts = await qrTexts(blob);
+    const results = texts.map((t) => verifier.verify(t, nowSeconds(), idNumber(), 'zh'));
+    if (results.length === 0) results.push({ code: 'NO_CODE_FOUND', valid: false, message: '图片中未找到二维码' });
+    return { status: 200, json: { results } };
+  },
+};
+
+const engine = OFFLINE ? offlineEngine : serverEngine;
+
+// The offline page: says so, registers the service worker, loads the
+// verifier, and marks #mode data-ready="true" once it can verify.
+async function startOffline() {
+  document.querySelector('.privacy').replaceChildren(
+    line('zh', '离线核验：证书只在本机浏览器中核验，不发送到任何地方。'),
+    line('en', 'Offline check: certificates are verified in this browser only and sent nowhere.'));
+  const mode = $('mode');
+  mode.hidden = false;
+  mode.textContent = '正在准备离线核验… / Preparing the offline check…';
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/offline/sw.js', { scope: '/offline/' }).catch(() => {});
+  }
+  try {
+    const verifier = await offlineVerifier();
+    qrReader().catch(() => {});  // fetched now, so that photos work offline too
+    mode.textContent = `离线核验已就绪（信任列表第 ${verifier.bundleVersion} 版）` +
+      ` / Offline check ready (trust bundle version ${verifier.bundleVersion})`;
+    mode.dataset.ready = 'true';
+  } catch (e) {
+    mode.textContent = e.offlineMessage ? `${e.offlineMessage.zh} / ${e.offlineMessage.en}`
+      : '离线核验不可用 / The offline check is not available';
+    mode.dataset.ready = 'false';
+  }
 }
 
 // A PNG of the drawable (video frame or image), at most MAX_SIDE on a side.
@@ -139,9 +273,10 @@ async function uploadImage(file) {
       const bitmap = await createImageBitmap(file);
       blob = await toPng(bitmap, bitmap.width, bitmap.height);
     }
-    const reply = await post(blob, imageHeaders(blob.type || file.type));
+    const reply = await engine.verifyImage(blob, blob.type || file.type);
     if (reply.status === 200 && reply.json) showResult(pick(reply.json.results)); else showError(reply);
   } catch (e) {
+    if (e && e.offlineMessage) return showFailure(e);
     showMessage('无法读取该照片', 'This photo could not be read');
   }
 }
@@ -179,7 +314,7 @@ async function scanFrame() {
   if (!video.videoWidth) return scheduleFrame(CAMERA_INTERVAL_MS);
   try {
     const blob = await toPng(video, video.videoWidth, video.videoHeight);
-    const reply = await post(blob, imageHeaders('image/png'));
+    const reply = await engine.verifyImage(blob, 'image/png');
     if (!camera.stream) return;
     if (reply.status === 429) return scheduleFrame(Math.max(1, reply.retryAfter) * 1000);
     if (reply.status === 200 && reply.json) {
@@ -205,6 +340,7 @@ function stopCamera() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  if (OFFLINE) startOffline();
   $('check').addEventListener('click', checkText);
   $('text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) checkText();
