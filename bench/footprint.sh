@@ -52,7 +52,7 @@ stripped_size() {  # STRIP FILE
 verify_command() {
   local bin=${dirs[$1]}/verifier/titlecert-verify
   cmd=("$bin")
-  [[ $1 == aarch64-* ]] && cmd=(qemu-aarch64 -L /usr/aarch64-linux-gnu "$bin")
+  [[ $1 == aarch64-* ]] && cmd=(qemu-aarch64 -L / "$bin")
   return 0
 }
 

@@ -25,4 +25,11 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/arm-linux-gnueabihf/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
 
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm -L /usr/arm-linux-gnueabihf)
+# The emulator's root is "/", where Debian's multiarch packages put the
+# target's dynamic loader (/lib/ld-linux-*.so) and every library the programs
+# load (libc6:armhf, libssl3, libstdc++6...). Not /usr/arm-linux-gnueabihf: the
+# cross toolchain's loader there is another glibc build (2.36-8cross1) than
+# the multiarch libc.so.6 it then finds through /etc/ld.so.cache (2.36-9+deb12u*),
+# and that mix breaks glibc-internal structures: the first pthread_create
+# spins forever in the stack-cache lock (aarch64) or crashes (armhf).
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm -L /)

@@ -27,8 +27,10 @@
 #include "titlecert/catalogue_evolution.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
+#include "titlecert/info_options.h"
 #include "titlecert/passphrase.h"
 #include "titlecert/terminal_manifest.h"
+#include "titlecert/version.h"
 
 using namespace titlecert;
 using Json = nlohmann::ordered_json;
@@ -45,7 +47,8 @@ const char* kUsage =
     "       titlecert-config catalogue show [--catalogue FILE] [--json]\n"
     "       titlecert-config catalogue check --previous OLD.json [--catalogue NEW.json]\n"
     "       titlecert-config terminal build --manifest TERMINAL.json --root-key ROOT.pem --out FILE [--passphrase-file FILE]\n"
-    "       titlecert-config terminal inspect FILE --root ROOT.pub.pem [--json]\n";
+    "       titlecert-config terminal inspect FILE --root ROOT.pub.pem [--json]\n"
+    "       titlecert-config --help | --version\n";
 
 struct UsageError {
   std::string message;
@@ -391,6 +394,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto status = answerInfoOption(argc, argv, "titlecert-config", TITLECERT_VERSION_STRING, kUsage)) return *status;
   try {
     return dispatch(argc, argv);
   } catch (const UsageError& e) {

@@ -32,11 +32,13 @@
 #include <map>
 
 #include "titlecert/files.h"
+#include "titlecert/info_options.h"
 #include "titlecert/issuer/server.h"
 #include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/http_requests.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/passphrase.h"
+#include "titlecert/version.h"
 
 using namespace titlecert;
 using namespace titlecert::issuer;
@@ -55,7 +57,8 @@ const char* kUsageText =
     "       titlecert-issuer export-manifest --data DIR --out DIR2\n"
     "       titlecert-issuer load-bundle --data DIR --bundle FILE\n"
     "       titlecert-issuer token create --data DIR --role admin|clerk|auditor\n"
-    "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n";
+    "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n"
+    "       titlecert-issuer --help | --version\n";
 
 int report(const Problem& p) {
   std::cerr << "titlecert-issuer: " << p.code << ": " << p.message << "\n";
@@ -313,6 +316,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto status = answerInfoOption(argc, argv, "titlecert-issuer", TITLECERT_VERSION_STRING, kUsageText)) return *status;
   IssuerApp app;
   return app.run(argc, argv);
 }

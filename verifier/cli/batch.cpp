@@ -106,6 +106,7 @@ class BlockWriter {
 struct Verdicts {
   std::vector<std::string> json;
   std::vector<char> valid;
+  std::vector<std::int64_t> signedTime;  // the iat of a credential whose signature verified, else 0
 };
 
 // Verifies and renders lines [0, count) of `lines`, numbered from `firstNumber`,
@@ -115,11 +116,13 @@ void verifyChunk(const verifier::Verifier& v, const BatchOptions& o, const std::
                  std::size_t count, std::size_t firstNumber, Verdicts& out) {
   out.json.resize(count);
   out.valid.resize(count);
+  out.signedTime.resize(count);
   std::atomic<std::size_t> nextLine{0};
   auto verifyLines = [&] {
     for (std::size_t i; (i = nextLine.fetch_add(1, std::memory_order_relaxed)) < count;) {
       const auto outcome = v.verify(lines[i], o.now, o.verify);
       out.valid[i] = outcome.valid() ? 1 : 0;
+      out.signedTime[i] = outcome.credential ? static_cast<std::int64_t>(outcome.credential->iat) : 0;
       out.json[i] = v.toJson(outcome, std::to_string(firstNumber + i), o.lang);
     }
   };
@@ -169,6 +172,7 @@ BatchSummary runBatch(const verifier::Verifier& v, const BatchOptions& options, 
     verifyChunk(v, options, lines, count, number, verdicts);
     for (std::size_t i = 0; i < count; ++i) {
       if (!verdicts.valid[i]) summary.anyInvalid = true;
+      summary.latestSignedTime = std::max(summary.latestSignedTime, verdicts.signedTime[i]);
       writer.append(verdicts.json[i]);
     }
     number += count;

@@ -18,6 +18,7 @@ struct BatchOptions {
 struct BatchSummary {
   bool anyInvalid = false;
   bool writeFailed = false;
+  std::int64_t latestSignedTime = 0;  // the latest iat among verified credentials (the clock floor follows it)
 };
 
 // Reads until end of input. Output is written in large blocks, and always

@@ -29,11 +29,14 @@
 #include "batch.h"
 #include "terminal.h"
 #include "titlecert/bundle_delta.h"
+#include "watch.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
 #include "titlecert/idh.h"
+#include "titlecert/info_options.h"
 #include "titlecert/scan.h"
 #include "titlecert/verifier.h"
+#include "titlecert/version.h"
 
 using namespace titlecert;
 using verifier::Lang;
@@ -52,7 +55,7 @@ const char* kUsage =
 
 struct Args {
   std::string bundle, delta, root, state, config, now, id, text;
-  bool haveText = false, json = false, batch = false, langGiven = false;
+  bool haveText = false, json = false, batch = false, watch = false, langGiven = false;
   Lang lang = Lang::Zh;
   unsigned jobs = 1;
   std::vector<std::string> images;
@@ -91,7 +94,7 @@ Args parseArgs(int argc, char** argv) {
       if (ec != std::errc() || end != n.data() + n.size() || a.jobs > 1024)
         throw UsageError{"--jobs takes a number of threads from 0 (every core) to 1024"};
     } else if (arg == "-") a.batch = true;
-    else if (arg == "-h" || arg == "--help") throw UsageError{""};
+    else if (arg == "--watch") a.watch = true;
     else if (!arg.empty() && arg[0] == '-') throw UsageError{"unknown option " + arg};
     else a.images.push_back(arg);
   }
@@ -102,8 +105,8 @@ Args parseArgs(int argc, char** argv) {
   } else if (a.bundle.empty() || a.root.empty()) {
     throw UsageError{"--bundle and --root are required (or --config and --state)"};
   }
-  const int sources = (a.haveText ? 1 : 0) + (a.batch ? 1 : 0) + (a.images.empty() ? 0 : 1);
-  if (sources != 1) throw UsageError{"give exactly one of --text PAYLOAD, IMAGE..., or -"};
+  const int sources = (a.haveText ? 1 : 0) + (a.batch ? 1 : 0) + (a.images.empty() ? 0 : 1) + (a.watch ? 1 : 0);
+  if (sources != 1) throw UsageError{"give exactly one of --text PAYLOAD, IMAGE..., -, or --watch"};
   return a;
 }
 
@@ -117,12 +120,13 @@ struct Loaded {
   verifier::Verifier verifier;
   bool rollbackChecked;
   std::optional<terminal::State> terminalState;  // with --config
+  std::optional<terminal::Config> terminalConfig;
 };
 
 Result<Loaded> loadTerminal(Args& a, std::int64_t now) {
   TC_ASSIGN(auto t, cli::openTerminal({a.config, a.state, a.bundle, now}));
   if (!a.langGiven) a.lang = t.config.lang == "en" ? Lang::En : Lang::Zh;
-  return Loaded{std::move(t.verifier), true, std::move(t.state)};
+  return Loaded{std::move(t.verifier), true, std::move(t.state), std::move(t.config)};
 }
 
 Result<Loaded> loadVerifier(const Args& a) {
@@ -141,7 +145,7 @@ Result<Loaded> loadVerifier(const Args& a) {
   TC_ASSIGN(auto v, verifier::Verifier::create(bundleBytes, root, highest));
   if (!a.state.empty() && v.contents().version > highest)
     TC_TRY(verifier::writeHighestVersion(a.state, v.contents().version));
-  return Loaded{std::move(v), !a.state.empty(), std::nullopt};
+  return Loaded{std::move(v), !a.state.empty(), std::nullopt, std::nullopt};
 }
 
 class Printer {
@@ -179,11 +183,39 @@ int verifyImages(const Args& a, const verifier::Verifier& v, std::int64_t now, c
       status = kExitUsage;
       continue;
     }
-    const auto texts = scan::readQrTexts(scan::viewOf(*image));
-    if (texts.empty()) out.print(v.noCodeFound(now, opts), path);
-    for (const auto& t : texts) out.print(v.verify(t, now, opts), path);
+    const auto scanned = scan::scanQrCodes(scan::viewOf(*image));
+    if (scanned.texts.empty()) out.print(v.noCodeFound(now, opts), path);
+    for (const auto& t : scanned.texts) out.print(v.verify(t, now, opts), path);
+    if (scanned.codesSkipped) out.print(v.codesSkipped(now, opts), path);
   }
   return status;
+}
+
+// Raises the terminal's clock floor to the latest signed time seen; false
+// (with the reason on stderr) when the state cannot be written.
+bool raiseFloor(const Args& a, terminal::State& state, std::int64_t latestSignedTime) {
+  if (auto s = cli::raiseClockFloor(a.state, state, latestSignedTime); !s) {
+    std::cerr << "titlecert-verify: " << codeName(s.code()) << ": " << s.error().detail << "\n";
+    return false;
+  }
+  return true;
+}
+
+int watch(const Args& a, Loaded loaded, const verifier::VerifyOptions& opts, std::int64_t now) {
+  // Without --now the clock is read again for every line.
+  const cli::WatchOptions options{a.now.empty() ? std::nullopt : std::optional<std::int64_t>(now), opts, a.lang, a.json};
+  std::optional<cli::WatchTerminal> terminal;
+  // An explicit --bundle is the bundle to use: bundle_dir is then not watched.
+  if (loaded.terminalConfig) {
+    terminal = cli::WatchTerminal{std::move(*loaded.terminalConfig), std::move(*loaded.terminalState), a.state};
+    if (!a.bundle.empty()) terminal->config.bundleDir.clear();
+  }
+  const auto summary = cli::runWatch(std::move(loaded.verifier), std::move(terminal), options, STDIN_FILENO);
+  if (summary.stateError) {
+    std::cerr << "titlecert-verify: " << codeName(summary.stateError->code) << ": " << summary.stateError->detail << "\n";
+    return kExitUsage;
+  }
+  return summary.anyInvalid ? kExitInvalid : kExitValid;
 }
 
 int run(Args a) {
@@ -223,15 +255,12 @@ int run(Args a) {
       std::cerr << "titlecert-verify: cannot write the results\n";
       return kExitUsage;
     }
+    if (terminalState && !raiseFloor(a, *terminalState, summary.latestSignedTime)) return kExitUsage;
     return summary.anyInvalid ? kExitInvalid : kExitValid;
   }
+  if (a.watch) return watch(a, std::move(*loaded), opts, *now);
   if (!a.images.empty()) status = verifyImages(a, v, *now, opts, out);
-  if (terminalState) {
-    if (auto s = cli::raiseClockFloor(a.state, *terminalState, out.latestSignedTime()); !s) {
-      std::cerr << "titlecert-verify: " << codeName(s.code()) << ": " << s.error().detail << "\n";
-      return kExitUsage;
-    }
-  }
+  if (terminalState && !raiseFloor(a, *terminalState, out.latestSignedTime())) return kExitUsage;
   if (status == kExitUsage) return status;
   return out.anyInvalid() ? kExitInvalid : kExitValid;
 }
@@ -239,6 +268,7 @@ int run(Args a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto status = answerInfoOption(argc, argv, "titlecert-verify", TITLECERT_VERSION_STRING, kUsage)) return *status;
   try {
     return run(parseArgs(argc, argv));
   } catch (const UsageError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 
 #include "titlecert/files.h"
@@ -98,14 +99,6 @@ Result<std::pair<verifier::Verifier, std::string>> chooseBundle(const TerminalRe
   return newestIn(c.bundleDir, c.roots, minVersion);
 }
 
-Status checkAge(const bundle::Contents& b, const terminal::Config& c, std::int64_t now) {
-  const std::int64_t limit = b.nextUpdate + static_cast<std::int64_t>(c.maxBundleAgeDays) * kSecondsPerDay;
-  if (now > limit)
-    return makeError(Code::BUNDLE_TOO_OLD, "bundle version " + std::to_string(b.version) + " is more than " +
-                                               std::to_string(c.maxBundleAgeDays) + " days past its next-update");
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Terminal> openTerminal(const TerminalRequest& r) {
@@ -122,8 +115,36 @@ Result<Terminal> openTerminal(const TerminalRequest& r) {
   next.clockFloor = std::max(state.clockFloor, b.issuedAt);
   if (next != state) TC_TRY(terminal::writeState(r.statePath, next));
 
-  TC_TRY(checkAge(b, config, std::max(r.now, next.clockFloor)));
+  TC_TRY(checkBundleAge(b, config, std::max(r.now, next.clockFloor)));
   return Terminal{std::move(chosen.first), std::move(config), std::move(next), std::move(chosen.second)};
+}
+
+Status checkBundleAge(const bundle::Contents& b, const terminal::Config& c, std::int64_t now) {
+  // Saturating: a signed configuration may allow any u64 number of days, and
+  // next-update may be near the end of time; neither may overflow.
+  constexpr auto kMaxDays = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / kSecondsPerDay);
+  const std::int64_t grace = c.maxBundleAgeDays > kMaxDays ? std::numeric_limits<std::int64_t>::max()
+                                                             : static_cast<std::int64_t>(c.maxBundleAgeDays) * kSecondsPerDay;
+  std::int64_t limit = 0;
+  if (__builtin_add_overflow(b.nextUpdate, grace, &limit)) limit = std::numeric_limits<std::int64_t>::max();
+  if (now > limit)
+    return makeError(Code::BUNDLE_TOO_OLD, "bundle version " + std::to_string(b.version) + " is more than " +
+                                               std::to_string(c.maxBundleAgeDays) + " days past its next-update");
+  return Status::Ok();
+}
+
+Result<std::optional<verifier::Verifier>> pickUpNewerBundle(const terminal::Config& config, const std::string& statePath,
+                                                            terminal::State& state) {
+  if (config.bundleDir.empty()) return std::optional<verifier::Verifier>();
+  auto newer = newestIn(config.bundleDir, config.roots, state.bundleVersion + 1);
+  if (!newer) return std::optional<verifier::Verifier>();  // nothing newer, or the stick was pulled out
+  const auto& b = newer->first.contents();
+  terminal::State next = state;
+  next.bundleVersion = b.version;
+  next.clockFloor = std::max(state.clockFloor, b.issuedAt);
+  TC_TRY(terminal::writeState(statePath, next));
+  state = next;
+  return std::optional<verifier::Verifier>(std::move(newer->first));
 }
 
 Status raiseClockFloor(const std::string& statePath, terminal::State& state, std::int64_t signedTime) {

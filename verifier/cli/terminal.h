@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "titlecert/terminal_config.h"
@@ -31,6 +32,18 @@ struct Terminal {
 // in the state, then refuses a bundle too far past its next-update
 // (BUNDLE_TOO_OLD).
 Result<Terminal> openTerminal(const TerminalRequest& request);
+
+// --watch between lines: the newest valid bundle in config.bundleDir when
+// its version is above state.bundleVersion (anti-rollback: never an equal or
+// older one), with the state's bundle version and clock floor raised to it
+// and written. nullopt when there is none (no bundle_dir, the folder is gone,
+// nothing newer); an error only when the state cannot be written.
+Result<std::optional<verifier::Verifier>> pickUpNewerBundle(const terminal::Config& config, const std::string& statePath,
+                                                            terminal::State& state);
+
+// BUNDLE_TOO_OLD when now is more than config.maxBundleAgeDays past the
+// bundle's next-update.
+Status checkBundleAge(const bundle::Contents& bundle, const terminal::Config& config, std::int64_t now);
 
 // Raises the clock floor to signedTime (a verified credential's iat) and
 // writes the state if it moved.

@@ -7,6 +7,7 @@
 #include "titlecert/scan.h"
 #include "titlecert/verifier.h"
 #include "titlecert/verify.h"
+#include "titlecert/version.h"
 
 using titlecert::Code;
 using titlecert::verifier::Lang;
@@ -92,13 +93,16 @@ titlecert::verifier::VerifyOptions optionsFor(const char* idNumber) {
   return o;
 }
 
-tc_code verifyTexts(const tc_verifier* verifier, const std::vector<std::string>& texts, int64_t now,
+// One result per code read, then CODES_SKIPPED when the image held more.
+tc_code verifyTexts(const tc_verifier* verifier, const titlecert::scan::QrScan& scan, int64_t now,
                     const char* idNumber, tc_result_list** out) {
   auto list = std::make_unique<tc_result_list>();
   const auto& v = verifier->verifier;
+  const auto& texts = scan.texts;
   if (texts.empty()) list->results.push_back(makeResult(v, v.noCodeFound(now), "image"));
   for (std::size_t i = 0; i < texts.size(); ++i)
     list->results.push_back(makeResult(v, v.verify(texts[i], now, optionsFor(idNumber)), "image#" + std::to_string(i + 1)));
+  if (scan.codesSkipped) list->results.push_back(makeResult(v, v.codesSkipped(now), "image"));
   *out = list.release();
   return TC_OK;
 }
@@ -116,13 +120,15 @@ tc_code verifyPixels(const tc_verifier* verifier, const uint8_t* pixels, int wid
   if (!titlecert::scan::available()) return TC_NOT_IMPLEMENTED;  // text-only build
   return guarded([&] {
     const titlecert::scan::ImageView view{pixels, width, height, channels, rowStride};
-    return verifyTexts(verifier, titlecert::scan::readQrTexts(view, options), now, idNumber, out);
+    return verifyTexts(verifier, titlecert::scan::scanQrCodes(view, options), now, idNumber, out);
   });
 }
 
 }  // namespace
 
 extern "C" {
+
+const char* tc_version_string(void) { return TITLECERT_VERSION_STRING; }
 
 const char* tc_code_name(tc_code code) { return titlecert::codeName(static_cast<Code>(code)).data(); }
 
@@ -185,7 +191,7 @@ tc_code tc_verify_image_file(const tc_verifier* verifier, const uint8_t* fileByt
   return guarded([&] {
     auto image = titlecert::scan::loadImage(titlecert::ByteView(fileBytes, fileLen));
     if (!image) return toC(image.code());
-    return verifyTexts(verifier, titlecert::scan::readQrTexts(titlecert::scan::viewOf(*image)), now, idNumber, out);
+    return verifyTexts(verifier, titlecert::scan::scanQrCodes(titlecert::scan::viewOf(*image)), now, idNumber, out);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "titlecert/dates.h"
+#include "titlecert/display_text.h"
 #include "titlecert/json_writer.h"
 #include "titlecert/verifier.h"
 
@@ -122,6 +123,21 @@ std::string titleLine(const catalogue::Catalogue& cat, const zc1::TitleBody& t, 
   return s.str();
 }
 
+// Every text a signer chose (the credential's fields, and the bundle's names
+// for good measure) goes to a terminal only through this (display_text.h).
+std::string shown(std::string_view signedText) { return safeForDisplay(signedText); }
+
+// The committee, approval number and employer of a title, when it has them.
+void titleDetailLines(std::ostringstream& s, const catalogue::Catalogue& cat, const zc1::TitleBody& t, Lang lang) {
+  if (t.committee) {
+    const auto* committee = cat.findCommittee(*t.committee);
+    s << "  " << pick(lang, "评审委员会：", "Committee:   ")
+      << (committee ? shown(pick(lang, committee->names)) : std::to_string(*t.committee)) << "\n";
+  }
+  if (t.approvalNo) s << "  " << pick(lang, "批准文号：", "Approval no: ") << shown(*t.approvalNo) << "\n";
+  if (t.employer) s << "  " << pick(lang, "工作单位：", "Employer:    ") << shown(*t.employer) << "\n";
+}
+
 }  // namespace
 
 std::string Verifier::toJson(const Outcome& o, const std::string& input, Lang lang) const {
@@ -163,34 +179,35 @@ std::string Verifier::toHuman(const Outcome& o, Lang lang) const {
   if (o.valid()) s << "✔ " << pick(lang, "有效", "VALID") << "\n";
   else s << "✘ " << pick(lang, "无效：", "NOT VALID: ") << reason << " (" << codeName(o.code) << ")\n";
   if (const auto* c = o.credential ? &*o.credential : nullptr) {
-    s << "  " << pick(lang, "持有人：", "Holder:      ") << c->holderName << "\n";
+    s << "  " << pick(lang, "持有人：", "Holder:      ") << shown(c->holderName) << "\n";
     if (const auto* t = c->title()) {
-      s << "  " << pick(lang, "职称：", "Title:       ") << titleLine(cat, *t, lang) << "\n";
-      if (const auto* r = cat.findRoute(t->route)) s << "  " << pick(lang, "取得途径：", "Route:       ") << pick(lang, r->names) << "\n";
+      s << "  " << pick(lang, "职称：", "Title:       ") << shown(titleLine(cat, *t, lang)) << "\n";
+      if (const auto* r = cat.findRoute(t->route)) s << "  " << pick(lang, "取得途径：", "Route:       ") << shown(pick(lang, r->names)) << "\n";
       s << "  " << pick(lang, "授予日期：", "Granted:     ") << dates::formatDate(static_cast<std::int64_t>(t->grantDate)) << "\n";
+      titleDetailLines(s, cat, *t, lang);
     }
     if (const auto* q = c->qualification()) {
       const auto* qual = cat.findQualification(q->qualification);
       const auto* lv = cat.findQualificationLevel(q->qualification, q->level);
-      s << "  " << pick(lang, "资格：", "Qualification: ") << (qual ? pick(lang, qual->names) : "?")
-        << (lv ? " · " + pick(lang, lv->names) : std::string()) << "\n";
+      s << "  " << pick(lang, "资格：", "Qualification: ") << (qual ? shown(pick(lang, qual->names)) : "?")
+        << (lv ? " · " + shown(pick(lang, lv->names)) : std::string()) << "\n";
       s << "  " << pick(lang, "取得日期：", "Obtained:    ") << dates::formatDate(static_cast<std::int64_t>(q->dateObtained)) << "\n";
       for (const auto& e : o.equivalences) {
-        const std::string name = e.titleName ? pick(lang, *e.titleName) : "?";
+        const std::string name = e.titleName ? shown(pick(lang, *e.titleName)) : "?";
         if (e.kind == catalogue::EquivalenceKind::Recognised)
           s << "  " << pick(lang, "对应职称：", "Recognised as: ") << name;
         else
           s << "  " << pick(lang, "可申报：", "May apply for: ") << name << pick(lang, "，自 ", " from ") << dates::formatDate(e.fromDate);
-        s << " [" << (e.row ? e.row->id : "") << "]\n";
+        s << " [" << (e.row ? shown(e.row->id) : "") << "]\n";
       }
     }
-    s << "  " << pick(lang, "证书编号：", "Certificate: ") << c->certNo << "\n";
+    s << "  " << pick(lang, "证书编号：", "Certificate: ") << shown(c->certNo) << "\n";
     if (o.issuer)
-      s << "  " << pick(lang, "签发机构：", "Issuer:      ") << pick(lang, o.issuer->name) << " (" << c->iss << ")\n";
+      s << "  " << pick(lang, "签发机构：", "Issuer:      ") << shown(pick(lang, o.issuer->name)) << " (" << shown(c->iss) << ")\n";
     if (o.recognition)
       s << "  " << pick(lang, "跨地区认可：", "Recognition: ")
-        << (o.recognition->accepted ? pick(lang, "认可（", "accepted (") + *o.recognition->policyEntry + pick(lang, "）", ")")
-                                    : pick(lang, "本地不认可该地区 ", "not accepted here, region ") + o.recognition->region)
+        << (o.recognition->accepted ? pick(lang, "认可（", "accepted (") + shown(*o.recognition->policyEntry) + pick(lang, "）", ")")
+                                    : pick(lang, "本地不认可该地区 ", "not accepted here, region ") + shown(o.recognition->region))
         << "\n";
     s << "  " << pick(lang, "持有人核验：", "Holder check: ")
       << (!o.holderMatch ? pick(lang, "未提供证件号码，未核验", "no ID number given, not checked")

@@ -39,12 +39,16 @@ bool isUsable(const ImageView& v, int rowStride) {
          rowStride >= v.width * v.channels;
 }
 
+int codeLimit(const ScanOptions& options) { return std::clamp(options.maxCodes, 1, 254); }
+
+// One symbol more than the limit is asked for: finding it is how an image
+// with too many codes is told from one with exactly the limit.
 ZXing::DecodeHints toHints(const ScanOptions& options) {
   ZXing::DecodeHints hints;
   hints.setFormats(ZXing::BarcodeFormat::QRCode)
       .setTryHarder(options.tryHarder)
       .setTryRotate(options.tryRotate)
-      .setMaxNumberOfSymbols(static_cast<std::uint8_t>(std::clamp(options.maxCodes, 1, 255)));
+      .setMaxNumberOfSymbols(static_cast<std::uint8_t>(codeLimit(options) + 1));
   return hints;
 }
 
@@ -94,13 +98,23 @@ std::vector<std::string> readTexts(const ImageView& view, const ScanOptions& opt
 
 }  // namespace
 
-std::vector<std::string> readQrTexts(const ImageView& view, const ScanOptions& options) noexcept {
+QrScan scanQrCodes(const ImageView& view, const ScanOptions& options) noexcept {
   // ZXing may throw (std::bad_alloc at least); a scan that fails finds nothing.
   try {
-    return readTexts(view, options);
+    QrScan scan{readTexts(view, options), false};
+    const auto limit = static_cast<std::size_t>(codeLimit(options));
+    if (scan.texts.size() > limit) {
+      scan.texts.resize(limit);
+      scan.codesSkipped = true;
+    }
+    return scan;
   } catch (...) {
     return {};
   }
+}
+
+std::vector<std::string> readQrTexts(const ImageView& view, const ScanOptions& options) noexcept {
+  return scanQrCodes(view, options).texts;
 }
 
 }  // namespace titlecert::scan

@@ -22,5 +22,6 @@ Result<Image> loadImage(ByteView) { return noImageSupport(); }
 Result<Image> loadImageFile(const std::string&) { return noImageSupport(); }
 
 std::vector<std::string> readQrTexts(const ImageView&, const ScanOptions&) noexcept { return {}; }
+QrScan scanQrCodes(const ImageView&, const ScanOptions&) noexcept { return {}; }
 
 }  // namespace titlecert::scan

@@ -185,6 +185,13 @@ Outcome Verifier::noCodeFound(std::int64_t now, const VerifyOptions& options) co
   return o;
 }
 
+Outcome Verifier::codesSkipped(std::int64_t now, const VerifyOptions& options) const {
+  Outcome o;
+  o.effectiveNow = effectiveNow(state_->contents(), now, options.clockFloor, o.warnings);
+  fail(o, makeError(Code::CODES_SKIPPED, "the image holds more QR codes than are read"));
+  return o;
+}
+
 // ---- anti-rollback state --------------------------------------------------------
 
 Result<std::uint64_t> readHighestVersion(const std::string& path) {

@@ -16,6 +16,7 @@
 #include "titlecert/checkd/server.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
+#include "titlecert/version.h"
 
 using namespace titlecert;
 using namespace titlecert::checkd;
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
     const Args args = parseArgs(argc, argv);
     switch (args.action) {
       case Action::Help: std::cout << kUsage; return 0;
-      case Action::Version: std::cout << "titlecert-checkd " << TITLECERT_VERSION << "\n"; return 0;
+      case Action::Version: std::cout << "titlecert-checkd " << TITLECERT_VERSION_STRING << "\n"; return 0;
       case Action::Serve: return run(args);
     }
     return 2;

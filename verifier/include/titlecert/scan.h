@@ -53,7 +53,7 @@ inline ImageView viewOf(const Image& image) {
 struct ScanOptions {
   bool tryHarder = true;  // denser search: slower, finds small and damaged codes
   bool tryRotate = true;  // also search the image turned by 90, 180 and 270 degrees
-  int maxCodes = 16;      // stop after this many codes (clamped to 1..255)
+  int maxCodes = 16;      // read this many codes at most (clamped to 1..254); see scanQrCodes
   // When the first decode finds nothing, try again with a global binarizer
   // and on an inverted copy (light-on-dark codes). A still image wants it; a
   // camera loop, where most frames hold no code and the next frame comes in
@@ -74,5 +74,14 @@ bool available() noexcept;
 // beyond the loading limits above), or when the decoder fails; callers map
 // an empty result to NO_CODE_FOUND.
 std::vector<std::string> readQrTexts(const ImageView& view, const ScanOptions& options = {}) noexcept;
+
+// The same, and whether the image held more codes than options.maxCodes:
+// then texts has the first maxCodes of them and codesSkipped is true, and a
+// caller must not call the image valid (it reports CODES_SKIPPED).
+struct QrScan {
+  std::vector<std::string> texts;
+  bool codesSkipped = false;
+};
+QrScan scanQrCodes(const ImageView& view, const ScanOptions& options = {}) noexcept;
 
 }  // namespace titlecert::scan

@@ -77,6 +77,10 @@ class Verifier {
   // The outcome for an image in which no QR code was found (with the same
   // clock warnings as any verification).
   Outcome noCodeFound(std::int64_t now, const VerifyOptions& options = {}) const;
+  // The outcome that follows the verified codes of an image holding more
+  // codes than the scan reads (scan::QrScan::codesSkipped): CODES_SKIPPED,
+  // never valid, so the image is not valid as a whole.
+  Outcome codesSkipped(std::int64_t now, const VerifyOptions& options = {}) const;
 
   const bundle::Contents& contents() const;
 

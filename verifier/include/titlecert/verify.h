@@ -46,6 +46,9 @@ typedef struct tc_verifier tc_verifier;       /* a loaded, verified trust bundle
 typedef struct tc_result tc_result;           /* the verdict on one credential */
 typedef struct tc_result_list tc_result_list; /* the verdicts on every code in an image */
 
+/* The library's version ("0.1.0"), a static string. */
+TC_API const char* tc_version_string(void);
+
 /* The stable name ("BAD_SIGNATURE") and the explanation in a language. Static strings. */
 TC_API const char* tc_code_name(tc_code code);
 TC_API const char* tc_code_message(tc_code code, tc_lang lang);
