@@ -28,6 +28,7 @@ constexpr bool kScan = TITLECERT_TEST_SCAN != 0;
 const std::string kNow = "2026-11-27T01:00:00Z";
 
 using titlecert::testing::CommandRun;
+using titlecert::testing::readWholeFile;
 
 CommandRun run(const std::string& cmd) { return titlecert::testing::runCommand(cmd, titlecert::testing::StandardError::Discarded); }
 
@@ -36,13 +37,6 @@ std::string q(const fs::path& p) { return titlecert::testing::shellQuote(p); }
 std::string verifyCmd(const std::string& rest) {
   return kVerify + " --bundle " + q(kFixture / "bundle.cbor") + " --root " + q(kFixture / "root.pub.pem") + " --now " +
          kNow + " " + rest;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::vector<json> lines(const std::string& out) {
@@ -73,15 +67,15 @@ TEST(VerifyCli, TextOnlyBuildRefusesImagesWithExitTwo) {
   auto r = run(verifyCmd("--json " + q(kFixture / "valid.png")));
   EXPECT_EQ(r.exit, 2);
   EXPECT_EQ(r.out, "");  // no verdict line: the input was refused, not judged
-  EXPECT_EQ(run(verifyCmd("--json --text " + q(slurp(kFixture / "valid.txt")))).exit, 0);
+  EXPECT_EQ(run(verifyCmd("--json --text " + q(readWholeFile(kFixture / "valid.txt")))).exit, 0);
 }
 
 TEST(VerifyCli, HumanOutputNamesHolderTitleIssuerAndSaysNoRollbackCheck) {
-  auto r = run(verifyCmd("--text " + q(slurp(kFixture / "valid.txt"))));
+  auto r = run(verifyCmd("--text " + q(readWholeFile(kFixture / "valid.txt"))));
   ASSERT_EQ(r.exit, 0) << r.out;
   for (const char* part : {"张三", "高级工程师", "化工（含制药）", "乌鲁木齐高新区人力资源和社会保障局", "--state"})
     EXPECT_NE(r.out.find(part), std::string::npos) << part << "\n" << r.out;
-  auto en = run(verifyCmd("--lang en --text " + q(slurp(kFixture / "forged.txt"))));
+  auto en = run(verifyCmd("--lang en --text " + q(readWholeFile(kFixture / "forged.txt"))));
   EXPECT_EQ(en.exit, 1);
   EXPECT_NE(en.out.find("invalid signature"), std::string::npos) << en.out;
 }
@@ -102,10 +96,10 @@ TEST(VerifyCli, BatchModeWritesOneJsonLinePerInputLine) {
   const fs::path input = fs::temp_directory_path() / "titlecert_batch.txt";
   {
     std::ofstream out(input);
-    out << slurp(kFixture / "valid.txt") << "\r\n"   // CRLF is stripped
-        << slurp(kFixture / "revoked.txt") << "\n"
+    out << readWholeFile(kFixture / "valid.txt") << "\r\n"   // CRLF is stripped
+        << readWholeFile(kFixture / "revoked.txt") << "\n"
         << "hello\n"
-        << slurp(kFixture / "qualification.txt") << "\n";
+        << readWholeFile(kFixture / "qualification.txt") << "\n";
   }
   auto r = run(verifyCmd("- < " + q(input)));
   EXPECT_EQ(r.exit, 1);
@@ -123,11 +117,11 @@ TEST(VerifyCli, BatchModeWritesOneJsonLinePerInputLine) {
 // byte: the same verdicts, numbered and ordered as the input lines.
 TEST(VerifyCli, BatchJobsKeepInputOrderAndOutput) {
   const std::vector<std::pair<std::string, std::string>> kinds = {
-      {slurp(kFixture / "valid.txt"), "OK"},
-      {slurp(kFixture / "revoked.txt"), "REVOKED"},
+      {readWholeFile(kFixture / "valid.txt"), "OK"},
+      {readWholeFile(kFixture / "revoked.txt"), "REVOKED"},
       {"garbage", "NOT_ZC1"},
-      {slurp(kFixture / "forged.txt"), "BAD_SIGNATURE"},
-      {slurp(kFixture / "qualification.txt"), "OK"},
+      {readWholeFile(kFixture / "forged.txt"), "BAD_SIGNATURE"},
+      {readWholeFile(kFixture / "qualification.txt"), "OK"},
   };
   const fs::path input = fs::temp_directory_path() / "titlecert_batch_jobs.txt";
   const std::size_t count = 1200;  // more than one chunk of lines
@@ -175,14 +169,21 @@ TEST(VerifyCli, BatchAnswersEachLineBeforeWaitingForTheNext) {
     dup2(fromChild[1], 1);
     close(toChild[1]);
     close(fromChild[0]);
-    execl(kVerify.c_str(), kVerify.c_str(), "--bundle", bundle.c_str(), "--root", root.c_str(), "--now",
-          kNow.c_str(), "-", static_cast<char*>(nullptr));
+    // Through the emulator in a cross build: kVerify is its command line.
+    std::vector<std::string> words = titlecert::testing::commandWords(kVerify);
+    for (const std::string& arg : {std::string("--bundle"), bundle, std::string("--root"), root, std::string("--now"), kNow,
+                                   std::string("-")})
+      words.push_back(arg);
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(toChild[0]);
   close(fromChild[1]);
   for (const char* name : {"valid.txt", "revoked.txt"}) {
-    const std::string line = slurp(kFixture / name) + "\n";
+    const std::string line = readWholeFile(kFixture / name) + "\n";
     ASSERT_EQ(write(toChild[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
     const std::string answer = readLineWithin(fromChild[0], 10000);  // the child stays alive, waiting for input
     ASSERT_EQ(answer.find("<timeout>"), std::string::npos) << name;
@@ -202,7 +203,7 @@ TEST(VerifyCli, BatchRefusesAnOverlongLineAndReadsOn) {
   const fs::path input = fs::temp_directory_path() / "titlecert_batch_long.txt";
   {
     std::ofstream out(input);
-    out << "ZC1:" << std::string(100000, 'A') << "\n" << slurp(kFixture / "valid.txt") << "\n" << "abc";
+    out << "ZC1:" << std::string(100000, 'A') << "\n" << readWholeFile(kFixture / "valid.txt") << "\n" << "abc";
   }
   const auto v = lines(run(verifyCmd("- < " + q(input))).out);
   ASSERT_EQ(v.size(), 3u);
@@ -223,14 +224,14 @@ TEST(VerifyCli, BatchRefusesABadJobsCount) {
 // another base, or an altered one, is refused like a bad bundle (exit 2).
 TEST(VerifyCli, DeltaRebuildsTheNewBundleAndIsRefusedOnAnotherBase) {
   const std::string root = " --root " + q(kFixture / "root.pub.pem") + " --now " + kNow;
-  const std::string text = " --json --text " + q(slurp(kFixture / "valid.txt"));
+  const std::string text = " --json --text " + q(readWholeFile(kFixture / "valid.txt"));
   const std::string delta = " --delta " + q(kFixture / "delta-v6-v7.cbor");
   EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle-v6.cbor") + delta + root + text).exit, 0);
   EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle.cbor") + delta + root + text).exit, 2);
 
   const fs::path dir = fs::temp_directory_path() / ("tc-delta-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::string forged = slurp(kFixture / "delta-v6-v7.cbor");
+  std::string forged = readWholeFile(kFixture / "delta-v6-v7.cbor");
   forged[forged.size() / 2] = static_cast<char>(forged[forged.size() / 2] ^ 0x01);
   { std::ofstream(dir / "forged.cbor", std::ios::binary) << forged; }
   EXPECT_EQ(run(kVerify + " --bundle " + q(kFixture / "bundle-v6.cbor") + " --delta " + q(dir / "forged.cbor") + root + text).exit, 2);
@@ -238,7 +239,7 @@ TEST(VerifyCli, DeltaRebuildsTheNewBundleAndIsRefusedOnAnotherBase) {
   const auto applied = run(kConfig + " bundle apply-delta --from " + q(kFixture / "bundle-v6.cbor") + delta +
                            " --root " + q(kFixture / "root.pub.pem") + " --out " + q(dir / "v7.cbor"));
   EXPECT_EQ(applied.exit, 0);
-  EXPECT_EQ(slurp(dir / "v7.cbor"), slurp(kFixture / "bundle.cbor"));
+  EXPECT_EQ(readWholeFile(dir / "v7.cbor"), readWholeFile(kFixture / "bundle.cbor"));
   fs::remove_all(dir);
 }
 
@@ -254,9 +255,9 @@ TEST(VerifyCli, UsageAndBundleErrorsExitTwo) {
 TEST(VerifyCli, StateFileRefusesRollback) {
   const fs::path state = fs::temp_directory_path() / "titlecert_cli_state";
   fs::remove(state);
-  const std::string text = "--text " + q(slurp(kFixture / "valid.txt"));
+  const std::string text = "--text " + q(readWholeFile(kFixture / "valid.txt"));
   EXPECT_EQ(run(verifyCmd("--state " + q(state) + " " + text)).exit, 0);
-  EXPECT_EQ(slurp(state), "7\n");
+  EXPECT_EQ(readWholeFile(state), "7\n");
   auto older = run(kVerify + " --bundle " + q(kFixture / "bundle-v6.cbor") + " --root " + q(kFixture / "root.pub.pem") +
                    " --now " + kNow + " --state " + q(state) + " " + text);
   EXPECT_EQ(older.exit, 2);
@@ -321,8 +322,8 @@ TEST(ConfigCli, BuildFromManifestAndNameTheBadField) {
   // is only in the unsigned side file, never in the signed bundle.
   EXPECT_EQ(j["status_lists"][0]["issued"], 65536);
   EXPECT_EQ(j["status_lists"][0]["revoked_count"], 1);
-  EXPECT_EQ(slurp(dir / "bundle.cbor").find("650100-2026-000001"), std::string::npos);
-  EXPECT_NE(slurp(dir / "bundle.cbor.notes.json").find("650100-2026-000001"), std::string::npos);
+  EXPECT_EQ(readWholeFile(dir / "bundle.cbor").find("650100-2026-000001"), std::string::npos);
+  EXPECT_NE(readWholeFile(dir / "bundle.cbor.notes.json").find("650100-2026-000001"), std::string::npos);
   // An explicit count, and a revoked index it does not cover: refused.
   manifest["issued"] = {{"CN-65-GXQ", 1}};
   std::ofstream(dir / "manifest.json") << manifest.dump(2);

@@ -36,22 +36,6 @@ CliRun run(const std::string& cmd) { return runCommand(cmd); }
 
 std::string q(const fs::path& p) { return shellQuote(p); }
 
-std::string rfc3339(std::int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void put(const fs::path& p, const std::string& text) {
   ASSERT_TRUE(files::writeAtomically(p.string(), asBytes(text)).ok()) << p;
 }
@@ -160,7 +144,7 @@ TEST_F(TerminalCli, FirstConfigurationMustBeSignedByOneOfItsOwnRoots) {
   auto ok = verify(config(1, {"root"}, "root"), "--bundle " + q(bundle) + " " + text(sampleTitle()));
   EXPECT_EQ(ok.exit, 0) << ok.out;
   EXPECT_EQ(firstLine(ok.out)["code"], "OK");
-  EXPECT_NE(slurp(state()).find("config_version 1\n"), std::string::npos) << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("config_version 1\n"), std::string::npos) << readWholeFile(state());
 }
 
 TEST_F(TerminalCli, RootRotationComesOnlyFromACurrentRoot) {
@@ -260,13 +244,13 @@ TEST_F(TerminalCli, BundleDirNewestValidBundleWinsForgedAndOlderIgnored) {
   put(usb() / "notes.txt", "not a bundle");
   auto r = verify(c, text(sampleTitle()));
   EXPECT_EQ(r.exit, 0) << r.out;
-  EXPECT_NE(slurp(state()).find("bundle_version 8\n"), std::string::npos) << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("bundle_version 8\n"), std::string::npos) << readWholeFile(state());
 
   // With only older bundles left on the stick, nothing is taken.
   fs::remove(usb() / "b-v8.cbor");
   auto rolledBack = verify(c, text(sampleTitle()));
   EXPECT_EQ(rolledBack.exit, 2) << rolledBack.out;
-  EXPECT_NE(slurp(state()).find("bundle_version 8\n"), std::string::npos) << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("bundle_version 8\n"), std::string::npos) << readWholeFile(state());
 }
 
 TEST_F(TerminalCli, LanguageComesFromTheConfigurationUnlessGiven) {

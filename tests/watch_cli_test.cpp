@@ -33,31 +33,6 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-std::string rfc3339(std::int64_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The emulator (a cross build) and the program, as an argument vector.
-std::vector<std::string> targetCommand(const std::string& program) {
-  std::vector<std::string> argv;
-  std::istringstream runner(TITLECERT_TARGET_RUNNER);
-  for (std::string word; runner >> word;) argv.push_back(word);
-  argv.push_back(program);
-  return argv;
-}
-
 // titlecert-verify on the slave side of a pty (standard input, output and
 // error), the test on the master side. Echo is off so that what the test
 // reads is what the program wrote.
@@ -168,7 +143,7 @@ class WatchCli : public ::testing::Test {
   }
 
   std::vector<std::string> watchArgs(const std::vector<std::string>& extra) const {
-    auto argv = targetCommand(TITLECERT_VERIFY_BIN);
+    auto argv = commandWords(std::string(TITLECERT_TARGET_RUNNER) + TITLECERT_VERIFY_BIN);
     const std::vector<std::string> watch = {"--watch", "--config", config().string(), "--state", state().string(),
                                             "--now", rfc3339(kNow)};
     argv.insert(argv.end(), watch.begin(), watch.end());
@@ -224,7 +199,7 @@ TEST_F(WatchCli, TakesUpANewerBundleFromTheFolderButNeverAnOlderOne) {
   bundleInUsb("bundle-v8.cbor", 8);  // the update arrives between two scans
   p.type(revokedText() + "\n");
   EXPECT_EQ(json::parse(p.readLine())["code"], "REVOKED");
-  EXPECT_NE(slurp(state()).find("bundle_version 8\n"), std::string::npos) << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("bundle_version 8\n"), std::string::npos) << readWholeFile(state());
 
   // An older bundle with nothing revoked does not roll the terminal back.
   fs::remove(usb() / "bundle-v8.cbor");
@@ -232,7 +207,7 @@ TEST_F(WatchCli, TakesUpANewerBundleFromTheFolderButNeverAnOlderOne) {
   p.type(revokedText() + "\n");
   EXPECT_EQ(json::parse(p.readLine())["code"], "REVOKED");
   EXPECT_EQ(p.finish(), 1);
-  EXPECT_NE(slurp(state()).find("bundle_version 8\n"), std::string::npos) << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("bundle_version 8\n"), std::string::npos) << readWholeFile(state());
 }
 
 TEST_F(WatchCli, WatchAndBatchRaiseTheClockFloorFromWhatTheySee) {
@@ -246,8 +221,8 @@ TEST_F(WatchCli, WatchAndBatchRaiseTheClockFloorFromWhatTheySee) {
     EXPECT_EQ(json::parse(p.readLine())["code"], "OK");
     EXPECT_EQ(p.finish(), 0);
   }
-  EXPECT_NE(slurp(state()).find("clock_floor " + std::to_string(kNow + 2 * kDay) + "\n"), std::string::npos)
-      << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("clock_floor " + std::to_string(kNow + 2 * kDay) + "\n"), std::string::npos)
+      << readWholeFile(state());
 
   auto latest = sampleTitle();
   latest.iat = static_cast<std::uint64_t>(kNow + 5 * kDay);
@@ -256,6 +231,6 @@ TEST_F(WatchCli, WatchAndBatchRaiseTheClockFloorFromWhatTheySee) {
                             shellQuote(config()) + " --state " + shellQuote(state()) + " --now " +
                             rfc3339(kNow + 6 * kDay) + " - < " + shellQuote(dir_ / "lines.txt"));
   EXPECT_EQ(r.exit, 0) << r.out;
-  EXPECT_NE(slurp(state()).find("clock_floor " + std::to_string(kNow + 5 * kDay) + "\n"), std::string::npos)
-      << slurp(state());
+  EXPECT_NE(readWholeFile(state()).find("clock_floor " + std::to_string(kNow + 5 * kDay) + "\n"), std::string::npos)
+      << readWholeFile(state());
 }

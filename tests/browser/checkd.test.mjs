@@ -6,44 +6,20 @@
 //
 //   node checkd.test.mjs CHECKD_BIN FIXTURE_DIR SCREENSHOT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { checkList, launchChromium, PHONE, startCheckd } from './harness.mjs';
 
 const [checkdBin, fixtureDir, screenshotDir] = process.argv.slice(2);
 if (!screenshotDir) {
   console.error('usage: node checkd.test.mjs CHECKD_BIN FIXTURE_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const NOW = '2026-11-27T01:00:00Z'; // the fixture bundle's issued-at plus an hour
 const work = mkdtempSync(join(tmpdir(), 'checkd-browser-'));
 mkdirSync(screenshotDir, { recursive: true });
 
-function startCheckd() {
-  const child = spawn(checkdBin, [
-    '--root', join(fixtureDir, 'root.pub.pem'), '--bundle', join(fixtureDir, 'bundle.cbor'),
-    '--listen', '127.0.0.1:0', '--now', NOW, '--rate', '50', '--burst', '200',
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on [\d.]+:(\d+)/);
-      if (m) resolve({ child, origin: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on('exit', (code) => reject(new Error(`titlecert-checkd exited with ${code}`)));
-  });
-}
 
-function launch(extraArgs = []) {
-  const args = ['--headless=new', '--disable-gpu', '--lang=zh-CN', ...extraArgs];
-  if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-  return puppeteer.launch({ executablePath: CHROMIUM, args, defaultViewport: PHONE });
-}
 
 // A page at phone size that fails the test on any CSP violation or script error.
 async function openPage(browser, origin) {
@@ -141,21 +117,12 @@ async function makeQrVideo(browser) {
   return file;
 }
 
-const results = [];
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    results.push(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push(`FAIL ${name}: ${e.stack || e}`);
-  }
-}
+const { check, report } = checkList();
 
-const { child, origin } = await startCheckd();
+const { child, origin } = await startCheckd(checkdBin, fixtureDir, ['--rate', '50', '--burst', '200']);
 let browser;
 try {
-  browser = await launch();
+  browser = await launchChromium();
   await check('paste a valid text: verdict OK with holder, title and issuer', async () => {
     const { verdict, shown } = await pasteAndCheck(browser, origin, 'valid');
     assert.equal(verdict.code, 'OK');
@@ -191,7 +158,7 @@ try {
   const video = await makeQrVideo(browser);
   await browser.close();
 
-  browser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
     `--use-file-for-fake-video-capture=${video}`]);
   await check('scan with the camera (fake capture device): verdict OK', async () => {
     const { page, problems } = await openPage(browser, origin);
@@ -217,5 +184,4 @@ try {
   child.kill('SIGTERM');
 }
 
-console.log(results.join('\n'));
-process.exit(results.some((r) => r.startsWith('FAIL')) ? 1 : 0);
+report();

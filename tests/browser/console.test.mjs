@@ -10,14 +10,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './harness.mjs';
 
 const [issuerBin, screenshotDir] = process.argv.slice(2);
 if (!screenshotDir) {
   console.error('usage: node console.test.mjs ISSUER_BIN SCREENSHOT_DIR');
   process.exit(2);
 }
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SIZES = {
   phone: { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
   desktop: { width: 1280, height: 900, deviceScaleFactor: 1 },
@@ -138,9 +137,7 @@ try {
   issuer(['init', '--data', data, '--alg', 'EdDSA']);
   const clerk = issuer(['token', 'create', '--data', data, '--role', 'clerk']).token;
   server = await startIssuer();
-  const args = ['--headless=new', '--disable-gpu', '--lang=zh-CN'];
-  if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, args });
+  browser = await launchChromium();
   await run(browser, server.origin, clerk, 'phone', 1, 'zh');
   await run(browser, server.origin, clerk, 'desktop', 2, 'en');
   console.log('console: sign in, issue, batch, revoke at phone and desktop size: ok');

@@ -8,36 +8,17 @@
 //
 //   node offline.test.mjs CHECKD_BIN FIXTURE_DIR SCREENSHOT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { checkList, FIXTURE_NOW, launchChromium, startCheckd } from './harness.mjs';
 
 const [checkdBin, fixtureDir, screenshotDir] = process.argv.slice(2);
 if (!screenshotDir) {
   console.error('usage: node offline.test.mjs CHECKD_BIN FIXTURE_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-const NOW = '2026-11-27T01:00:00Z'; // the fixture bundle's issued-at plus an hour
 mkdirSync(screenshotDir, { recursive: true });
 
-function startCheckd() {
-  const child = spawn(checkdBin, [
-    '--root', join(fixtureDir, 'root.pub.pem'), '--bundle', join(fixtureDir, 'bundle.cbor'),
-    '--listen', '127.0.0.1:0', '--now', NOW,
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/listening on [\d.]+:(\d+)/);
-      if (m) resolve({ child, origin: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on('exit', (code) => reject(new Error(`titlecert-checkd exited with ${code}`)));
-  });
-}
 
 function stop(child) {
   return new Promise((resolve) => {
@@ -78,22 +59,11 @@ async function uploadAndCheck(page, file, shotName) {
   return page.$eval('#verdict', (v) => ({ code: v.dataset.code, valid: v.dataset.valid }));
 }
 
-const results = [];
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    results.push(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push(`FAIL ${name}: ${e.stack || e}`);
-  }
-}
+const { check, report } = checkList();
 
-const { child, origin } = await startCheckd();
+const { child, origin } = await startCheckd(checkdBin, fixtureDir);
 let serverRunning = true;
-const args = ['--headless=new', '--disable-gpu', '--lang=zh-CN'];
-if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
-const browser = await puppeteer.launch({ executablePath: CHROMIUM, args, defaultViewport: PHONE });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const problems = [];
@@ -101,7 +71,7 @@ try {
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
   });
-  const fixedMs = Date.parse(NOW);
+  const fixedMs = Date.parse(FIXTURE_NOW);
   await page.evaluateOnNewDocument((ms) => { Date.now = () => ms; }, fixedMs);
 
   await check('online: the offline page loads its verifier and its service worker takes control', async () => {
@@ -162,5 +132,4 @@ try {
   if (serverRunning) child.kill('SIGTERM');
 }
 
-console.log(results.join('\n'));
-process.exit(results.some((r) => r.startsWith('FAIL')) ? 1 : 0);
+report();

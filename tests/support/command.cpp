@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
 #include <sys/wait.h>
 
 namespace titlecert::testing {
@@ -24,6 +27,29 @@ std::string shellQuote(const std::filesystem::path& path) {
   quoted += path.string();
   quoted += '\'';
   return quoted;
+}
+
+std::vector<std::string> commandWords(const std::string& line) {
+  std::vector<std::string> words;
+  std::istringstream in(line);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+std::string readWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string rfc3339(std::int64_t seconds) {
+  const std::time_t t = seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace titlecert::testing

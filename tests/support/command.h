@@ -2,8 +2,10 @@
 // card and terminal tests drive programs the way a user or script would.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace titlecert::testing {
 
@@ -18,5 +20,15 @@ CommandRun runCommand(const std::string& command, StandardError err = StandardEr
 
 // The path in single quotes, for a command line (test paths hold no quote).
 std::string shellQuote(const std::filesystem::path& path);
+
+// A command line's words (split at spaces: test paths hold none), for exec:
+// "qemu-aarch64 -L / /build/titlecert-verify" in a cross build.
+std::vector<std::string> commandWords(const std::string& line);
+
+// A file a program wrote, whole ("" when it cannot be read).
+std::string readWholeFile(const std::filesystem::path& path);
+
+// Seconds since the epoch as the programs' --now takes it: 2026-11-27T01:00:00Z.
+std::string rfc3339(std::int64_t seconds);
 
 }  // namespace titlecert::testing

@@ -64,6 +64,11 @@ Result<PublicKey> PublicKey::fromSpkiDer(ByteView der) {
   return fromRaw(key->alg, key->raw);
 }
 
+// Keys here are checked when read, not on first use: a bundle key off its
+// curve fails the bundle (BAD_KEY) where the native build fails its
+// credentials (BAD_SIGNATURE); either way nothing it signed verifies.
+Result<PublicKey> PublicKey::fromCanonicalSpkiDer(ByteView der) { return fromSpkiDer(der); }
+
 Result<PublicKey> PublicKey::fromPem(std::string_view pem) {
   auto der = wasm::publicKeyPemBody(pem);
   if (!der) return makeError(Code::BAD_KEY, "not a PEM PUBLIC KEY");
