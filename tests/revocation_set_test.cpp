@@ -21,16 +21,17 @@ using Indices = std::vector<std::uint64_t>;
 // `count` distinct indices below `issued`, increasing; the seed fixes them.
 Indices randomIndices(std::uint64_t issued, std::uint64_t count, std::uint32_t seed) {
   std::mt19937_64 random(seed);
-  std::vector<bool> chosen(issued, false);
+  // Test sets are small: their sizes fit a 32-bit size_t.
+  std::vector<bool> chosen(static_cast<std::size_t>(issued), false);
   std::uint64_t left = count;
   // Floyd's sampling: exactly `count` distinct values.
   for (std::uint64_t j = issued - count; j < issued && left > 0; ++j, --left) {
     const std::uint64_t pick = std::uniform_int_distribution<std::uint64_t>(0, j)(random);
-    chosen[chosen[pick] ? j : pick] = true;
+    chosen[static_cast<std::size_t>(chosen[static_cast<std::size_t>(pick)] ? j : pick)] = true;
   }
   Indices indices;
   for (std::uint64_t i = 0; i < issued; ++i) {
-    if (chosen[i]) indices.push_back(i);
+    if (chosen[static_cast<std::size_t>(i)]) indices.push_back(i);
   }
   return indices;
 }
@@ -259,7 +260,7 @@ TEST(RevocationSet, OtherMethodsForTheSameSetAreRejected) {
   std::string direct = "0 0000000001111011111";  // gamma(991)
   std::uint64_t next = 0;
   for (const std::uint64_t index : dense) {
-    direct += std::string(index - next, '1') + "0";
+    direct += std::string(static_cast<std::size_t>(index - next), '1') + "0";
     next = index + 1;
   }
   EXPECT_FALSE(RevocationSet::decode(1000, fromBits(direct)).ok());

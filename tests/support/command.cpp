@@ -44,7 +44,7 @@ std::string readWholeFile(const std::filesystem::path& path) {
 }
 
 std::string rfc3339(std::int64_t seconds) {
-  const std::time_t t = seconds;
+  const auto t = static_cast<std::time_t>(seconds);  // test times fit a 32-bit time_t
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

@@ -20,19 +20,26 @@ constexpr std::uint64_t kLn2Fixed = 45426;         // round(ln 2 * 65536)
 constexpr std::uint64_t kOffsetFixed = 55509;      // round(0.847 * 65536)
 constexpr std::uint64_t kFixedOne = 65536;
 
+// Indices are below kMaxIssued (2^32), so a word index (below 2^26) and
+// half of kMaxIssued fit a size_t on 32-bit terminals too.
+static_assert(RevocationSet::kMaxIssued / 64 <= SIZE_MAX && RevocationSet::kMaxIssued / 2 <= SIZE_MAX);
+std::size_t wordOf(std::uint64_t index) { return static_cast<std::size_t>(index / 64); }
+std::size_t wordsFor(std::uint64_t issued) { return static_cast<std::size_t>((issued + 63) / 64); }
+
 bool bitAt(const std::vector<std::uint64_t>& words, std::uint64_t index) {
-  return (words[index / 64] >> (63 - index % 64)) & 1;
+  return (words[wordOf(index)] >> (63 - index % 64)) & 1;
 }
 
 std::vector<std::uint64_t> bitsetOf(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
-  std::vector<std::uint64_t> words((issued + 63) / 64, 0);
-  for (const std::uint64_t index : revoked) words[index / 64] |= std::uint64_t{1} << (63 - index % 64);
+  std::vector<std::uint64_t> words(wordsFor(issued), 0);
+  for (const std::uint64_t index : revoked) words[wordOf(index)] |= std::uint64_t{1} << (63 - index % 64);
   return words;
 }
 
 std::vector<std::uint32_t> complementOf(std::uint64_t issued, std::span<const std::uint64_t> revoked) {
   std::vector<std::uint32_t> kept;
-  kept.reserve(issued - revoked.size());
+  // The complement is coded only when more than half are revoked.
+  kept.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(issued - revoked.size(), RevocationSet::kMaxIssued / 2)));
   std::size_t next = 0;
   for (std::uint64_t index = 0; index < issued; ++index) {
     if (next < revoked.size() && revoked[next] == index) {
@@ -46,7 +53,7 @@ std::vector<std::uint32_t> complementOf(std::uint64_t issued, std::span<const st
 
 Result<std::vector<std::uint64_t>> readBitset(BitReader& in, std::uint64_t issued, std::uint64_t revoked) {
   if (issued > in.remaining()) return detail::badBytes(Reason::kTruncated);
-  std::vector<std::uint64_t> words((issued + 63) / 64, 0);
+  std::vector<std::uint64_t> words(wordsFor(issued), 0);
   std::uint64_t population = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const auto width = static_cast<unsigned>(std::min<std::uint64_t>(64, issued - i * 64));
@@ -191,7 +198,7 @@ Status RevocationSet::lookup(std::uint64_t index) const {
 std::vector<std::uint64_t> RevocationSet::revokedIndices() const {
   if (method_ == Method::kGolombGaps) return {coded_.begin(), coded_.end()};
   std::vector<std::uint64_t> indices;
-  indices.reserve(revokedCount_);
+  indices.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(revokedCount_, kMaxIssued / 2)));
   for (std::uint64_t index = 0; index < issued_ && indices.size() < revokedCount_; ++index) {
     if (lookup(index) == Status::kRevoked) indices.push_back(index);
   }

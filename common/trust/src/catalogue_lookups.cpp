@@ -30,7 +30,7 @@ Error badClaims(std::string detail) { return makeError(Code::BAD_CLAIMS, std::mo
 const std::optional<Names>& TitleNames::at(std::uint64_t level) const {
   static const std::optional<Names> kNone;
   if (level < 1 || level > 5) return kNone;
-  return byLevel[level];
+  return byLevel[static_cast<std::size_t>(level)];  // 1..5 fits any size_t
 }
 
 const Series* Catalogue::findSeries(std::uint64_t code) const { return findBy(series, &Series::code, code); }

@@ -124,10 +124,11 @@ Status validateLevelCodes(const std::vector<Level>& levels, const std::string& t
     const std::uint64_t code = levels[i].code;
     const std::string p = member(indexed(table, i), "code");
     if (code < 1 || code > 5) return bad(p, std::to_string(code) + " is not a " + std::string(kind) + " level 1..5");
-    if (seen[code]) return bad(p, "duplicate " + std::to_string(code));
-    seen[code] = true;
+    const auto slot = static_cast<std::size_t>(code);  // 1..5, checked above
+    if (seen[slot]) return bad(p, "duplicate " + std::to_string(code));
+    seen[slot] = true;
   }
-  for (std::uint64_t l = 1; everyLevel && l <= 5; ++l)
+  for (std::size_t l = 1; everyLevel && l <= 5; ++l)
     if (!seen[l]) return bad(table, "level " + std::to_string(l) + " missing");
   return Status::Ok();
 }
@@ -166,13 +167,14 @@ Status validateRoutes(const Catalogue& c) {
     const std::string rp = indexed("routes", i);
     if (r.code < zc1::kMinRoute || r.code > zc1::kMaxRoute)
       return bad(member(rp, "code"), std::to_string(r.code) + " is not a ZC1 route 1..10");
-    if (seen[r.code]) return bad(member(rp, "code"), "duplicate " + std::to_string(r.code));
-    seen[r.code] = true;
-    if (r.id != kRouteIds[r.code])
-      return bad(member(rp, "id"), "route " + std::to_string(r.code) + " is \"" + std::string(kRouteIds[r.code]) +
+    const auto slot = static_cast<std::size_t>(r.code);  // 1..10, checked above
+    if (seen[slot]) return bad(member(rp, "code"), "duplicate " + std::to_string(r.code));
+    seen[slot] = true;
+    if (r.id != kRouteIds[slot])
+      return bad(member(rp, "id"), "route " + std::to_string(r.code) + " is \"" + std::string(kRouteIds[slot]) +
                                        "\" in ZC1, not \"" + r.id + "\"");
   }
-  for (std::uint64_t code = zc1::kMinRoute; code <= zc1::kMaxRoute; ++code)
+  for (std::size_t code = zc1::kMinRoute; code <= zc1::kMaxRoute; ++code)
     if (!seen[code]) return bad("routes", "route " + std::to_string(code) + " (" + std::string(kRouteIds[code]) + ") missing");
 
 
