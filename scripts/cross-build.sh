@@ -62,7 +62,7 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE-RelWithDebI
 cmake --build "$build_dir" --parallel "${JOBS:-2}"
 file "$build_dir/verifier/titlecert-verify" 2>/dev/null || true
 # Every test runs under qemu-user, the threaded ones too: the emulator's
-# root is the multiarch "/" (cmake/toolchain-*.cmake says why).
+# root is the multiarch "/" (cmake/debian-cross.cmake says why).
 if [ "${SKIP_TESTS:-0}" != 1 ]; then
   ctest --test-dir "$build_dir" --output-on-failure --timeout 600 --parallel "${JOBS:-2}"
 fi
