@@ -47,7 +47,7 @@ card::Fields fieldsFor(Fill fill, card::Kind kind) {
   f.kind = kind;
   const bool typical = fill == Fill::Typical;
   f.holderName = typical ? "张伟" : filled(lim::kHolderName, fill);
-  f.maskedId = "110************01X";
+  f.maskedId = "CN:*****************X";  // as the issuer masks it: the check digit only
   f.series = catalogueName(60, fill, "工程技术");
   f.specialty = catalogueName(60, fill, "电子信息");
   f.titleName = catalogueName(60, fill, "高级工程师");
