@@ -36,6 +36,9 @@ struct Problem {
   std::string message;                // for people; never a key, token or full ID number
   std::string field;                  // the request field at fault ("" when none)
   std::vector<std::string> missing;   // ROUTE_NOT_ELIGIBLE: what the person lacks
+  // The message in Chinese, for clerks whose Accept-Language asks for it
+  // (the default); "" where only the English text has been written.
+  std::string messageZh{};
 };
 
 // Constructors for the answers the service gives.
