@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -34,6 +35,17 @@ inline std::string member(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 inline std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// A path is given as text or as a function that makes the text: the checks
+// below call it only to word an error, so reading a valid document builds no
+// path strings (most of a large catalogue's read time went to them).
+template <class P>
+std::string pathText(const P& path) {
+  if constexpr (std::is_invocable_v<const P&>)
+    return path();
+  else
+    return std::string(path);
+}
 
 // How a reader words its complaints: formats differ ("not a list" in a
 // request body, "not an array" in a catalogue) and their tests pin them.
@@ -90,42 +102,43 @@ class FieldErrors {
 
 // Checks of single nodes (list items, values found by hand); each records its
 // error in `errors` and returns false when the node does not fit.
-template <class N>
-bool readUint(FieldErrors& errors, const N& v, const std::string& path, std::uint64_t& out) {
+template <class N, class P>
+bool readUint(FieldErrors& errors, const N& v, const P& path, std::uint64_t& out) {
   if (!errors.ok()) return false;
-  if (!v.isUint()) return errors.fail(path, errors.wording().notUint), false;
+  if (!v.isUint()) return errors.fail(pathText(path), errors.wording().notUint), false;
   out = v.asUint();
   return true;
 }
 
-template <class N>
-bool readText(FieldErrors& errors, const N& v, const std::string& path, std::string& out, const TextRule& rule) {
+template <class N, class P>
+bool readText(FieldErrors& errors, const N& v, const P& path, std::string& out, const TextRule& rule) {
   if (!errors.ok()) return false;
-  if (!v.isText()) return errors.fail(path, errors.wording().notText), false;
+  if (!v.isText()) return errors.fail(pathText(path), errors.wording().notText), false;
   const std::string& s = v.asText();
-  if (s.empty() && !rule.allowEmpty) return errors.fail(path, "empty"), false;
+  if (s.empty() && !rule.allowEmpty) return errors.fail(pathText(path), "empty"), false;
   if (s.size() > rule.maxBytes)
-    return errors.fail(path, rule.tooLong ? *rule.tooLong : "longer than " + std::to_string(rule.maxBytes) + " bytes"),
+    return errors.fail(pathText(path),
+                       rule.tooLong ? *rule.tooLong : "longer than " + std::to_string(rule.maxBytes) + " bytes"),
            false;
-  if (rule.requireUtf8 && !isValidUtf8(s)) return errors.fail(path, "not valid UTF-8"), false;
+  if (rule.requireUtf8 && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
   out = s;
   return true;
 }
 
-template <class N>
-bool readBool(FieldErrors& errors, const N& v, const std::string& path, bool& out) {
+template <class N, class P>
+bool readBool(FieldErrors& errors, const N& v, const P& path, bool& out) {
   if (!errors.ok()) return false;
-  if (!v.isBool()) return errors.fail(path, errors.wording().notBool), false;
+  if (!v.isBool()) return errors.fail(pathText(path), errors.wording().notBool), false;
   out = v.asBool();
   return true;
 }
 
-template <class N>
-bool checkArray(FieldErrors& errors, const N& v, const std::string& path, std::size_t maxItems) {
+template <class N, class P>
+bool checkArray(FieldErrors& errors, const N& v, const P& path, std::size_t maxItems) {
   if (!errors.ok()) return false;
-  if (!v.isArray()) return errors.fail(path, errors.wording().notArray), false;
+  if (!v.isArray()) return errors.fail(pathText(path), errors.wording().notArray), false;
   if (v.size() > maxItems)
-    return errors.fail(path, "more than " + std::to_string(maxItems) + " " + errors.wording().items), false;
+    return errors.fail(pathText(path), "more than " + std::to_string(maxItems) + " " + errors.wording().items), false;
   return true;
 }
 
@@ -148,6 +161,10 @@ class FieldReader {
   Status status() const { return errors_->status(); }
   const std::string& path() const { return path_; }
   std::string at(std::string_view key) const { return member(path_, key); }
+  // at(key), made only if a check fails.
+  auto lazyAt(std::string_view key) const {
+    return [this, key] { return at(key); };
+  }
   std::vector<std::string> keys() const { return node_ ? node_->keys() : std::vector<std::string>{}; }
   void fail(std::string_view key, std::string_view what) { errors_->fail(at(key), what); }
 
@@ -176,13 +193,13 @@ class FieldReader {
   }
 
   void uint(std::string_view key, std::uint64_t& out) {
-    if (auto v = required(key)) readUint(*errors_, *v, at(key), out);
+    if (auto v = required(key)) readUint(*errors_, *v, lazyAt(key), out);
   }
   void optionalUint(std::string_view key, std::optional<std::uint64_t>& out) {
     out.reset();
     auto v = optional(key);
     std::uint64_t u = 0;
-    if (v && readUint(*errors_, *v, at(key), u)) out = u;
+    if (v && readUint(*errors_, *v, lazyAt(key), u)) out = u;
   }
   // A uint in lo..hi ("7 is not 1..5" otherwise).
   void uintIn(std::string_view key, std::uint64_t lo, std::uint64_t hi, std::uint64_t& out) {
@@ -194,30 +211,30 @@ class FieldReader {
     out = v;
   }
   void text(std::string_view key, std::string& out, const TextRule& rule) {
-    if (auto v = required(key)) readText(*errors_, *v, at(key), out, rule);
+    if (auto v = required(key)) readText(*errors_, *v, lazyAt(key), out, rule);
   }
   // Absent or null leaves `out` empty.
   void optionalText(std::string_view key, std::string& out, const TextRule& rule) {
     out.clear();
-    if (auto v = optional(key)) readText(*errors_, *v, at(key), out, rule);
+    if (auto v = optional(key)) readText(*errors_, *v, lazyAt(key), out, rule);
   }
   void boolean(std::string_view key, bool& out) {
-    if (auto v = required(key)) readBool(*errors_, *v, at(key), out);
+    if (auto v = required(key)) readBool(*errors_, *v, lazyAt(key), out);
   }
   // Absent or null leaves `out` as it is.
   void optionalBool(std::string_view key, bool& out) {
-    if (auto v = optional(key)) readBool(*errors_, *v, at(key), out);
+    if (auto v = optional(key)) readBool(*errors_, *v, lazyAt(key), out);
   }
   // A required array of at most maxItems; nullopt after an error.
   std::optional<N> array(std::string_view key, std::size_t maxItems) {
     auto v = required(key);
-    if (!v || !checkArray(*errors_, *v, at(key), maxItems)) return std::nullopt;
+    if (!v || !checkArray(*errors_, *v, lazyAt(key), maxItems)) return std::nullopt;
     return v;
   }
   // An array that may be absent or null (then nullopt, without an error).
   std::optional<N> optionalArray(std::string_view key, std::size_t maxItems) {
     auto v = optional(key);
-    if (!v || !checkArray(*errors_, *v, at(key), maxItems)) return std::nullopt;
+    if (!v || !checkArray(*errors_, *v, lazyAt(key), maxItems)) return std::nullopt;
     return v;
   }
   // Every item of an array found with array()/optionalArray(), read by
@@ -231,6 +248,20 @@ class FieldReader {
     for (std::size_t i = 0; i < list->size() && errors_->ok(); ++i) {
       T value{};
       read(list->item(i), indexed(path, i), value);
+      if (errors_->ok()) out.push_back(std::move(value));
+    }
+  }
+
+  // items() for lists of plain values: read(item, path, T&) gets a function
+  // that makes the item's path, so that a valid list builds none.
+  template <class T, class Read>
+  void valueItems(std::string_view key, const std::optional<N>& list, std::vector<T>& out, Read read) {
+    out.clear();
+    if (!list || !errors_->ok()) return;
+    out.reserve(list->size());
+    for (std::size_t i = 0; i < list->size() && errors_->ok(); ++i) {
+      T value{};
+      read(list->item(i), [this, key, i] { return indexed(at(key), i); }, value);
       if (errors_->ok()) out.push_back(std::move(value));
     }
   }

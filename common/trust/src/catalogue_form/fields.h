@@ -50,15 +50,15 @@ Row<N> rowAt(fields::FieldErrors& errors, const N& node, const std::string& path
 
 template <class N>
 void readTextItems(Row<N>& row, std::string_view key, const std::optional<N>& list, std::vector<std::string>& out) {
-  row.items(key, list, out, [&](const N& v, const std::string& path, std::string& text) {
+  row.valueItems(key, list, out, [&](const N& v, const auto& path, std::string& text) {
     fields::readText(row.errors(), v, path, text, kTextRule);
   });
 }
 
 template <class N>
 void readUintItems(Row<N>& row, std::string_view key, const std::optional<N>& list, std::vector<std::uint64_t>& out) {
-  row.items(key, list, out,
-            [&](const N& v, const std::string& path, std::uint64_t& code) { fields::readUint(row.errors(), v, path, code); });
+  row.valueItems(key, list, out,
+                 [&](const N& v, const auto& path, std::uint64_t& code) { fields::readUint(row.errors(), v, path, code); });
 }
 
 template <class N>
