@@ -25,12 +25,21 @@ struct Form<cbor::Node> {
     const cbor::Map& m = n.value().asMap();
     if (m.size() > kMaxMapEntries)
       return errors.fail(path, "map has more than " + std::to_string(kMaxMapEntries) + " keys");
+    // A decoded bundle's maps come in deterministic order (shorter keys
+    // first, then bytewise), where no key can repeat: one pass shows it.
+    bool inOrder = true;
+    std::string_view previous;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+      const cbor::Value& k = m[i].first;
+      if (!k.isText()) return errors.fail(path, "a map key is not text");
+      const std::string_view key = k.asText();
+      if (i > 0 && !(previous.size() < key.size() || (previous.size() == key.size() && previous < key))) inOrder = false;
+      previous = key;
+    }
+    if (inOrder) return;
     std::vector<std::string_view> keys;
     keys.reserve(m.size());
-    for (const auto& [k, v] : m) {
-      if (!k.isText()) return errors.fail(path, "a map key is not text");
-      keys.push_back(k.asText());
-    }
+    for (const auto& [k, v] : m) keys.push_back(k.asText());
     std::sort(keys.begin(), keys.end());
     auto dup = std::adjacent_find(keys.begin(), keys.end());
     if (dup != keys.end()) errors.fail(member(path, *dup), "duplicate key");
@@ -46,7 +55,9 @@ struct Form<cbor::Node> {
       if (!key.isUnsigned() || key.raw() < 1 || key.raw() > 5) return errors.fail(path, "a key is not an unsigned 1..5");
       const auto level = static_cast<std::size_t>(key.raw());
       if (present[level]) return errors.fail(path, "duplicate key " + std::to_string(level));
-      readTitleAt(errors, Node(value), member(path, std::to_string(level)), out.byLevel[level]);
+      // A level without a title (null) needs no path.
+      if (value.isNull()) out.byLevel[level].reset();
+      else readTitleAt(errors, Node(value), member(path, std::to_string(level)), out.byLevel[level]);
       if (!errors.ok()) return;
       present[level] = true;
     }
