@@ -24,8 +24,10 @@ inline std::size_t factRank(std::string_view fact) {
 }
 inline bool isFact(std::string_view key) { return oneOf(kBoolFacts, key) || oneOf(kTextFacts, key); }
 
-template <class N>
-void readFact(fields::FieldErrors& errors, const N& v, const std::string& path, const std::string& key, FactTest& out) {
+// `path` is text or a function that makes it (fields::pathText), made only
+// for an error.
+template <class N, class P>
+void readFact(fields::FieldErrors& errors, const N& v, const P& path, const std::string& key, FactTest& out) {
   out.fact = key;
   if (oneOf(kBoolFacts, key)) {
     bool b = false;
@@ -38,11 +40,11 @@ void readFact(fields::FieldErrors& errors, const N& v, const std::string& path, 
     if (fields::readText(errors, v, path, t, kTextRule)) out.anyOf.push_back(std::move(t));
     return;
   }
-  if (!v.isArray()) return errors.fail(path, "not a string or a list of strings");
+  if (!v.isArray()) return errors.fail(fields::pathText(path), "not a string or a list of strings");
   if (!fields::checkArray(errors, v, path, 32)) return;
-  if (v.size() == 0) return errors.fail(path, "empty list");
+  if (v.size() == 0) return errors.fail(fields::pathText(path), "empty list");
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!fields::readText(errors, v.item(i), indexed(path, i), t, kTextRule)) return;
+    if (!fields::readText(errors, v.item(i), [&] { return indexed(fields::pathText(path), i); }, t, kTextRule)) return;
     out.anyOf.push_back(std::move(t));
   }
 }
@@ -101,7 +103,7 @@ void readUnless(fields::FieldErrors& errors, const N& v, const std::string& path
     auto fv = row.required(key);
     if (!fv) return;
     FactTest f;
-    readFact(errors, *fv, row.at(key), key, f);
+    readFact(errors, *fv, row.lazyAt(key), key, f);
     if (!errors.ok()) return;
     out.push_back(std::move(f));
   }
@@ -110,15 +112,17 @@ void readUnless(fields::FieldErrors& errors, const N& v, const std::string& path
   sortFacts(out);
 }
 
-template <class N>
-void readOptionalUint(fields::FieldErrors& errors, const N& v, const std::string& path, std::optional<std::uint64_t>& out) {
+template <class N, class P>
+void readOptionalUint(fields::FieldErrors& errors, const N& v, const P& path, std::optional<std::uint64_t>& out) {
   std::uint64_t u = 0;
   if (fields::readUint(errors, v, path, u)) out = u;
 }
 
-// One key of a condition; false when the key is not a condition's.
-template <class N>
-bool readConditionKey(fields::FieldErrors& e, const std::string& key, const N& v, const std::string& p, Condition& out) {
+// One key of a condition; false when the key is not a condition's. `p` is
+// the value's path as a function (made only for an error, or for a nested
+// row that keeps it).
+template <class N, class P>
+bool readConditionKey(fields::FieldErrors& e, const std::string& key, const N& v, const P& p, Condition& out) {
   if (key == "education_at_least") {
     std::string t;
     if (fields::readText(e, v, p, t, kTextRule)) out.educationAtLeast = std::move(t);
@@ -146,18 +150,18 @@ bool readConditionKey(fields::FieldErrors& e, const std::string& key, const N& v
     if (!fields::checkArray(e, v, p, 8)) return true;
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string t;
-      if (!fields::readText(e, v.item(i), indexed(p, i), t, kTextRule)) return true;
+      if (!fields::readText(e, v.item(i), [&] { return indexed(p(), i); }, t, kTextRule)) return true;
       out.countedFrom.push_back(std::move(t));
     }
   } else if (key == "continuing_education_hours_at_least") {
     readOptionalUint(e, v, p, out.continuingEducationHoursAtLeast);
   } else if (key == "unless") {
-    readUnless(e, v, p, out.unless);
+    readUnless(e, v, p(), out.unless);
   } else if (key == "missing") {
-    readNamesAt(e, v, p, out.missing);
+    readNamesAt(e, v, p(), out.missing);
   } else if (key == "missing_years") {
     Names n;
-    readNamesAt(e, v, p, n);
+    readNamesAt(e, v, p(), n);
     if (e.ok()) out.missingYears = std::move(n);
   } else if (key == "notes") {
     // for people; not carried
@@ -179,7 +183,7 @@ void readCondition(Row<N>& row, Condition& out) {
   for (const std::string& key : row.keys()) {
     auto v = row.required(key);
     if (!v) return;
-    if (!readConditionKey(row.errors(), key, *v, row.at(key), out)) return row.fail(key, "unknown condition");
+    if (!readConditionKey(row.errors(), key, *v, row.lazyAt(key), out)) return row.fail(key, "unknown condition");
     if (!row.ok()) return;
     haveMissing = haveMissing || key == "missing";
   }
