@@ -24,6 +24,7 @@ packages=(
   chromium nodejs                     # browser tests of the web pages (puppeteer-core drives chromium)
   emscripten                          # the WebAssembly verifier of the offline page (scripts/build-wasm.sh)
   time                                # bench/footprint.sh: peak RSS (/usr/bin/time -v)
+  valgrind                            # bench.sh: start-up in instructions (callgrind), which load does not change
 )
 
 missing=()
