@@ -147,5 +147,42 @@ TEST(FieldReader, RejectsANodeThatIsNotAMapAndTextThatBreaksItsRule) {
   EXPECT_EQ(detail("bad", {}), "r.bad: not valid UTF-8");
 }
 
+TEST(FieldReader, MakesAPathOnlyForTheErrorItRecords) {
+  int made = 0;
+  auto path = [&] {
+    ++made;
+    return std::string("rows[2].code");
+  };
+  FieldErrors errors(Code::BAD_CATALOGUE);
+  std::uint64_t n = 0;
+  std::string s;
+  bool f = false;
+  auto good = map({{"n", u(7)}, {"s", t("x")}, {"f", b(true)}, {"l", arr({u(1)})}});
+  const Node row(good.get());
+  EXPECT_TRUE(readUint(errors, *row.find("n"), path, n));
+  EXPECT_TRUE(readText(errors, *row.find("s"), path, s, {}));
+  EXPECT_TRUE(readBool(errors, *row.find("f"), path, f));
+  EXPECT_TRUE(checkArray(errors, *row.find("l"), path, 4));
+  EXPECT_EQ(made, 0);  // valid values: no path text built
+
+  EXPECT_FALSE(readUint(errors, *row.find("s"), path, n));
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(errors.status().error().detail, "rows[2].code: not an unsigned integer");
+  EXPECT_FALSE(readText(errors, *row.find("n"), path, s, {}));
+  EXPECT_EQ(made, 1);  // after the first error nothing is read or worded
+}
+
+TEST(FieldReader, NamesTheItemOfAPlainListThatIsWrong) {
+  auto doc = map({{"codes", arr({u(1), t("two"), u(3)})}});
+  FieldErrors errors(Code::BAD_CATALOGUE);
+  FieldReader<Node> r(errors, Node(doc.get()), "series[0]");
+  std::vector<std::uint64_t> codes;
+  r.valueItems("codes", r.array("codes", 8), codes,
+               [&](const Node& v, const auto& at, std::uint64_t& out) { readUint(errors, v, at, out); });
+  ASSERT_FALSE(errors.ok());
+  EXPECT_EQ(errors.status().error().detail, "series[0].codes[1]: not an unsigned integer");
+  EXPECT_EQ(codes, (std::vector<std::uint64_t>{1}));
+}
+
 }  // namespace
 }  // namespace titlecert::fields

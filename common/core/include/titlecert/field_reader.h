@@ -38,7 +38,7 @@ inline std::string indexed(const std::string& path, std::size_t i) { return path
 
 // A path is given as text or as a function that makes the text: the checks
 // below call it only to word an error, so reading a valid document builds no
-// path strings (most of a large catalogue's read time went to them).
+// path strings (a third of a catalogue's read time went to them).
 template <class P>
 std::string pathText(const P& path) {
   if constexpr (std::is_invocable_v<const P&>)
