@@ -7,10 +7,11 @@
 // pass/fail lines of docs/issuer.md, "Load and faults".
 //
 //   bench_issuer_load [--quick] [--clients 8,32] [--seconds S] [--postgresql]
-//                     [--parts load,slow,kill,pg,disk,lock] [--out FILE]
+//                     [--parts load,slow,kill,kill-pg,pg,disk,lock] [--out FILE]
 #include <signal.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -141,8 +142,9 @@ void slowConnections(const Options& o, Report& report, SlowResult& result) {
 }
 
 std::string seconds3(double s) {
+  if (std::isinf(s)) return "unbounded (over 1 % unanswered)";
   char b[32];
-  std::snprintf(b, sizeof b, "%.3f", s);
+  std::snprintf(b, sizeof b, "%.3f s", s);
   return b;
 }
 
@@ -162,7 +164,7 @@ void passLines(Report& report, const Totals512& t, const SlowResult& slow) {
     const Summary& n = slow.normal;
     const bool pass = n.requests > 0 && n.answered == n.requests && n.p99All < 1.0;
     report.line(std::string(pass ? "PASS" : "FAIL") + " 200 slow connections: normal p99 < 1 s (measured: p99 " +
-                seconds3(n.p99All) + " s, p50 " + seconds3(n.p50) + " s, " + std::to_string(n.answered) + " of " +
+                seconds3(n.p99All) + ", p50 of the answered " + seconds3(n.p50) + ", " + std::to_string(n.answered) + " of " +
                 std::to_string(n.requests) + " answered)");
   }
 }
@@ -182,7 +184,7 @@ void onWatchdog(int) {
 
 const char* kUsage =
     "usage: bench_issuer_load [--quick] [--clients N,N..] [--seconds S] [--slow-seconds S] [--kills N]\n"
-    "                         [--postgresql] [--parts load,slow,kill,pg,disk,lock] [--out FILE]\n"
+    "                         [--postgresql] [--parts load,slow,kill,kill-pg,pg,disk,lock] [--out FILE]\n"
     "                         [--max-seconds S] [--issuer BIN] [--verify BIN] [--pg-script FILE]\n"
     "                         [--pg-dir DIR] [--pg-port PORT]\n";
 
@@ -246,15 +248,17 @@ int main(int argc, char** argv) {
               std::to_string(raiseFileLimit()) + ", load average at start " + loadAverage());
   Totals512 totals;
   SlowResult slow;
-  const bool needsPostgresql = o.postgresql || o.parts.count("pg");
+  const bool needsPostgresql = o.postgresql || o.parts.count("pg") || o.parts.count("kill-pg");
   if (needsPostgresql && !startPostgresqlCluster(o, report)) {
     report.line("PostgreSQL parts skipped: the test cluster did not start");
     o.parts.erase("pg");
+    o.parts.erase("kill-pg");
     if (o.postgresql) o.parts.clear();
   }
   if (o.parts.count("load")) loadRuns(o, report, totals);
   if (o.parts.count("slow")) slowConnections(o, report, slow);
-  if (o.parts.count("kill")) killRestart(o, report);
+  if (o.parts.count("kill")) killRestart(o, report, o.postgresql);
+  if (o.parts.count("kill-pg") && !o.postgresql) killRestart(o, report, true);
   if (o.parts.count("pg")) postgresqlRestart(o, report);
   if (o.parts.count("disk")) diskFullAndReadOnly(o, report);
   if (o.parts.count("lock")) writeLockHeld(o, report);

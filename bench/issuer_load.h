@@ -23,7 +23,7 @@ struct Options {
   int slowConnections = 200;
   int kills = 20;
   bool postgresql = false;   // the load parts on PostgreSQL instead of SQLite
-  std::set<std::string> parts{"load", "slow", "kill", "pg", "disk", "lock"};
+  std::set<std::string> parts{"load", "slow", "kill", "kill-pg", "pg", "disk", "lock"};
   std::string pgDir = "/tmp/titlecert-issuer-load-pg";
   int pgPort = 55462;
   Tools tools;
@@ -44,7 +44,7 @@ class Report {
 struct Summary {
   std::size_t requests = 0, answered = 0, resets = 0;
   double p50 = 0, p99 = 0, max = 0;  // seconds, over answered requests
-  double p99All = 0;                 // seconds, unanswered ones counted at the time they took
+  double p99All = 0;                 // seconds, an unanswered request counted as infinitely slow
   std::string statuses, errors;      // "201:812 503:4", "reset:3 timeout:1"
 };
 Summary summarize(const std::vector<Outcome>& outcomes, const std::string& kind = {});
@@ -64,7 +64,7 @@ bool startPostgresqlCluster(const Options& o, Report& report);
 void stopPostgresqlCluster(const Options& o);
 
 // Fault parts (issuer_load_faults.cpp).
-void killRestart(const Options& o, Report& report);
+void killRestart(const Options& o, Report& report, bool postgresql);
 void postgresqlRestart(const Options& o, Report& report);
 void diskFullAndReadOnly(const Options& o, Report& report);
 void writeLockHeld(const Options& o, Report& report);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -67,7 +68,7 @@ Summary summarize(const std::vector<Outcome>& outcomes, const std::string& kind)
   for (const auto& o : outcomes) {
     if (!kind.empty() && o.kind != kind) continue;
     ++s.requests;
-    all.push_back(o.seconds);
+    all.push_back(o.status != 0 ? o.seconds : std::numeric_limits<double>::infinity());
     if (o.status != 0) {
       ++s.answered;
       answered.push_back(o.seconds);

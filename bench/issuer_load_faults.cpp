@@ -89,11 +89,11 @@ void checkKept(IssuerProcess& p, const std::vector<std::pair<std::string, std::s
 
 }  // namespace
 
-void killRestart(const Options& o, Report& report) {
+void killRestart(const Options& o, Report& report, bool postgresql) {
   report.heading("kill -9 at random moments, " + std::to_string(o.kills) + " times, while 8 clients issue (" +
-                 (o.postgresql ? "PostgreSQL" : "SQLite") + ")");
+                 (postgresql ? "PostgreSQL" : "SQLite") + ")");
   IssuerProcess p(o.tools, makeTempDir("issuer-load-kill") + "/data");
-  if (auto e = startIssuer(o, p, o.postgresql); !e.empty()) return report.line("not run: " + e);
+  if (auto e = startIssuer(o, p, postgresql); !e.empty()) return report.line("not run: " + e);
   const std::string token = p.clerkToken();
   std::vector<std::pair<std::string, std::string>> issued;
   std::uint64_t serial = 2000000;
@@ -113,6 +113,7 @@ void killRestart(const Options& o, Report& report) {
   std::uniform_real_distribution<double> wait(1.0, o.quick ? 4.0 : 6.0);
   std::atomic<bool> stop{false};
   std::vector<Outcome> outcomes;
+  const auto begin = Clock::now();
   std::thread driver([&] { outcomes = drive(d, stop); });
   double restartSeconds = 0;
   int kills = 0;
@@ -131,7 +132,7 @@ void killRestart(const Options& o, Report& report) {
   if (!p.running() && !p.start().empty()) return report.line("the issuer does not start again after the kills");
   report.line(std::to_string(kills) + " kills (random seed " + std::to_string(seed) + "), restart to /v1/health " +
               fixed(kills ? restartSeconds / kills : 0) + " s on average");
-  report.line("requests: " + describe(summarize(outcomes), 0));
+  report.line("requests: " + describe(summarize(outcomes), duration<double>(Clock::now() - begin).count()));
   checkKept(p, issued, report);
 }
 
