@@ -102,7 +102,6 @@ struct Client {
   std::size_t sent = 0;
   ResponseReader reader;
   Clock::time_point started;
-  bool reused = false;  // sent on a kept-alive connection
   std::uint64_t count = 0;
   Clock::time_point notBefore;  // a refused client waits a little before it tries again
 };
@@ -156,12 +155,10 @@ class Driver {
     c.reader = {};
     c.started = Clock::now();
     if (c.fd >= 0) {
-      c.reused = true;
       c.phase = Phase::Sending;
       watch(i, EPOLLOUT, EPOLL_CTL_MOD);
       return;
     }
-    c.reused = false;
     c.fd = openSocket();
     if (c.fd < 0) return finish(i, 0, errorKind(errno), true);
     const sockaddr_in a = loopback(o_.port);
@@ -278,6 +275,9 @@ TrickleReport trickle(int port, int count, double interval, const std::atomic<bo
   const sockaddr_in a = loopback(port);
   for (int i = 0; i < count; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // A server that stops accepting must not hold the bench in connect().
+    const timeval connectTimeout{3, 0};
+    if (fd >= 0) ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connectTimeout, sizeof connectTimeout);
     if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0) {
       ::fcntl(fd, F_SETFL, O_NONBLOCK);
       fds.push_back(fd);
