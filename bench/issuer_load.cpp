@@ -164,7 +164,7 @@ void passLines(Report& report, const Totals512& t, const SlowResult& slow) {
     const Summary& n = slow.normal;
     const bool pass = n.requests > 0 && n.answered == n.requests && n.p99All < 1.0;
     report.line(std::string(pass ? "PASS" : "FAIL") + " 200 slow connections: normal p99 < 1 s (measured: p99 " +
-                seconds3(n.p99All) + ", p50 of the answered " + seconds3(n.p50) + ", " + std::to_string(n.answered) + " of " +
+                seconds3(n.p99All) + ", p50 of the answered " + (n.answered ? seconds3(n.p50) : "none") + ", " + std::to_string(n.answered) + " of " +
                 std::to_string(n.requests) + " answered)");
   }
 }
