@@ -5,17 +5,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh >/dev/null
 BUILD_DIR=${BUILD_DIR:-build-bench}
-# BENCH_PARTS=verifier skips the issuer's benchmark (and its build): the
-# verifier's figures alone, in a few minutes.
+# BENCH_PARTS=verifier skips the issuer's benchmarks (and their build): the
+# verifier's figures alone, in a few minutes. BENCH_PARTS=issuer-load runs
+# only the issuer's load and fault bench (ISSUER_LOAD_ARGS=--quick for a
+# few-minute run), writing bench/results/issuer-load.txt.
 BENCH_PARTS=${BENCH_PARTS:-all}
 targets=(bench_zc1 bench_verifier bench_process bench_revocation make_fixture titlecert-verify)
-[ "$BENCH_PARTS" = all ] && targets+=(bench_issuer)
+[ "$BENCH_PARTS" = all ] && targets+=(bench_issuer bench_issuer_load)
+[ "$BENCH_PARTS" = issuer-load ] && targets=(bench_issuer_load)
 # An existing Release build dir (with or without tests) is reused as it is.
 if ! grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTITLECERT_BUILD_TESTS=OFF >/dev/null
 fi
 cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${targets[@]}"
 mkdir -p bench/results
+
+# The issuer under load and faults (docs/issuer.md, "Load and faults"): it
+# starts titlecert-issuer serve itself and stops by itself (--max-seconds).
+issuer_load() {
+  # shellcheck disable=SC2086 # ISSUER_LOAD_ARGS is a list of flags
+  "$BUILD_DIR"/bench/bench_issuer_load ${ISSUER_LOAD_ARGS:-} --out bench/results/issuer-load.txt
+}
+if [ "$BENCH_PARTS" = issuer-load ]; then
+  issuer_load
+  exit 0
+fi
 out=bench/results/latest.txt
 # Repetitions interleaved at random, so that a drift of the machine's speed
 # (other jobs starting, stopping) spreads over a bench and its floor alike.
@@ -78,6 +92,7 @@ if [ "$BENCH_PARTS" = all ]; then
     echo "## issuer (bench_issuer)"
     "$BUILD_DIR"/bench/bench_issuer 2>/dev/null
   } | tee -a "$out"
+  issuer_load
 fi
 
 # Revocation set sizes against log2 C(N,R) and other formats, load times.
