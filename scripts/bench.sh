@@ -71,7 +71,10 @@ verify=("$BUILD_DIR"/verifier/titlecert-verify --bundle "$fixture/bundle.cbor" -
   # Batch mode through the whole process (reading, rendering, writing),
   # each batch between two raw verifies of the same credential (bench_batch).
   echo "## batch mode, interleaved with raw verify (bench_batch)"
-  "$BUILD_DIR"/bench/bench_batch "$BUILD_DIR"/verifier/titlecert-verify "${batch_args[@]}"
+  # With valgrind, the same in instructions (callgrind), which the load of a
+  # shared machine does not move.
+  cg=(); [ "$QUICK" = 0 ] && command -v valgrind >/dev/null && cg=(--callgrind)
+  "$BUILD_DIR"/bench/bench_batch "$BUILD_DIR"/verifier/titlecert-verify "${batch_args[@]}" "${cg[@]}"
 } | tee -a "$out"
 
 # The issuer (docs/issuer.md): issuance next to the raw sign rate of the same
@@ -110,6 +113,7 @@ awk '
   /^verify --text:/ { textMs = field("median"); textCpu = $(NF - 8) }
   /^bundle delta/ { deltaBytes = $6; fullBytes = $10 }
   /^batch-ratio / { batchE2e[$2] = $5; batchBeyond[$2] = $7; batchAll[$2] = $9; batchLines[$2] = $3 }
+  /^batch-instructions / { insBeyond[$2] = $11; insAt[$2] = $13 }
   /^BM_(RawSign|IssueBatch|StorageFloor)\/alg:/ {
     split($1, a, "/"); alg = algName(substr(a[2], 5)); issuer[a[1] "/" alg] = rate()
   }
@@ -135,6 +139,8 @@ awk '
         printf "  same, start-up left out    %-8s %.3f\n", x, batchBeyond[x]
         printf "  --jobs 0 wall / raw cpu    %-8s %.3f  (every core)\n", x, batchAll[x]
       }
+      if (insAt[x] > 0)
+        printf "  in instructions            %-8s %.3f  (%.3f start-up left out; callgrind)\n", x, insAt[x], insBeyond[x]
     }
     if (t["BM_ZXingDecodeOnly"] > 0) {
       printf "scan-to-verdict / zxing decode        %.3f  (goal <= 1.10)\n", t["BM_ScanToVerdict"] / t["BM_ZXingDecodeOnly"]
