@@ -116,6 +116,8 @@ awk '
   /^batch-instructions / { insBeyond[$2] = $11; insAt[$2] = $13 }
   /^BM_(RawSign|IssueBatch|StorageFloor)\/alg:/ {
     split($1, a, "/"); alg = algName(substr(a[2], 5)); issuer[a[1] "/" alg] = rate()
+    # CPU (every thread for issuance and the floor) per item: cpu per iteration / items per iteration
+    if (rate() > 0) issuerCpu[a[1] "/" alg] = ns($4, $5) / (rate() * ns($2, $3) / 1e9)
   }
   END {
     print "\n## ratios (one run; in-process: median CPU time; process figures: CPU time of the process)"
@@ -157,5 +159,8 @@ awk '
       limit = store > 0 && store < sign ? store : sign
       printf "issuance / raw sign          %-8s %.3f  (%.0f/s of %.0f/s; storage floor %.0f/s)\n", x, issue / sign, issue, sign, store
       printf "issuance / min(sign, floor)  %-8s %.3f  (goal >= 0.80; the limit: %s)\n", x, issue / limit, limit == sign ? "raw sign" : "durable commit"
+      if (issuerCpu["BM_IssueBatch/" x] > 0)
+        printf "  cpu per row: sign %.1f us, issuance %.1f us (all threads), floor %.1f us\n", issuerCpu["BM_RawSign/" x] / 1e3,
+               issuerCpu["BM_IssueBatch/" x] / 1e3, issuerCpu["BM_StorageFloor/" x] / 1e3
     }
   }' "$out" bench/results/revocation.txt | tee -a "$out"
