@@ -113,7 +113,7 @@ awk '
   /^verify --text:/ { textMs = field("median"); textCpu = $(NF - 8) }
   /^bundle delta/ { deltaBytes = $6; fullBytes = $10 }
   /^batch-ratio / { batchE2e[$2] = $5; batchBeyond[$2] = $7; batchAll[$2] = $9; batchLines[$2] = $3 }
-  /^batch-instructions / { insBeyond[$2] = $11; insAt[$2] = $13 }
+  /^batch-instructions / { insBeyond[$2] = $10; insAt[$2] = $12 }
   /^BM_(RawSign|IssueBatch|StorageFloor)\/alg:/ {
     split($1, a, "/"); alg = algName(substr(a[2], 5)); issuer[a[1] "/" alg] = rate()
     # CPU (every thread for issuance and the floor) per item: cpu per iteration / items per iteration
