@@ -2,7 +2,7 @@
 # Builds the benchmarks (Release) and writes their figures to
 # bench/results/latest.txt, ending with every goal of docs/performance.md as
 # a ratio taken in this one run. Not a timed test: run it on a quiet machine.
-#   ./scripts/bench.sh            the full run (~15 minutes on 2 cores)
+#   ./scripts/bench.sh            the full run (~10 minutes on 2 cores)
 #   ./scripts/bench.sh --quick    every figure once, briefly (a few minutes):
 #                                 checks the bench end to end; noisy ratios
 set -euo pipefail
@@ -34,7 +34,7 @@ if [ "$QUICK" = 1 ]; then
   gbench=(--benchmark_repetitions=2 --benchmark_report_aggregates_only=true --benchmark_min_time=0.05)
   issuer_gbench=(--benchmark_min_time=0.05 --benchmark_filter=-BM_IssueHttp)
   process_runs=5
-  batch_args=(1 0.2 1000 1000 300)  # repetitions, raw seconds, EdDSA/ES256/SM2 lines
+  batch_args=(1 0.2 4000 4000 1000)  # repetitions, raw seconds, EdDSA/ES256/SM2 lines
 else
   gbench=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_min_time=0.3
           --benchmark_enable_random_interleaving=true)
