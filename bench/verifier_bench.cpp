@@ -12,14 +12,11 @@
 #define ZX_USE_UTF8
 #include <ZXing/ReadBarcode.h>
 
-#include <map>
 #include <memory>
 
 #include "image_transforms.h"
+#include "raw_verify.h"
 #include "support/world.h"
-#include "titlecert/base45.h"
-#include "titlecert/cose.h"
-#include "titlecert/openssl_handles.h"
 #include "titlecert/qr.h"
 #include "titlecert/scan.h"
 #include "titlecert/verifier.h"
@@ -36,45 +33,8 @@ const verifier::Verifier& sharedVerifier() {
   return v;
 }
 
-const crypto::PrivateKey& keyFor(Alg alg) {
-  const auto& w = world();
-  return alg == Alg::SM2_SM3 ? w.home : alg == Alg::EdDSA ? w.homeEd : w.homeEs;
-}
-
-struct Sample {
-  std::string text;
-  Bytes toBeSigned;
-  Bytes derSignature;  // what EVP verifies directly (r||s converted once, outside the loop)
-};
-
-const Sample& sample(Alg alg) {
-  static std::map<Alg, Sample> cache;
-  auto it = cache.find(alg);
-  if (it != cache.end()) return it->second;
-  Sample s;
-  s.text = issueText(sampleTitle(), keyFor(alg));
-  auto cose = *base45::decode(std::string_view(s.text).substr(4));
-  auto msg = *cose::parseSign1(cose);
-  s.toBeSigned = cose::sigStructure(msg.protectedBytes, {}, *msg.payload);
-  s.derSignature = alg == Alg::EdDSA ? msg.signature : *crypto::rawToDer(msg.signature);
-  return cache.emplace(alg, std::move(s)).first->second;
-}
-
-bool rawVerify(EVP_PKEY* pkey, Alg alg, const Bytes& msg, const Bytes& sig) {
-  titlecert::ossl::MdCtxPtr md(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* digest = alg == Alg::EdDSA ? nullptr : alg == Alg::ES256 ? EVP_sha256() : EVP_sm3();
-  if (alg == Alg::SM2_SM3) {
-    pctx = EVP_PKEY_CTX_new(pkey, nullptr);
-    EVP_PKEY_CTX_set1_id(pctx, crypto::kSm2DefaultId.data(), crypto::kSm2DefaultId.size());
-    EVP_MD_CTX_set_pkey_ctx(md.get(), pctx);
-  }
-  const bool ok = EVP_DigestVerifyInit(md.get(), nullptr, digest, nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(md.get(), sig.data(), sig.size(), msg.data(), msg.size()) == 1;
-  md.reset();  // before pctx, which it still points at
-  EVP_PKEY_CTX_free(pctx);
-  return ok;
-}
+using bench::rawVerify;
+using bench::sample;
 
 void BM_VerifierVerify(benchmark::State& state, Alg alg) {
   const auto& v = sharedVerifier();
@@ -103,7 +63,7 @@ void BM_VerifyAndRender(benchmark::State& state, Alg alg) {
 
 void BM_VerifierRawVerify(benchmark::State& state, Alg alg) {
   const auto& s = sample(alg);
-  EVP_PKEY* pkey = keyFor(alg).publicKey().raw(titlecert::crypto::testAccess());
+  EVP_PKEY* pkey = bench::rawPublicKey(alg);
   for (auto _ : state)
     if (!rawVerify(pkey, alg, s.toBeSigned, s.derSignature)) state.SkipWithError("raw verify failed");
   state.SetItemsProcessed(state.iterations());

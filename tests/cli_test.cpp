@@ -19,6 +19,12 @@ using nlohmann::json;
 
 namespace {
 
+// Test runs of several build trees share /tmp: every path carries the pid,
+// so one run never reads another's input (written with other keys).
+fs::path ownTempPath(const std::string& name) {
+  return fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+}
+
 const fs::path kFixture = TITLECERT_FIXTURE_DIR;
 // TITLECERT_TARGET_RUNNER is the emulator command (with a trailing space) in
 // a cross build, empty otherwise.
@@ -93,7 +99,7 @@ TEST(VerifyCli, InvalidInputsExitOne) {
 }
 
 TEST(VerifyCli, BatchModeWritesOneJsonLinePerInputLine) {
-  const fs::path input = fs::temp_directory_path() / "titlecert_batch.txt";
+  const fs::path input = ownTempPath("titlecert_batch.txt");
   {
     std::ofstream out(input);
     out << readWholeFile(kFixture / "valid.txt") << "\r\n"   // CRLF is stripped
@@ -123,7 +129,7 @@ TEST(VerifyCli, BatchJobsKeepInputOrderAndOutput) {
       {readWholeFile(kFixture / "forged.txt"), "BAD_SIGNATURE"},
       {readWholeFile(kFixture / "qualification.txt"), "OK"},
   };
-  const fs::path input = fs::temp_directory_path() / "titlecert_batch_jobs.txt";
+  const fs::path input = ownTempPath("titlecert_batch_jobs.txt");
   const std::size_t count = 1200;  // more than one chunk of lines
   {
     std::ofstream out(input);
@@ -200,7 +206,7 @@ TEST(VerifyCli, BatchAnswersEachLineBeforeWaitingForTheNext) {
 // whole and refused, the next line is read from where it ends, and a last
 // line without a newline still counts.
 TEST(VerifyCli, BatchRefusesAnOverlongLineAndReadsOn) {
-  const fs::path input = fs::temp_directory_path() / "titlecert_batch_long.txt";
+  const fs::path input = ownTempPath("titlecert_batch_long.txt");
   {
     std::ofstream out(input);
     out << "ZC1:" << std::string(100000, 'A') << "\n" << readWholeFile(kFixture / "valid.txt") << "\n" << "abc";
@@ -253,7 +259,7 @@ TEST(VerifyCli, UsageAndBundleErrorsExitTwo) {
 }
 
 TEST(VerifyCli, StateFileRefusesRollback) {
-  const fs::path state = fs::temp_directory_path() / "titlecert_cli_state";
+  const fs::path state = ownTempPath("titlecert_cli_state");
   fs::remove(state);
   const std::string text = "--text " + q(readWholeFile(kFixture / "valid.txt"));
   EXPECT_EQ(run(verifyCmd("--state " + q(state) + " " + text)).exit, 0);
@@ -290,7 +296,7 @@ TEST(ConfigCli, CatalogueShowJsonHasEverySeries) {
 }
 
 TEST(ConfigCli, BuildFromManifestAndNameTheBadField) {
-  const fs::path dir = fs::temp_directory_path() / "titlecert_manifest_test";
+  const fs::path dir = ownTempPath("titlecert_manifest_test");
   fs::remove_all(dir);
   fs::create_directories(dir);
   // Keys made with openssl(1): an encrypted SM2 root, an Ed25519 issuer.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 
 namespace titlecert::json {
 namespace {
@@ -37,6 +38,20 @@ TEST(JsonWriter, EscapesTextLikeNlohmannIncludingIllFormedUtf8) {
       "\xff\xfe",
   };
   for (const std::string& s : samples) EXPECT_EQ(ourQuoted(s), nlohmannQuoted(s)) << s;
+}
+
+// Runs of plain bytes are copied whole: every boundary between a run and an
+// escape or an ill-formed sequence, at random, must still match.
+TEST(JsonWriter, RandomMixturesEscapeLikeNlohmann) {
+  const std::vector<std::string> pieces = {"a", "Zq 9", "\"", "\\", "\n", std::string(1, '\0'), "\x1f", "中",
+                                           "😀", "\xe4\xb8", "\x80", "\xff", "\xed\xa0\x80", "\xf0\x9f\x98", "/"};
+  std::mt19937 random(20261203);
+  for (int sample = 0; sample < 2000; ++sample) {
+    std::string s;
+    const auto length = random() % 12;
+    for (std::size_t i = 0; i < length; ++i) s += pieces[random() % pieces.size()];
+    ASSERT_EQ(ourQuoted(s), nlohmannQuoted(s)) << "sample " << sample;
+  }
 }
 
 TEST(JsonWriter, WritesNestedValuesInOrderLikeAnOrderedJsonDump) {

@@ -76,24 +76,36 @@ std::size_t sequenceAt(std::string_view s, std::size_t i, std::size_t& consumed)
 
 }  // namespace
 
+// Bytes that need no escape (printable ASCII other than '"' and '\\', and
+// well-formed UTF-8) are copied in runs, one append per run: most texts are
+// a single run, and a batch of verdicts renders thousands of them.
 void appendQuoted(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      appendEscapedAscii(out, s[i]);
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
       ++i;
       continue;
     }
     std::size_t consumed = 0;
-    const std::size_t n = sequenceAt(s, i, consumed);
+    const std::size_t n = b < 0x80 ? 0 : sequenceAt(s, i, consumed);
     if (n > 0) {
-      out.append(s.substr(i, n));
       i += n;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    if (b < 0x80) {
+      appendEscapedAscii(out, s[i]);
+      ++i;
     } else {
       out += kReplacement;
       i += consumed;
     }
+    run = i;
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
