@@ -620,6 +620,25 @@ TEST(EligibilityTable, EveryRuleOfTheShippedCatalogueIsCited) {
   for (const catalogue::Rule& r : cat().rules) EXPECT_TRUE(cited.count(r.id)) << "no case cites rule " << r.id;
 }
 
+// Measure 15: working in the zone is what every evaluated rule asks; the
+// entrustment letter stands in for where the files are kept, so no rule
+// makes it a condition of eligibility.
+TEST(EligibilityTable, EveryEvaluatedRuleAsksForWorkInTheZoneAndNoneForTheLetter) {
+  for (const catalogue::Rule& r : cat().rules) {
+    bool manual = false, inZone = false;
+    for (const catalogue::Condition& c : r.all) {
+      manual = manual || c.manualDecision;
+      for (const catalogue::FactTest& f : c.facts) {
+        inZone = inZone || (f.fact == "employer.in_zone" && f.flag == true);
+        EXPECT_EQ(f.fact.find("entrustment"), std::string::npos) << r.id;
+      }
+    }
+    if (!manual) {
+      EXPECT_TRUE(inZone) << r.id << " does not ask for work in the zone";
+    }
+  }
+}
+
 TEST(EligibilityTable, ShippedRulesCoverEveryRoute) {
   for (const catalogue::Route& route : cat().routes) {
     const bool any = std::any_of(cat().rules.begin(), cat().rules.end(),
