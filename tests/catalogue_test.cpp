@@ -7,6 +7,7 @@
 #include "support/shipped_catalogue.h"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -246,6 +247,50 @@ TEST(DefaultCatalogue, EngineeringAnd501) {
   const auto* lvl = c.findLevel(4);
   ASSERT_NE(lvl, nullptr);
   EXPECT_EQ(lvl->names.zh, "副高级");
+}
+
+// The catalogue-data corrections of the policy review: title names and
+// specialty names as the public rules give them.
+TEST(DefaultCatalogue, PolicyReviewNamesTitlesAndSpecialtiesAsTheRulesDo) {
+  const Catalogue& c = defaultCatalogue();
+  EXPECT_EQ(c.titleName(21, 2102, 1)->zh, "三级实习指导教师");  // 中职 实习指导 员级
+  EXPECT_EQ(c.titleName(13, 1302, 1)->zh, "三级实习指导教师");
+  ASSERT_NE(c.findSeries(14), nullptr);
+  EXPECT_EQ(c.findSeries(14)->names.zh, "体育专业人员");
+  ASSERT_NE(c.findSpecialty(14, 1401), nullptr);
+  EXPECT_EQ(c.findSpecialty(14, 1401)->names.zh, "教练员");
+  EXPECT_EQ(c.titleName(14, 1401, 4)->zh, "高级教练");
+  EXPECT_EQ(c.titleName(14, 1402, 4)->zh, "高级运动防护师");
+  EXPECT_EQ(c.titleName(24, 2401, 1)->zh, "公证助理员");  // 公证员 员级
+  EXPECT_EQ(c.findSpecialty(5, 507)->names.zh, "机械电子");
+  EXPECT_EQ(c.findSpecialty(5, 509)->names.zh, "建筑");
+  EXPECT_EQ(c.findSpecialty(5, 510)->names.zh, "生态环境");
+}
+
+// A Chinese text never carries a field name of the JSON (technical_work_since,
+// in_zone ...): a clerk reads it as written.
+TEST(DefaultCatalogue, ChineseTextsHoldNoEnglishFieldNames) {
+  std::ifstream in(titlecert::testing::kShippedCatalogueFile);
+  const auto file = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(file.is_discarded());
+  std::vector<std::string> offending;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {
+    if (j.is_array())
+      for (const auto& item : j) walk(item);
+    if (!j.is_object()) return;
+    for (const auto& [key, value] : j.items()) {
+      if ((key == "zh" || key == "zh_full") && value.is_string()) {
+        const std::string text = value.get<std::string>();
+        for (std::size_t i = 1; i + 1 < text.size(); ++i)
+          if (text[i] == '_' && std::isalpha(static_cast<unsigned char>(text[i - 1])) &&
+              std::isalpha(static_cast<unsigned char>(text[i + 1])))
+            offending.push_back(text);
+      }
+      walk(value);
+    }
+  };
+  walk(file);
+  EXPECT_TRUE(offending.empty()) << offending.front();
 }
 
 TEST(DefaultCatalogue, HealthTracksOverrideTheSeriesTitles) {

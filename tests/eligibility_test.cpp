@@ -208,6 +208,25 @@ const std::vector<Case>& cases() {
      "technical_work_since": "2015-07-01"})",
    {{"exam", N, nullptr, "exam.national.series", "examination"},
     {"review", N, nullptr, nullptr, kNoRule}}},
+  {"exam-only: 软考 at assistant level (503), no review, initial determination or bridging", "2025-01-01", {5, 503, 2}, R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2020-07-01"}],
+     "technical_work_since": "2020-07-01", "skill_levels": [{"level": 3, "obtained": "2015-01-01"}]})",
+   {{"initial_determination", N, nullptr, nullptr, kNoRule},
+    {"skill_bridging", N, nullptr, nullptr, nullptr},
+    {"exam", N, nullptr, "exam.national.computer_software", "computer technology and software examination"},
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"exam-only: 软考 at entry level (503), no review or initial determination", "2025-01-01", {5, 503, 1}, R"({
+     "education": [{"level": "dazhuan", "full_time": true, "graduated": "2020-07-01"}],
+     "technical_work_since": "2020-07-01"})",
+   {{"initial_determination", N, nullptr, nullptr, kNoRule},
+    {"exam", N, nullptr, "exam.national.computer_software", "computer technology and software examination"},
+    {"review", N, nullptr, nullptr, kNoRule}}},
+  {"exam-only: assistant-level human-resources titles are not reviewed or determined", "2025-01-01", {19, 1907, 2}, R"({
+     "education": [{"level": "bachelor", "full_time": true, "graduated": "2015-07-01"}],
+     "technical_work_since": "2015-07-01"})",
+   {{"initial_determination", N, nullptr, nullptr, kNoRule},
+    {"exam", N, nullptr, "exam.national.series", "examination"},
+    {"review", N, nullptr, nullptr, kNoRule}}},
   {"associate-senior human-resources titles: the exam and review", "2025-01-01", {19, 1907, 4}, R"({
      "education": [{"level": "bachelor", "full_time": true, "graduated": "2010-07-01"}],
      "technical_work_since": "2010-07-01"})",
@@ -599,6 +618,25 @@ TEST(EligibilityTable, EveryRuleOfTheShippedCatalogueIsCited) {
     for (const Exp& e : c.expect)
       for (const std::string& id : words(e.rules)) cited.insert(id);
   for (const catalogue::Rule& r : cat().rules) EXPECT_TRUE(cited.count(r.id)) << "no case cites rule " << r.id;
+}
+
+// Measure 15: working in the zone is what every evaluated rule asks; the
+// entrustment letter stands in for where the files are kept, so no rule
+// makes it a condition of eligibility.
+TEST(EligibilityTable, EveryEvaluatedRuleAsksForWorkInTheZoneAndNoneForTheLetter) {
+  for (const catalogue::Rule& r : cat().rules) {
+    bool manual = false, inZone = false;
+    for (const catalogue::Condition& c : r.all) {
+      manual = manual || c.manualDecision;
+      for (const catalogue::FactTest& f : c.facts) {
+        inZone = inZone || (f.fact == "employer.in_zone" && f.flag == true);
+        EXPECT_EQ(f.fact.find("entrustment"), std::string::npos) << r.id;
+      }
+    }
+    if (!manual) {
+      EXPECT_TRUE(inZone) << r.id << " does not ask for work in the zone";
+    }
+  }
 }
 
 TEST(EligibilityTable, ShippedRulesCoverEveryRoute) {

@@ -9,6 +9,9 @@
 //   titlecert-issuer export-manifest --data DIR --out DIR2
 //   titlecert-issuer load-bundle --data DIR --bundle FILE
 //   titlecert-issuer token create --data DIR --role admin|clerk|auditor
+//   titlecert-issuer peer add --data DIR --region CODE --root ROOT.pub.pem
+//   titlecert-issuer peer import --data DIR (--file BUNDLE | --url URL)
+//   titlecert-issuer peer list --data DIR
 //
 // Every command takes --passphrase-file FILE, else TITLECERT_PASSPHRASE;
 // without a passphrase it refuses to run. Exit status: 0 done; 1 the
@@ -36,6 +39,7 @@
 #include "titlecert/issuer/server.h"
 #include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/http_requests.h"
+#include "titlecert/issuer/peer_answers.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/passphrase.h"
 #include "titlecert/version.h"
@@ -57,6 +61,9 @@ const char* kUsageText =
     "       titlecert-issuer export-manifest --data DIR --out DIR2\n"
     "       titlecert-issuer load-bundle --data DIR --bundle FILE\n"
     "       titlecert-issuer token create --data DIR --role admin|clerk|auditor\n"
+    "       titlecert-issuer peer add --data DIR --region CODE --root ROOT.pub.pem\n"
+    "       titlecert-issuer peer import --data DIR (--file BUNDLE | --url URL)\n"
+    "       titlecert-issuer peer list --data DIR\n"
     "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n"
     "       titlecert-issuer --help | --version\n";
 
@@ -92,6 +99,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
     for (const auto& [name, arg] : std::vector<std::pair<std::string, std::string>>{
              {"data", "DIR"}, {"alg", "ALG"}, {"iss", "CODE"}, {"region", "CODE"}, {"listen", "HOST:PORT"},
              {"csv", "FILE"}, {"out", "DIR"}, {"bundle", "FILE"}, {"against", "FILE"}, {"passphrase-file", "FILE"}, {"role", "ROLE"},
+             {"root", "FILE"}, {"file", "FILE"}, {"url", "URL"},
              {"db-connector", "NAME"}, {"db-connection", "TEXT"}})
       options.addOption(Option(name, "", "see --help").required(false).repeatable(false).argument(arg));
     options.addOption(Option("help", "h", "show the usage").required(false).repeatable(false));
@@ -122,6 +130,9 @@ class IssuerApp : public Poco::Util::ServerApplication {
       if (args[0] == "export-manifest" && args.size() == 1) return exportManifest();
       if (args[0] == "load-bundle" && args.size() == 1) return loadBundle();
       if (command == "token create" && args.size() == 2) return tokenCreate();
+      if (command == "peer add" && args.size() == 2) return peerAdd();
+      if (command == "peer import" && args.size() == 2) return peerImport();
+      if (command == "peer list" && args.size() == 2) return peerList();
     } catch (const std::exception& e) {
       std::cerr << "titlecert-issuer: " << e.what() << "\n";
       return kUsage;
@@ -305,6 +316,62 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto token = service->createToken(role, localOperator());
     if (!token) return report(token.error());
     std::cout << toJson(*token) << std::endl;
+    return kDone;
+  }
+
+  int peerAdd() {
+    if (!require({"data", "region", "root"})) return kUsage;
+    auto pem = files::read(value("root"));
+    if (!pem) {
+      std::cerr << "titlecert-issuer: " << pem.error().detail << "\n";
+      return kUsage;
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto added = service->addPeer(AddPeerRequest{value("region"), *pem}, localOperator());
+    if (!added) {
+      report(added.error());
+      return kRefused;
+    }
+    std::cout << toJson(*added) << std::endl;
+    return kDone;
+  }
+
+  // Refusals (a bundle that does not verify, an older version) exit 1.
+  int peerImport() {
+    if (!require({"data"})) return kUsage;
+    if (value("file").empty() == value("url").empty()) {
+      std::cerr << "titlecert-issuer: peer import takes one of --file and --url\n" << kUsageText;
+      return kUsage;
+    }
+    std::optional<std::string> bytes;
+    if (!value("file").empty()) {
+      auto read = files::read(value("file"));
+      if (!read) {
+        std::cerr << "titlecert-issuer: " << read.error().detail << "\n";
+        return kUsage;
+      }
+      bytes = std::move(*read);
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto imported = bytes ? service->importPeerBundle(asBytes(*bytes), value("file"), localOperator())
+                          : service->importPeerBundleFromUrl(value("url"), localOperator());
+    if (!imported) {
+      report(imported.error());
+      return kRefused;
+    }
+    std::cout << toJson(*imported) << std::endl;
+    return kDone;
+  }
+
+  int peerList() {
+    if (!require({"data"})) return kUsage;
+    auto service = openService();
+    if (!service) return kUsage;
+    auto peers = service->peers();
+    if (!peers) return report(peers.error());
+    std::cout << toJson(*peers) << std::endl;
     return kDone;
   }
 

@@ -29,6 +29,7 @@
 #include "batch_files.h"
 #include "http/console_answers.h"
 #include "http/request_bodies.h"
+#include "http/peer_endpoints.h"
 #include "http/routes.h"
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/http_answers.h"
@@ -247,6 +248,13 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::Health:
         return jsonReply(200, nlohmann::json{{"status", "ok"}, {"root_key_online", service_.rootKeyOnline()}}.dump());
       case Endpoint::Ready: return ready();
+      case Endpoint::ListPeers: return answer(http::peersJson(service_), [](const std::string& j) { return jsonReply(200, j); });
+      case Endpoint::AddPeer:
+        return answer(http::addPeerJson(service_, readBody(request, config.maxBodyBytes), actor),
+                      [](const std::string& j) { return jsonReply(201, j); });
+      case Endpoint::ImportPeerBundle:
+        return answer(http::importPeerJson(service_, request.getContentType(), readBody(request, config.maxBatchBodyBytes), actor),
+                      [](const std::string& j) { return jsonReply(200, j); });
     }
     return problemReply(notFound("no such endpoint"));
   }

@@ -13,6 +13,7 @@
 #include "integrity.h"
 #include "parts.h"
 #include "keys.h"
+#include "peer_contents.h"
 #include "store/audit_chain.h"
 #include "store/records.h"
 #include "titlecert/bundle.h"
@@ -70,6 +71,7 @@ Expected<bundle::Contents> desiredContents(const Config& config, const catalogue
   c.recognition.acceptRegions = config.acceptRegions;
   TC_ASSIGN(auto own, revocations(tx, config.iss));
   if (own) c.revocation.push_back(std::move(*own));
+  TC_TRY(appendPeerContents(tx, c));
   return c;
 }
 
@@ -213,12 +215,14 @@ Completion Service::exportManifest(const std::string& outDir) {
                          {"valid_to", dates::formatRfc3339(k.entry.validTo)},
                          {"scope", k.scope}});
     }
+    nlohmann::ordered_json revoked = nlohmann::ordered_json::array(), issued = nlohmann::ordered_json::object();
+    TC_TRY(appendPeerManifest(tx, outDir, issuers, revoked, issued));
     m["issuers"] = issuers;
     m["recognition"] = {{"home_region", parts.config.effectiveHomeRegion()}, {"accept_regions", parts.config.acceptRegions}};
-    nlohmann::ordered_json revoked = nlohmann::ordered_json::array();
     for (const store::RevokedCertificate& r : store::revokedCertificates(tx, parts.config.iss))
       revoked.push_back({{"iss", parts.config.iss}, {"status_index", r.statusIndex}, {"cert_no", r.certNo}});
     m["revoked"] = revoked;
+    if (!issued.empty()) m["issued"] = issued;
     if (const std::optional<bundle::AuditHead> head = currentAuditHead(tx))
       m["audit_head"] = {{"seq", head->seq}, {"hash", toHex(head->hash)}};
     auto written = files::writeAtomically(outDir + "/manifest.json", asBytes(m.dump(2) + "\n"));

@@ -120,7 +120,7 @@ nlohmann::json qualificationBody(const std::string& name, const std::string& id)
 IssuerWorld::IssuerWorld(IssuerWorldOptions o) : options(std::move(o)) {
   dir = makeTempDir("titlecert-issuer");
   std::filesystem::remove(dir);  // init creates it (and refuses an existing database only)
-  issuer::InitOptions initOptions{dir, passphrase, options.alg, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  issuer::InitOptions initOptions{dir, passphrase, options.alg, options.iss, options.region, std::nullopt, std::nullopt};
   if (testsOnPostgresql()) {
     auto random = crypto::randomBytes(6);
     if (!random) throw std::runtime_error("no random bytes");

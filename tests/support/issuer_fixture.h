@@ -44,6 +44,7 @@ struct IssuerWorldOptions {
   crypto::Alg alg = crypto::Alg::EdDSA;
   bool realBinding = false;                    // scrypt instead of FastBinder
   std::vector<std::string> extraProperties;    // appended to issuer.properties before opening
+  std::optional<std::string> iss, region;      // init's --iss and --region (another region's issuer)
   bool startServer = true;
   bool examineOnly = false;  // open without the integrity check at start (OpenOptions::examineOnly)
 };

@@ -39,6 +39,7 @@ std::optional<Match> matchPath(const std::string& path) {
     if (top == "issuers")
       return Match{{{Endpoint::ListIssuers, "GET", kReaders}, {Endpoint::ImportIssuer, "POST", kAdmin}}, {}};
     if (top == "audit") return Match{{{Endpoint::Audit, "GET", kAuditors}}, {}};
+    if (top == "peers") return Match{{{Endpoint::ListPeers, "GET", kAdmin}, {Endpoint::AddPeer, "POST", kAdmin}}, {}};
     if (top == "health") return Match{{{Endpoint::Health, "GET", {}}}, {}};
     if (top == "ready") return Match{{{Endpoint::Ready, "GET", {}}}, {}};
     return std::nullopt;
@@ -49,6 +50,7 @@ std::optional<Match> matchPath(const std::string& path) {
     if (top == "batches") return Match{{{Endpoint::GetBatch, "GET", kReaders}}, s[2]};
     if (top == "keys" && s[2] == "rotate") return Match{{{Endpoint::RotateKey, "POST", kAdmin}}, {}};
     if (top == "audit" && s[2] == "verify") return Match{{{Endpoint::AuditVerify, "GET", kAuditors}}, {}};
+    if (top == "peers" && s[2] == "import") return Match{{{Endpoint::ImportPeerBundle, "POST", kAdmin}}, {}};
     return std::nullopt;
   }
   if (s.size() == 4 && !s[2].empty()) {

@@ -13,7 +13,7 @@ namespace titlecert::issuer::http {
 enum class Endpoint {
   CreateToken, RevokeToken, Issue, IssueBatch, GetCertificate, QrPng, QrSvg, CardSvg, CardPdf, Revoke, Bundle, Eligibility,
   ListIssuers, ImportIssuer, RotateKey, KeyCompromised, Audit, AuditVerify, Health, Ready,
-  SubmitBatch, GetBatch, Catalogue, FindCertificates, Console
+  SubmitBatch, GetBatch, Catalogue, FindCertificates, Console, ListPeers, AddPeer, ImportPeerBundle
 };
 
 struct Route {

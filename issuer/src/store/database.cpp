@@ -141,6 +141,22 @@ std::vector<Migration> migrations(const Dialect& d) {
            " line INTEGER NOT NULL, request TEXT NOT NULL, result TEXT NOT NULL, PRIMARY KEY (batch_id, seq))",
            "CREATE INDEX batches_running ON batches (state, created_at)",
        }},
+      {4,
+       {
+           // Other regions whose trust bundles we republish: the root each
+           // is pinned to, the version last imported (never lowered), and
+           // what was taken from it (issuer entries, status lists).
+           "CREATE TABLE peer_regions (region TEXT PRIMARY KEY, root_public_key_pem TEXT NOT NULL,"
+           " root_kid TEXT NOT NULL, added_at INTEGER NOT NULL, bundle_version INTEGER, bundle_issued_at INTEGER,"
+           " bundle_next_update INTEGER, bundle_sha256 TEXT, imported_at INTEGER, source TEXT)",
+           "CREATE TABLE peer_issuers (region TEXT NOT NULL REFERENCES peer_regions(region), position INTEGER NOT NULL,"
+           " iss TEXT NOT NULL, kid TEXT NOT NULL, public_key_pem TEXT NOT NULL, name_zh TEXT NOT NULL,"
+           " name_en TEXT NOT NULL, issuer_region TEXT NOT NULL, valid_from INTEGER NOT NULL,"
+           " valid_to INTEGER NOT NULL, scope TEXT NOT NULL, PRIMARY KEY (region, position))",
+           "CREATE TABLE peer_status_lists (region TEXT NOT NULL REFERENCES peer_regions(region),"
+           " iss TEXT NOT NULL UNIQUE, issued INTEGER NOT NULL, coded_set " +
+               blob + " NOT NULL, PRIMARY KEY (region, iss))",
+       }},
   };
 }
 
@@ -174,7 +190,7 @@ Dialect dialectFor(const std::string& connector) {
   return {"sqlite", "SQLite", "BEGIN IMMEDIATE", "", "INTEGER PRIMARY KEY", "BLOB"};
 }
 
-int latestSchemaVersion() { return 3; }
+int latestSchemaVersion() { return 4; }
 
 std::string sql(const Poco::Data::Session& s, std::string_view text) {
   if (Poco::icompare(s.connector(), "postgresql") != 0) return std::string(text);

@@ -24,6 +24,7 @@
 #include "titlecert/idh.h"
 #include "titlecert/issuer/clock.h"
 #include "titlecert/issuer/config.h"
+#include "titlecert/issuer/peers.h"
 #include "titlecert/issuer/issue_request.h"
 #include "titlecert/issuer/problem.h"
 
@@ -273,6 +274,18 @@ class Service {
   Expected<KeyChange> keyCompromised(std::string_view kidHex, const std::optional<std::string>& reason, const Actor& by);
   Expected<ImportedIssuer> importIssuer(const ImportIssuerRequest& request, const Actor& by);
   Expected<std::vector<IssuerKey>> issuers() const;
+
+  // ---- other regions' bundles (issuer/src/peers.cpp) ----
+  // Pins a peer region's root key (admin); 409 when the region is pinned.
+  Expected<PeerRegion> addPeer(const AddPeerRequest& request, const Actor& by);
+  // A peer bundle: verified against the root pinned for its home region,
+  // version above the one held (409 BUNDLE_ROLLBACK), then its issuer
+  // entries and status lists replace what that region gave before.
+  // source: the file or URL, for the audit.
+  Expected<PeerImport> importPeerBundle(ByteView bytes, const std::string& source, const Actor& by);
+  // The same, fetched over http(s) by the issuer.
+  Expected<PeerImport> importPeerBundleFromUrl(const std::string& url, const Actor& by);
+  Expected<std::vector<PeerRegion>> peers() const;
 
   // ---- the trust bundle ----
   // The current signed bundle; a new version is signed first when the
