@@ -71,6 +71,10 @@ const std::vector<Translation>& sentences() {
       {R"re(the QR image could not be rendered)re", "无法生成二维码图片"},
       {R"re(the certificate store cannot take writes now.*)re", "证书库暂时无法写入，请稍后重试"},
       {R"re(storage error.*)re", "存储出错"},
+      {R"re(certificate (\S+): the stored payload .*; it is not served.*)re",
+       "证书 $1 的存储内容与审计记录不符，不予提供（请从备份恢复）"},
+      {R"re(refusing to .*: (\d+) row\(s\) differ from the audit trail.*)re",
+       "有 $1 行数据与审计记录不符，拒绝执行（运行 titlecert-issuer audit verify 查看全部）"},
       {R"re(the person is not eligible for this title by the route "(.*)" on (\S+) \(eligible from (\S+)\))re",
        "按取得途径“$1”，申报人于 $2 尚不符合该职称的申报条件（$3 起符合）"},
       {R"re(the person is not eligible for this title by the route "(.*)" on (\S+))re",
@@ -121,7 +125,6 @@ const std::vector<Translation>& complaints() {
       {R"re("admin", "clerk" or "auditor")re", "应为 \"admin\"、\"clerk\" 或 \"auditor\""},
       {R"re(EdDSA, ES256 or SM2-SM3)re", "应为 EdDSA、ES256 或 SM2-SM3"},
       {R"re("(.*)" is not a condition a clerk attests)re", "“$1”不是经办人可以确认的条件"},
-      {R"re("(.*)" is not (.*))re", "“$1”不是允许的取值（$2）"},
       {R"re(1\.\.255 visible ASCII characters)re", "1 至 255 个可见 ASCII 字符"},
       {R"re(printable ASCII)re", "应为可打印 ASCII 字符"},
       {R"re(digits)re", "应为数字"},
@@ -131,6 +134,16 @@ const std::vector<Translation>& complaints() {
       {R"re(our own iss gets keys through /v1/keys/rotate)re", "本机构的密钥请通过 /v1/keys/rotate 轮换"},
   });
   return table;
+}
+
+// '"phd" is not zhongzhuan, dazhuan, ... or postdoc': the allowed values
+// are codes, listed the Chinese way.
+std::optional<std::string> notOneOf(const std::string& english) {
+  static const std::regex pattern(R"re("(.*)" is not ([a-z_]+(?:, [a-z_]+)* or [a-z_]+))re");
+  std::smatch m;
+  if (!std::regex_match(english, m, pattern)) return std::nullopt;
+  const std::string allowed = std::regex_replace(m[2].str(), std::regex(", | or "), "、");
+  return "“" + m[1].str() + "”不是允许的取值（" + allowed + "）";
 }
 
 std::optional<std::string> translated(const std::vector<Translation>& table, const std::string& english) {
@@ -187,7 +200,10 @@ std::string chineseMessage(const Problem& p) {
   const std::size_t colon = p.message.find(": ");
   if (colon != std::string::npos && looksLikeFieldPath(std::string_view(p.message).substr(0, colon))) {
     const std::string path = p.message.substr(0, colon);
-    if (auto rest = translated(complaints(), p.message.substr(colon + 2))) return path + "：" + *rest;
+    const std::string complaint = p.message.substr(colon + 2);
+    auto rest = notOneOf(complaint);
+    if (!rest) rest = translated(complaints(), complaint);
+    if (rest) return path + "：" + *rest;
     return path + "：取值不符合要求";
   }
   return generic(p);
