@@ -233,6 +233,37 @@ TEST(AnswersInTheClerksLanguage, BatchResultsGiveTheReasonInTheAskedLanguage) {
   EXPECT_NE(zh["results"][1]["message"].get<std::string>().find("999"), std::string::npos);
 }
 
+// Messages as the issuer writes them (service, keys, issuance, batches):
+// each has its own Chinese, not a generic one, and keeps its values.
+TEST(AnswersInTheClerksLanguage, TheIssuersOwnMessagesHaveTheirOwnChineseWithTheirValues) {
+  const std::vector<std::pair<issuer::Problem, std::string>> made = {
+      {issuer::conflict("cert_no 650100-2026-000007 is already used"), "650100-2026-000007"},
+      {issuer::conflict("token 12 is already revoked"), "12"},
+      {issuer::notFound("no signing key k9 of 650100"), "k9"},
+      {issuer::conflict("key k9 is already marked compromised"), "k9"},
+      {issuer::tooLarge("at most 5000 rows per batch"), "5000"},
+      {issuer::unavailable("the clock (2026-01-01T00:00:00Z) is before the signing key's valid_from (2026-02-01T00:00:00Z)"),
+       "2026-02-01T00:00:00Z"},
+      {issuer::badRequest("", "the row has 3 cells, the header 7", "BAD_CSV"), "7"},
+      {issuer::badRequest("level", "level: series 5 specialty 501 has no title at level 6"), "501"},
+      {issuer::badRequest("specialty", "specialty: 999 is not a specialty of series 4 in the catalogue"), "999"},
+      {issuer::badRequest("reason", "reason: UTF-8 text of 1..500 bytes"), "500"},
+      {issuer::badRequest("holder.name", "holder.name: 200 bytes, at most 128"), "128"},
+      {issuer::badRequest("person.education", "person.education: more than 64 entries"), "64"},
+      {issuer::badRequest("employer", "employer: longer than 96 bytes"), "96"},
+      {issuer::badRequest("granted", "granted: expected a YYYY-MM-DD date"), "YYYY-MM-DD"},
+      {issuer::badRequest("person.technical_school_class.class",
+                          "person.technical_school_class.class: \"x\" is not intermediate_worker, senior_worker or preparatory_technician"),
+       "senior_worker"},
+  };
+  for (const auto& [p, value] : made) {
+    const std::string zh = issuer::http::chineseMessage(p);
+    EXPECT_TRUE(readsChinese(zh)) << p.message << " -> " << zh;
+    EXPECT_EQ(zh.find("取值不符合要求"), std::string::npos) << p.message << " -> " << zh;
+    EXPECT_NE(zh.find(value), std::string::npos) << p.message << " -> " << zh;
+  }
+}
+
 TEST(AnswersInTheClerksLanguage, AMessageWithoutATableEntryStillReadsAsChinese) {
   issuer::Problem p = issuer::badRequest("holder.name", "holder.name: some wording no table knows");
   EXPECT_EQ(issuer::http::chineseMessage(p), "holder.name：取值不符合要求");

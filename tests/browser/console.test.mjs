@@ -174,6 +174,8 @@ async function run(browser, origin, clerkToken, size, n, lang) {
   assert.deepEqual(progress, [3, 3]);
   const statuses = await page.$$eval('#batch-results tr', (rows) => rows.map((r) => r.dataset.status));
   assert.deepEqual(statuses, ['issued', 'error', 'issued']);
+  // The refused row's reason (and so the result file's) in the page's language.
+  await textIn(page, '#batch-results tr[data-status=error] td:nth-child(4)', lang);
   assert.equal(await page.$eval('#batch-download', (a) => a.hidden), false);
   await shot(page, size, 'batch');
 
