@@ -118,6 +118,78 @@ std::string workbook() {
   return zipOf({{"xl/sharedStrings.xml", strings}, {"xl/worksheets/sheet1.xml", sheet}});
 }
 
+// A sheet of inline strings.
+std::string inlineSheet(const std::vector<std::vector<std::string>>& rows) {
+  std::string sheet =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
+  for (const auto& row : rows) {
+    sheet += "<row>";
+    for (const auto& cell : row) sheet += "<c t=\"inlineStr\"><is><t>" + cell + "</t></is></c>";
+    sheet += "</row>";
+  }
+  return sheet + "</sheetData></worksheet>";
+}
+
+// A workbook whose sheets were reordered in Excel: the first sheet (名单)
+// is stored as sheet2.xml, the second (说明) as sheet1.xml, and the shared
+// strings under another name, all found through the relationships.
+std::string reorderedWorkbook() {
+  const std::string workbookXml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+      "<sheets><sheet name=\"名单\" sheetId=\"2\" r:id=\"rId7\"/><sheet name=\"说明\" sheetId=\"1\" r:id=\"rId1\"/></sheets>"
+      "</workbook>";
+  const std::string rels =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+      "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+      "Target=\"worksheets/sheet1.xml\"/>"
+      "<Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+      "Target=\"/xl/worksheets/sheet2.xml\"/>"
+      "<Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" "
+      "Target=\"strings.xml\"/>"
+      "</Relationships>";
+  const std::string strings =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>王五</t></si></sst>";
+  const std::string firstSheet =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>姓名</t></is></c></row>"
+      "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>0</v></c></row>"
+      "</sheetData></worksheet>";
+  return zipOf({{"xl/workbook.xml", workbookXml},
+                {"xl/_rels/workbook.xml.rels", rels},
+                {"xl/strings.xml", strings},
+                {"xl/worksheets/sheet1.xml", inlineSheet({{"说明"}, {"本表为评审委员会通过名单"}})},
+                {"xl/worksheets/sheet2.xml", firstSheet}});
+}
+
+TEST(BatchFiles, TheFirstSheetIsTheWorkbooksFirstWhateverItsPartIsNamed) {
+  auto n = normaliseBatchFile(reorderedWorkbook());
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(n->format, BatchFormat::Csv);
+  EXPECT_EQ(n->body, "\"holder_name\",\"type\"\n\"王五\",\"title\"\n");
+}
+
+TEST(BatchFiles, AWorkbookWhoseFirstSheetIsNotThereIsRefused) {
+  const std::string workbookXml =
+      "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+      "<sheets><sheet name=\"名单\" sheetId=\"1\" r:id=\"rId3\"/></sheets></workbook>";
+  const std::string rels =
+      "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+      "<Relationship Id=\"rId3\" Type=\"worksheet\" Target=\"worksheets/gone.xml\"/></Relationships>";
+  auto n = normaliseBatchFile(zipOf({{"xl/workbook.xml", workbookXml},
+                                     {"xl/_rels/workbook.xml.rels", rels},
+                                     {"xl/worksheets/sheet1.xml", inlineSheet({{"姓名"}, {"甲"}})}}));
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.error().code, "BAD_XLSX");
+  EXPECT_NE(n.error().message.find("xl/worksheets/gone.xml"), std::string::npos) << n.error().message;
+}
+
 TEST(BatchFiles, AnXlsxWorkbooksFirstSheetIsReadAsCsv) {
   auto n = normaliseBatchFile(workbook());
   ASSERT_TRUE(n.ok()) << n.error().message;

@@ -365,7 +365,8 @@ TEST(IssuerHttp, AClockBehindTheKeysWindowRefusesToSignAndBundlesNeverGoBack) {
   const std::uint64_t firstVersion = bundleVersion(w);
 
   w.clock.set(kIssuerNow + 500);
-  const HttpReply refused = w.post("/v1/certificates", titleBody(), w.clerkToken);
+  const HttpReply refused = w.call("POST", "/v1/certificates", titleBody().dump(), w.clerkToken, "application/json",
+                                   {{"Accept-Language", "en"}});
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_NE(refused.body.find("valid_from"), std::string::npos) << refused.body;
   EXPECT_EQ(w.call("POST", "/v1/keys/rotate", "{}", w.adminToken).status, 503);

@@ -39,6 +39,8 @@ const TEXT = {
   },
 };
 
+for (const code of ['zh', 'en']) Object.assign(TEXT[code], PROFILE_TEXT[code]);
+
 const PERSON_TEMPLATE = {
   education: [{ level: 'bachelor', full_time: true, graduated: '2020-07-01' }],
   technical_school_class: null, technical_work_since: '2020-07-15', skill_levels: [], qualifications: [], titles: [],
@@ -63,6 +65,7 @@ function applyLanguage() {
   document.documentElement.lang = lang;
   for (const node of document.querySelectorAll('[data-t]')) node.textContent = t(node.dataset.t);
   if (catalogue) fillSeries();
+  fillProfilePickers();
 }
 
 async function api(method, path, body, contentType = 'application/json') {
@@ -78,6 +81,13 @@ async function apiJson(method, path, body) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw Object.assign(new Error(data.message || response.statusText), { data, status: response.status });
   return data;
+}
+
+// What a route lacks, one item a line.
+function missingList(items) {
+  const list = el('ul', null, { class: 'hint missing' });
+  for (const item of items) list.append(el('li', item));
+  return list;
 }
 
 function showError(target, error) {
@@ -99,6 +109,7 @@ async function signIn(token) {
   $('work').hidden = false;
   $('signout').hidden = false;
   fillSeries();
+  fillProfilePickers();
 }
 
 function signOut() {
@@ -168,9 +179,10 @@ function target() {
   return { series: Number($('series').value), specialty: Number($('specialty').value), level: Number($('level').value) };
 }
 
+// The JSON the clerk typed when there is some, else the profile form's.
 function person() {
   const text = $('person').value.trim();
-  if (!text) return undefined;
+  if (!text) return profileFromForm(target());
   const value = JSON.parse(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(t('badPerson'));
   return value;
@@ -184,8 +196,9 @@ function issueBody() {
   if ($('committee').value) body.committee = Number($('committee').value);
   if ($('approval-no').value.trim()) body.approval_no = $('approval-no').value.trim();
   if ($('employer').value.trim()) body.employer = $('employer').value.trim();
-  const p = person();
-  if (p) body.person = p;
+  // A committee's approved list needs no profile: it goes with the
+  // request only when the clerk opened the profile box.
+  if ($('profile-box').open) body.person = person();
   return body;
 }
 
@@ -194,14 +207,14 @@ async function checkEligibility() {
   out.replaceChildren();
   try {
     const answer = await apiJson('POST', '/v1/eligibility', {
-      on: $('granted').value || undefined, person: person() || PERSON_TEMPLATE, target: target(),
+      on: $('granted').value || undefined, person: person(), target: target(),
     });
     for (const r of answer.routes) {
       const route = catalogue.routes.find((x) => x.id === r.route);
       const line = el('div', null, { class: 'verdict ' + r.verdict, 'data-route': r.route, 'data-verdict': r.verdict });
       line.append(el('strong', named(route) || r.route), document.createTextNode(' · ' + t(r.verdict)));
       if (r.from) line.append(document.createTextNode(' · ' + t('from') + ' ' + r.from));
-      if (r.missing && r.missing.length) line.append(el('div', r.missing.join('；'), { class: 'hint' }));
+      if (r.missing && r.missing.length) line.append(missingList(r.missing));
       out.append(line);
     }
   } catch (e) {
@@ -221,7 +234,7 @@ async function issueOne(event) {
   } catch (e) {
     const p = el('p', (e.data && e.data.error ? e.data.error + ': ' : '') + e.message, { class: 'error', 'data-error': (e.data && e.data.error) || '' });
     out.append(p);
-    if (e.data && e.data.missing) out.append(el('p', e.data.missing.join('；'), { class: 'hint' }));
+    if (e.data && e.data.missing) out.append(missingList(e.data.missing));
   }
 }
 
@@ -366,6 +379,8 @@ document.addEventListener('DOMContentLoaded', () => {
     lang = lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('console.lang', lang);
     applyLanguage();
+    // What the server explained is asked again in the new language.
+    if ($('eligibility').childElementCount) checkEligibility();
   });
   $('signin').addEventListener('submit', (e) => { e.preventDefault(); signIn($('token').value.trim()); });
   $('signout').addEventListener('click', signOut);

@@ -64,9 +64,46 @@ std::string textOf(Node* node) {
 
 Element* child(Node* node, const std::string& name) { return static_cast<Element*>(node)->getChildElement(name); }
 
-std::vector<std::string> sharedStrings(const std::string& package) {
+constexpr const char* kRelationshipsNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+// The parts xl/workbook.xml names through its relationships
+// (xl/_rels/workbook.xml.rels): the first sheet in the workbook's order and
+// the shared strings, as package paths.
+struct WorkbookParts {
+  std::string firstSheet;
+  std::string sharedStrings = "xl/sharedStrings.xml";
+};
+
+// A relationship's target is relative to xl/ unless it starts with "/".
+std::string partPath(const std::string& target) { return target.starts_with('/') ? target.substr(1) : "xl/" + target; }
+
+std::optional<WorkbookParts> workbookParts(const std::string& package) {
+  const auto workbookXml = readPart(package, "xl/workbook.xml");
+  if (!workbookXml) return std::nullopt;
+  auto workbook = parseXml(*workbookXml);
+  Poco::AutoPtr<Poco::XML::NodeList> sheets = workbook->getElementsByTagNameNS("*", "sheet");
+  if (sheets->length() == 0) throw Poco::DataFormatException("xl/workbook.xml lists no sheet");
+  auto* first = static_cast<Element*>(sheets->item(0));
+  std::string sheetId = first->getAttributeNS(kRelationshipsNs, "id");
+  if (sheetId.empty()) sheetId = first->getAttribute("r:id");
+  const auto relsXml = readPart(package, "xl/_rels/workbook.xml.rels");
+  if (!relsXml) throw Poco::DataFormatException("the workbook has no xl/_rels/workbook.xml.rels");
+  auto rels = parseXml(*relsXml);
+  Poco::AutoPtr<Poco::XML::NodeList> links = rels->getElementsByTagNameNS("*", "Relationship");
+  WorkbookParts parts;
+  for (unsigned long i = 0; i < links->length(); ++i) {
+    auto* link = static_cast<Element*>(links->item(i));
+    const std::string target = link->getAttribute("Target");
+    if (link->getAttribute("Id") == sheetId) parts.firstSheet = partPath(target);
+    if (link->getAttribute("Type").ends_with("/sharedStrings")) parts.sharedStrings = partPath(target);
+  }
+  if (parts.firstSheet.empty()) throw Poco::DataFormatException("the first sheet's relationship " + sheetId + " is not there");
+  return parts;
+}
+
+std::vector<std::string> sharedStrings(const std::string& package, const std::string& partName) {
   std::vector<std::string> strings;
-  const auto xml = readPart(package, "xl/sharedStrings.xml");
+  const auto xml = readPart(package, partName);
   if (!xml) return strings;
   auto doc = parseXml(*xml);
   Poco::AutoPtr<Poco::XML::NodeList> items = doc->getElementsByTagName("si");
@@ -125,9 +162,12 @@ std::string quoted(const std::string& cell) {
 Expected<std::string> xlsxFirstSheetAsCsv(std::string_view workbook) {
   try {
     const std::string package(workbook);
-    const auto sheet = readPart(package, "xl/worksheets/sheet1.xml");
-    if (!sheet) return badRequest("", "the workbook has no first sheet (xl/worksheets/sheet1.xml)", "BAD_XLSX");
-    const std::vector<std::string> strings = sharedStrings(package);
+    // A package without xl/workbook.xml (some generators write only the
+    // sheet) is read from the usual name of the first sheet.
+    const WorkbookParts parts = workbookParts(package).value_or(WorkbookParts{"xl/worksheets/sheet1.xml"});
+    const auto sheet = readPart(package, parts.firstSheet);
+    if (!sheet) return badRequest("", "the workbook has no first sheet (" + parts.firstSheet + ")", "BAD_XLSX");
+    const std::vector<std::string> strings = sharedStrings(package, parts.sharedStrings);
     auto doc = parseXml(*sheet);
     Poco::AutoPtr<Poco::XML::NodeList> rows = doc->getElementsByTagName("row");
     std::string csv;

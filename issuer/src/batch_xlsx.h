@@ -9,8 +9,10 @@
 
 namespace titlecert::issuer {
 
-// The worksheet xl/worksheets/sheet1.xml (the first sheet Excel and
-// LibreOffice save) with its shared strings, as comma-separated quoted
+// The workbook's first sheet (the first <sheet> of xl/workbook.xml, found
+// through xl/_rels/workbook.xml.rels, whatever its part is named; a package
+// without xl/workbook.xml is read from xl/worksheets/sheet1.xml) with its
+// shared strings, as comma-separated quoted
 // cells, one line per spreadsheet row (a missing row is a blank line, so
 // line numbers are the sheet's row numbers). Numbers in the date columns
 // (granted, obtained, expires, not_before and their Chinese labels) are

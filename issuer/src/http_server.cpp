@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "http/connection_end.h"
+#include "http/language.h"
 #include "batch_files.h"
 #include "http/console_answers.h"
 #include "http/request_bodies.h"
@@ -77,21 +78,7 @@ std::string escapedForLog(std::string_view text) {
 // The request target as sent, without the query: never decoded.
 std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
 
-Reply problemReply(const Problem& p, int status) {
-  Reply r{status, "application/json", problemJson(p), {}};
-  // A storage fault passes (the disk freed, the database back): retry soon.
-  if (p.code == "STORAGE_UNAVAILABLE") r.headers.emplace_back("Retry-After", "5");
-  return r;
-}
-Reply problemReply(const Problem& p) { return problemReply(p, httpStatus(p)); }
-
 Reply jsonReply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
-
-template <class T, class F>
-Reply answer(const Expected<T>& r, F&& onSuccess) {
-  if (!r.ok()) return problemReply(r.error());
-  return onSuccess(r.value());
-}
 
 class BodyTooLarge : public std::exception {};
 
@@ -153,6 +140,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     Actor actor{-1, Role::Auditor};
     Reply reply;
     std::string path;
+    language_ = http::chooseLanguage(request.get("Accept-Language", ""));
     try {
       const Poco::URI uri(request.getURI());
       path = uri.getPath();
@@ -183,6 +171,27 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
+  // An answer whose texts follow Accept-Language says so, for caches too.
+  Reply inLanguage(Reply r) const {
+    r.headers.emplace_back("Content-Language", std::string(http::languageTag(language_)));
+    r.headers.emplace_back("Vary", "Accept-Language");
+    return r;
+  }
+
+  Reply problemReply(const Problem& p, int status) const {
+    Reply r{status, "application/json", problemJson(p, language_), {}};
+    // A storage fault passes (the disk freed, the database back): retry soon.
+    if (p.code == "STORAGE_UNAVAILABLE") r.headers.emplace_back("Retry-After", "5");
+    return inLanguage(std::move(r));
+  }
+  Reply problemReply(const Problem& p) const { return problemReply(p, httpStatus(p)); }
+
+  template <class T, class F>
+  Reply answer(const Expected<T>& r, F&& onSuccess) const {
+    if (!r.ok()) return problemReply(r.error());
+    return onSuccess(r.value());
+  }
+
   Reply route(HTTPServerRequest& request, const Poco::URI& uri, Actor& actor) {
     auto match = matchPath(uri.getPath());
     if (!match) return problemReply(notFound("no such endpoint: " + uri.getPath()));
@@ -240,7 +249,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         return answer(http::submitBatchJson(service_, readBody(request, config.maxBatchBodyBytes), actor),
                       [](const std::string& j) { return jsonReply(202, j); });
       case Endpoint::GetBatch:
-        return answer(http::batchStatusJson(service_, param), [](const std::string& j) { return jsonReply(200, j); });
+        return answer(http::batchStatusJson(service_, param, language_),
+                      [&](const std::string& j) { return inLanguage(jsonReply(200, j)); });
       case Endpoint::Catalogue: return jsonReply(200, http::catalogueJson(service_));
       case Endpoint::FindCertificates:
         return answer(http::searchJson(service_, queryValue(uri, "q")), [](const std::string& j) { return jsonReply(200, j); });
@@ -284,7 +294,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     auto asked = http::readEligibilityRequest(body, service_.today());
     if (!asked) return problemReply(asked.error());
     return answer(service_.eligibility(*asked), [&](const eligibility::Answer& a) {
-      return jsonReply(200, eligibility::answerToJson(a, service_.catalogue()));
+      return inLanguage(jsonReply(200, eligibility::answerToJson(a, service_.catalogue(), http::languageTag(language_))));
     });
   }
 
@@ -348,10 +358,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       else if (o.result->existed) ++exists;
       else ++issued;
       if (!list.empty()) list += ',';
-      list += batchRowResultJson(o);
+      list += batchRowResultJson(o, language_);
     }
-    return jsonReply(200, "{\"issued\":" + std::to_string(issued) + ",\"exists\":" + std::to_string(exists) +
-                              ",\"failed\":" + std::to_string(failed) + ",\"rows\":[" + list + "]}");
+    return inLanguage(jsonReply(200, "{\"issued\":" + std::to_string(issued) + ",\"exists\":" + std::to_string(exists) +
+                              ",\"failed\":" + std::to_string(failed) + ",\"rows\":[" + list + "]}"));
   }
 
   Reply bundle(HTTPServerRequest& request) {
@@ -383,7 +393,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   // The console's files; /console (no slash) goes to /console/.
-  static Reply consolePage(const std::string& path) {
+  Reply consolePage(const std::string& path) const {
     if (path == "/console") return Reply{301, "text/plain", "", {{"Location", "/console/"}}};
     const console::Asset* asset = console::findAsset(path);
     if (!asset) return problemReply(notFound("no such page: " + path));
@@ -423,6 +433,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   }
 
   Service& service_;
+  // The request's language (Accept-Language) for every text of the answer.
+  Language language_ = Language::Zh;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {

@@ -143,10 +143,18 @@ Completion checkRoute(const RequestRules& rules, const TitleInput& in, const zc1
   if (r && r->verdict == eligibility::Verdict::Eligible) return success();
   Problem p{ProblemKind::NotEligible, "ROUTE_NOT_ELIGIBLE", "the person is not eligible for this title by the route \"" + route->id + "\" on " +
                                            dates::formatDate(static_cast<std::int64_t>(t.grantDate)), "route", {}};
-  if (r && r->verdict == eligibility::Verdict::NotYet && r->from)
+  const std::string on = dates::formatDate(static_cast<std::int64_t>(t.grantDate));
+  p.messageZh = "按取得途径“" + route->id + "”，申报人于 " + on + " 不符合该职称的申报条件";
+  if (r && r->verdict == eligibility::Verdict::NotYet && r->from) {
     p.message += " (eligible from " + dates::formatDate(*r->from) + ")";
+    p.messageZh = "按取得途径“" + route->id + "”，申报人于 " + on + " 尚不符合该职称的申报条件（" +
+                  dates::formatDate(*r->from) + " 起符合）";
+  }
   if (r)
-    for (const auto& m : r->missing) p.missing.push_back(m.en);
+    for (const auto& m : r->missing) {
+      p.missing.push_back(m.en);
+      p.missingZh.push_back(m.zh);
+    }
   return p;
 }
 

@@ -89,7 +89,7 @@ Expected<std::string> Service::submitBatch(const std::vector<BatchRow>& rows, co
       s.request = seal(key, row.request->canonicalText);
       if (s.request.empty()) return internalError("a batch row could not be sealed");
     } else {
-      s.result = batchRowResultJson({row.line, row.request.error()});
+      s.result = storedBatchRowResultJson({row.line, row.request.error()});
       ++unreadable;
     }
     stored.push_back(std::move(s));
@@ -155,7 +155,7 @@ std::size_t Service::runBatchStep(std::size_t maxRows) {
   const auto outcomes = issueBatch(rows, Actor{batch.createdBy, role});
   std::vector<store::SettledRow> settled;
   for (std::size_t k = 0; k < outcomes.size(); ++k)
-    settled.push_back({step->rows[k].seq, batchRowResultJson(outcomes[k]), !outcomes[k].result.ok()});
+    settled.push_back({step->rows[k].seq, storedBatchRowResultJson(outcomes[k]), !outcomes[k].result.ok()});
   auto recorded = parts_->storage->write<Done>([&](store::Tx& tx) -> Completion {
     store::settleBatchRows(tx, batch.id, settled);
     return success();

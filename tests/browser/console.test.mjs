@@ -2,7 +2,12 @@
 // at phone size in Chinese and desktop size in English: sign in with a clerk's token, check
 // eligibility and issue one title, upload a small CSV batch (UTF-8 with a
 // BOM, semicolons, Chinese column labels) and see it finish, find the
-// certificate and revoke it. Screenshots go to SCREENSHOT_DIR/console-*.png.
+// certificate and revoke it. Before that, an engineering title whose route
+// has rules: the applicant's profile typed into the form, the explanation
+// of what is missing in the page's language and, after the language
+// button, in the other; a refusal explained the same way; then the missing
+// hours added and the title issued. Screenshots go to
+// SCREENSHOT_DIR/console-*.png.
 //
 //   node console.test.mjs ISSUER_BIN SCREENSHOT_DIR
 import assert from 'node:assert/strict';
@@ -49,6 +54,65 @@ function startIssuer() {
   });
 }
 
+const OTHER = { zh: 'en', en: 'zh' };
+const ENGLISH_SENTENCE = /[A-Za-z]{2,}( [A-Za-z]{2,}){2,}/;
+
+// Waits until the selector's text reads as `language` (Chinese: CJK and no
+// English sentence; English: an English sentence) and returns it.
+async function textIn(page, selector, language) {
+  await page.waitForFunction((sel, lang, english) => {
+    const node = document.querySelector(sel);
+    if (!node) return false;
+    const sentence = new RegExp(english).test(node.textContent);
+    return lang === 'zh' ? /[\u4e00-\u9fff]/.test(node.textContent) && !sentence : sentence;
+  }, { timeout: 15000 }, selector, language, ENGLISH_SENTENCE.source);
+  return page.$eval(selector, (n) => n.textContent);
+}
+
+// An engineer (5 / 501 / level 3) by review: a route with rules, so the
+// profile form is filled; eligible only with 90 hours of continuing education.
+async function issueWithProfile(page, size, lang) {
+  await page.select('#series', '5');
+  await page.select('#specialty', '501');
+  await page.select('#level', '3');
+  await page.select('#route', 'review');
+  await page.$eval('#granted', (el) => { el.value = '2026-11-20'; });
+  await page.click('#profile-box > summary');
+  await page.select('#p-education', 'bachelor');
+  await page.$eval('#p-graduated', (el) => { el.value = '2020-07-01'; });
+  await page.$eval('#p-work-since', (el) => { el.value = '2020-07-15'; });
+  await page.select('#p-title', '2');
+  await page.$eval('#p-title-granted', (el) => { el.value = '2021-08-01'; });
+  await page.click('#check-eligibility');
+  const review = '#eligibility .verdict[data-route=review]';
+  const explained = await textIn(page, review + ' .hint', lang);
+  assert.equal(await page.$eval(review, (v) => v.dataset.verdict), 'not_eligible');
+  await shot(page, size, 'profile-' + lang);
+  await page.click('#lang');
+  const translated = await textIn(page, review + ' .hint', OTHER[lang]);
+  assert.notEqual(translated, explained);
+  await shot(page, size, 'profile-' + OTHER[lang]);
+  await page.click('#lang');
+  await textIn(page, review + ' .hint', lang);
+
+  await page.click('#issue button[type=submit]');
+  await page.waitForSelector('#issued [data-cert-no], #issued .error', { timeout: 20000 });
+  assert.equal(await page.$eval('#issued .error', (e) => e.dataset.error), 'ROUTE_NOT_ELIGIBLE');
+  await textIn(page, '#issued .error', lang);
+  await textIn(page, '#issued .hint', lang);
+  await shot(page, size, 'refused');
+
+  await page.$eval('#p-hours', (el) => { el.value = ''; });
+  await page.type('#p-hours', '90');
+  await page.click('#check-eligibility');
+  await page.waitForSelector(review + '[data-verdict=eligible]', { timeout: 15000 });
+  await page.click('#issue button[type=submit]');
+  await page.waitForSelector('#issued [data-cert-no], #issued .error', { timeout: 20000 });
+  const issued = await page.$eval('#issued', (el) => ({ no: el.querySelector('[data-cert-no]')?.dataset.certNo, text: el.innerText }));
+  assert.ok(issued.no, `the engineer was not issued: ${issued.text}`);
+  await page.click('#profile-box > summary');
+}
+
 async function shot(page, size, name) {
   await page.screenshot({ path: join(screenshotDir, `console-${size}-${name}.png`), fullPage: true });
 }
@@ -75,6 +139,7 @@ async function run(browser, origin, clerkToken, size, n, lang) {
   const name = size === 'phone' ? '欧阳娜娜' : '买买提·艾力';
   await page.type('#holder-name', name);
   await page.type('#holder-id', cnId(100 + n));
+  await issueWithProfile(page, size, lang);
   await page.select('#series', '4');
   await page.select('#specialty', '401');
   await page.select('#level', '3');
@@ -109,6 +174,8 @@ async function run(browser, origin, clerkToken, size, n, lang) {
   assert.deepEqual(progress, [3, 3]);
   const statuses = await page.$$eval('#batch-results tr', (rows) => rows.map((r) => r.dataset.status));
   assert.deepEqual(statuses, ['issued', 'error', 'issued']);
+  // The refused row's reason (and so the result file's) in the page's language.
+  await textIn(page, '#batch-results tr[data-status=error] td:nth-child(4)', lang);
   assert.equal(await page.$eval('#batch-download', (a) => a.hidden), false);
   await shot(page, size, 'batch');
 
@@ -140,7 +207,7 @@ try {
   browser = await launchChromium();
   await run(browser, server.origin, clerk, 'phone', 1, 'zh');
   await run(browser, server.origin, clerk, 'desktop', 2, 'en');
-  console.log('console: sign in, issue, batch, revoke at phone and desktop size: ok');
+  console.log('console: sign in, profile and eligibility in both languages, issue, batch, revoke at phone and desktop size: ok');
 } finally {
   if (browser) await browser.close();
   if (server) server.child.kill('SIGTERM');

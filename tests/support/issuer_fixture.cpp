@@ -237,6 +237,8 @@ HttpReply IssuerWorld::call(const std::string& method, const std::string& path, 
   reply.status = static_cast<int>(response.getStatus());
   reply.contentType = response.getContentType();
   reply.etag = response.get("ETag", "");
+  reply.contentLanguage = response.get("Content-Language", "");
+  reply.vary = response.get("Vary", "");
   std::ostringstream data;
   Poco::StreamCopier::copyStream(in, data);
   reply.body = data.str();

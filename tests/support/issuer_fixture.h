@@ -31,6 +31,8 @@ struct HttpReply {
   std::string body;
   std::string contentType;
   std::string etag;
+  std::string contentLanguage;  // the Content-Language header ("" when absent)
+  std::string vary;
   nlohmann::json json() const;  // null when the body is not JSON
 };
 

@@ -17,13 +17,13 @@ Expected<std::string> submitBatchJson(Service& service, std::string_view body, c
   return json{{"batch", id}}.dump();
 }
 
-Expected<std::string> batchStatusJson(const Service& service, std::string_view id) {
+Expected<std::string> batchStatusJson(const Service& service, std::string_view id, Language language) {
   TC_ASSIGN(BatchStatus s, service.batchStatus(id));
   std::string results;
-  for (const std::string& r : s.results) results += (results.empty() ? "" : ",") + r;
+  for (const std::string& r : s.results) results += (results.empty() ? "" : ",") + localisedBatchRowResultJson(r, language);
   json head = {{"batch", s.id}, {"state", s.state}, {"total", s.total}, {"done", s.done}, {"failed", s.failed}};
   std::string text = head.dump();
-  text.pop_back();  // the stored results are JSON texts already: appended as they are
+  text.pop_back();  // the results are JSON texts already: appended as they are
   return text + ",\"results\":[" + results + "]}";
 }
 

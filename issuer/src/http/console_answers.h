@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "titlecert/issuer/http_answers.h"
 #include "titlecert/issuer/service.h"
 
 namespace titlecert::issuer::http {
@@ -14,8 +15,9 @@ namespace titlecert::issuer::http {
 // POST /v1/batches: the file (CSV, JSON lines; batch_files.h) stored as a
 // batch; answers {"batch": ID}.
 Expected<std::string> submitBatchJson(Service& service, std::string_view body, const Actor& by);
-// GET /v1/batches/{ID}: {"batch", "state", "total", "done", "failed", "results"}.
-Expected<std::string> batchStatusJson(const Service& service, std::string_view id);
+// GET /v1/batches/{ID}: {"batch", "state", "total", "done", "failed", "results"},
+// each failed row's message and missing in `language`.
+Expected<std::string> batchStatusJson(const Service& service, std::string_view id, Language language);
 // GET /v1/catalogue: the catalogue's JSON form (titlecert-config catalogue show --json).
 std::string catalogueJson(const Service& service);
 // GET /v1/certificates?q=TEXT: {"certificates": [...]} of at most 50, each

@@ -99,23 +99,68 @@ std::string toJson(const AuditCheck& c) {
   return j.dump();
 }
 
-std::string batchRowResultJson(const BatchRowResult& r) {
+namespace {
+
+// A row's outcome; an error's texts in one language, or (stored) in both.
+nlohmann::ordered_json rowResult(const BatchRowResult& r, Language language, bool bothLanguages) {
   nlohmann::ordered_json j = {{"line", r.line}};
   if (r.result.ok()) {
     j["status"] = r.result->existed ? "exists" : "issued";
     j["cert_no"] = r.result->certNo;
     j["status_index"] = r.result->statusIndex;
     j["payload"] = r.result->payload;
-  } else {
-    const Problem& p = r.result.error();
-    j["status"] = "error";
-    j["http_status"] = httpStatus(p);
-    j["error"] = p.code;
-    j["message"] = p.message;
-    if (!p.field.empty()) j["field"] = p.field;
-    if (!p.missing.empty()) j["missing"] = p.missing;
+    return j;
   }
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  const Problem& p = r.result.error();
+  j["status"] = "error";
+  j["http_status"] = httpStatus(p);
+  j["error"] = p.code;
+  j["message"] = problemMessage(p, bothLanguages ? Language::En : language);
+  if (bothLanguages) j["message_zh"] = problemMessage(p, Language::Zh);
+  if (!p.field.empty()) j["field"] = p.field;
+  if (!p.missing.empty()) {
+    j["missing"] = problemMissing(p, bothLanguages ? Language::En : language);
+    if (bothLanguages) j["missing_zh"] = problemMissing(p, Language::Zh);
+  }
+  return j;
+}
+
+std::string dumped(const nlohmann::ordered_json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::vector<std::string> texts(const nlohmann::ordered_json& j, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = j.find(key); it != j.end() && it->is_array())
+    for (const auto& item : *it)
+      if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+
+std::string text(const nlohmann::ordered_json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string batchRowResultJson(const BatchRowResult& r, Language language) { return dumped(rowResult(r, language, false)); }
+
+std::string storedBatchRowResultJson(const BatchRowResult& r) { return dumped(rowResult(r, Language::En, true)); }
+
+std::string localisedBatchRowResultJson(const std::string& stored, Language language) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(stored, nullptr, false);
+  if (!j.is_object() || text(j, "status") != "error") return stored;
+  Problem p;
+  p.code = text(j, "error");
+  p.message = text(j, "message");
+  p.field = text(j, "field");
+  p.messageZh = text(j, "message_zh");
+  p.missing = texts(j, "missing");
+  p.missingZh = texts(j, "missing_zh");
+  j["message"] = problemMessage(p, language);
+  if (!p.missing.empty()) j["missing"] = problemMissing(p, language);
+  j.erase("message_zh");
+  j.erase("missing_zh");
+  return dumped(j);
 }
 
 }  // namespace titlecert::issuer

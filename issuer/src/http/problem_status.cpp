@@ -2,6 +2,7 @@
 // status each kind of failure gets.
 #include <nlohmann/json.hpp>
 
+#include "problem_chinese.h"
 #include "titlecert/issuer/http_answers.h"
 
 namespace titlecert::issuer {
@@ -22,10 +23,19 @@ int httpStatus(ProblemKind kind) {
   return 500;
 }
 
-std::string problemJson(const Problem& p) {
-  nlohmann::ordered_json j = {{"error", p.code}, {"message", p.message}};
+std::string problemMessage(const Problem& p, Language language) {
+  return language == Language::En ? p.message : http::chineseMessage(p);
+}
+
+std::vector<std::string> problemMissing(const Problem& p, Language language) {
+  if (language == Language::Zh && p.missingZh.size() == p.missing.size()) return p.missingZh;
+  return p.missing;
+}
+
+std::string problemJson(const Problem& p, Language language) {
+  nlohmann::ordered_json j = {{"error", p.code}, {"message", problemMessage(p, language)}};
   if (!p.field.empty()) j["field"] = p.field;
-  if (!p.missing.empty() || p.kind == ProblemKind::NotEligible) j["missing"] = p.missing;
+  if (!p.missing.empty() || p.kind == ProblemKind::NotEligible) j["missing"] = problemMissing(p, language);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -15,8 +15,18 @@ namespace titlecert::issuer {
 // 400 Invalid, 401, 403, 404, 409, 413, 422 NotEligible, 500, 501, 503.
 int httpStatus(ProblemKind kind);
 inline int httpStatus(const Problem& p) { return httpStatus(p.kind); }
-// {"error", "message"} (+ "field", "missing" where they apply).
-std::string problemJson(const Problem& p);
+// The language of an answer's texts (http/language.h chooses it from
+// Accept-Language): Chinese unless the client prefers English.
+enum class Language { Zh, En };
+
+// {"error", "message"} (+ "field", "missing" where they apply), the texts
+// in `language` (English by default, as the command line prints it).
+std::string problemJson(const Problem& p, Language language = Language::En);
+// The message in that language: for Chinese, messageZh when the maker
+// wrote one, else one derived from the English text (http/problem_chinese.h).
+std::string problemMessage(const Problem& p, Language language);
+// `missing` in that language (the English items where no Chinese ones are).
+std::vector<std::string> problemMissing(const Problem& p, Language language);
 
 // {"admin_token", "root_public_key", "issuer": {"iss", "kid", "alg"}}.
 std::string toJson(const InitResult& r);
@@ -37,7 +47,15 @@ std::string toJson(const NewToken& t);
 std::string toJson(const Certificate& c);
 // {"entries": [...], "next_after"} (next_after only when there are entries).
 std::string auditPageJson(const std::vector<AuditEntry>& entries);
-// One JSON object per batch row: {"line", "status": "issued"|"exists"|"error", ...}.
-std::string batchRowResultJson(const BatchRowResult& r);
+// One JSON object per batch row: {"line", "status": "issued"|"exists"|"error", ...},
+// an error's message and missing in `language`.
+std::string batchRowResultJson(const BatchRowResult& r, Language language = Language::En);
+// A batch row's result as it is stored, for answers in either language
+// later: an error carries "message" and "missing" in English and
+// "message_zh" and "missing_zh" beside them.
+std::string storedBatchRowResultJson(const BatchRowResult& r);
+// A stored row result (storedBatchRowResultJson, or one stored before the
+// Chinese texts were kept) as batchRowResultJson writes it in `language`.
+std::string localisedBatchRowResultJson(const std::string& stored, Language language);
 
 }  // namespace titlecert::issuer

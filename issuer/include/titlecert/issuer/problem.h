@@ -39,6 +39,8 @@ struct Problem {
   // The message in Chinese, for clerks whose Accept-Language asks for it
   // (the default); "" where only the English text has been written.
   std::string messageZh{};
+  // `missing` in Chinese, item for item (ROUTE_NOT_ELIGIBLE).
+  std::vector<std::string> missingZh{};
 };
 
 // Constructors for the answers the service gives.
