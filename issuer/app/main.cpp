@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "titlecert/files.h"
 #include "titlecert/info_options.h"
@@ -57,6 +58,7 @@ const char* kUsageText =
     "       titlecert-issuer export-manifest --data DIR --out DIR2\n"
     "       titlecert-issuer load-bundle --data DIR --bundle FILE\n"
     "       titlecert-issuer token create --data DIR --role admin|clerk|auditor\n"
+    "       titlecert-issuer social-security import --data DIR FILE\n"
     "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n"
     "       titlecert-issuer --help | --version\n";
 
@@ -122,6 +124,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
       if (args[0] == "export-manifest" && args.size() == 1) return exportManifest();
       if (args[0] == "load-bundle" && args.size() == 1) return loadBundle();
       if (command == "token create" && args.size() == 2) return tokenCreate();
+      if (command == "social-security import" && args.size() == 3) return socialSecurityImport(args[2]);
     } catch (const std::exception& e) {
       std::cerr << "titlecert-issuer: " << e.what() << "\n";
       return kUsage;
@@ -305,6 +308,23 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto token = service->createToken(role, localOperator());
     if (!token) return report(token.error());
     std::cout << toJson(*token) << std::endl;
+    return kDone;
+  }
+
+  // Measure 12: a bureau export file into the record issuance checks
+  // claimed years against. Prints {"rows", "entries"}.
+  int socialSecurityImport(const std::string& file) {
+    if (!require({"data"})) return kUsage;
+    auto csv = files::read(file);
+    if (!csv) {
+      std::cerr << "titlecert-issuer: " << csv.error().detail << "\n";
+      return kUsage;
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto imported = service->importSocialSecurity(*csv, localOperator());
+    if (!imported) return report(imported.error());
+    std::cout << nlohmann::json{{"rows", imported->rows}, {"entries", imported->entries}}.dump() << std::endl;
     return kDone;
   }
 
