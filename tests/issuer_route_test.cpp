@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/command.h"
 #include "support/issuer_fixture.h"
 #include "titlecert/files.h"
 #include "titlecert/issuer/social_security.h"
@@ -231,6 +232,24 @@ TEST(SocialSecurity, ClaimedYearsAtTheEmployerAreBackedByImportedInsuredMonths) 
   const std::string audit = w.get("/v1/audit?limit=1000", w.auditorToken).json().dump();
   EXPECT_NE(audit.find("social_security.import"), std::string::npos);
   EXPECT_NE(audit.find("\"commitments\":{\"applicant\":{\"by\":\"王五\",\"signed\":\"2026-09-01\""), std::string::npos) << audit;
+}
+
+TEST(SocialSecurity, TheImportCommandBesideAServingIssuerBacksItsNextIssuance) {
+  IssuerWorld w;
+  json body = applicationByProfile();
+  body["commitments"] = bothCommitments();
+  body["employment"] = {{"years", 2}};
+  const HttpReply before = w.post("/v1/certificates", body, w.clerkToken);
+  EXPECT_EQ(before.status, 422) << before.body;  // nothing imported: no insured months
+  const std::string file = w.dir + "/bureau-export.csv";
+  ASSERT_TRUE(files::writeAtomically(file, asBytes(bureauExport())).ok());
+  const CommandRun imported =
+      runCommand("TITLECERT_PASSPHRASE=" + shellQuote(w.passphrase) + " timeout 60 " + shellQuote(TITLECERT_ISSUER_BIN) +
+                 " social-security import --data " + shellQuote(w.dir) + " " + shellQuote(file));
+  ASSERT_EQ(imported.exit, 0) << imported.out;
+  EXPECT_NE(imported.out.find("{\"entries\":2,\"rows\":3}"), std::string::npos) << imported.out;
+  const HttpReply after = w.post("/v1/certificates", body, w.clerkToken);
+  EXPECT_EQ(after.status, 201) << after.body;
 }
 
 TEST(SocialSecurity, AnApplicationDecidedOnTheProfileNeedsBothCommitmentsAndTheYearsAtTheEmployer) {
