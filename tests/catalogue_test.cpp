@@ -201,6 +201,26 @@ TEST(DefaultCatalogue, LoadsAndValidates) {
   EXPECT_FALSE(c.sources.empty());
 }
 
+TEST(DefaultCatalogue, CommitteesCarryTheirSeriesHighestLevelAndRoute) {
+  const Catalogue& c = defaultCatalogue();
+  const catalogue::Committee* chemical = c.findCommittee(6501);
+  ASSERT_NE(chemical, nullptr);
+  EXPECT_EQ(chemical->maxLevel, 3u);
+  EXPECT_EQ(chemical->route, "review");
+  EXPECT_TRUE(chemical->covers(5, 501, 3));
+  EXPECT_FALSE(chemical->covers(5, 501, 4));  // an intermediate committee grants no 高级
+  EXPECT_FALSE(chemical->covers(5, 503, 3));  // nor outside its specialties
+  EXPECT_FALSE(chemical->covers(4, 401, 3));  // nor outside its series
+  const catalogue::Committee* enterprise = c.findCommittee(6504);
+  ASSERT_NE(enterprise, nullptr);
+  EXPECT_EQ(enterprise->route, "autonomous_review");
+  for (const auto& m : c.committees) EXPECT_TRUE(m.maxLevel.has_value()) << m.code;
+  auto back = catalogue::fromCbor(catalogue::toCbor(c));
+  ASSERT_TRUE(back.ok()) << back.error().detail;
+  EXPECT_EQ(back->findCommittee(6501)->maxLevel, 3u);
+  EXPECT_EQ(back->findCommittee(6504)->route, "autonomous_review");
+}
+
 TEST(DefaultCatalogue, LoadDefaultFindsTheShippedFile) {
   auto r = catalogue::loadDefault();
   ASSERT_TRUE(r.ok()) << catalogue::defaultPath() << ": " << r.error().detail;
@@ -580,6 +600,10 @@ TEST(CatalogueBroken, EachFailsNamingTheField) {
       {"committee of a missing series", [](json& j) { j["committees"][0]["series"] = 77; }, "committees[0].series"},
       {"committee specialty of another series", [](json& j) { j["committees"][0]["specialties"] = {401}; },
        "committees[0].specialties[0]"},
+      {"committee above the highest level", [](json& j) { j["committees"][0]["max_level"] = 6; },
+       "committees[0].max_level"},
+      {"committee of an unknown route", [](json& j) { j["committees"][0]["route"] = "appointment"; },
+       "committees[0].route"},
       {"duplicate committee", [](json& j) { j["committees"].push_back(j["committees"][0]); },
        "committees[1].code: duplicate 6501"},
       {"education from an unknown class", [](json& j) { j["education_equivalence"][0]["from"] = "worker"; },

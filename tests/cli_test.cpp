@@ -276,7 +276,7 @@ TEST(ConfigCli, InspectJsonListsIssuersAndRevocations) {
   auto j = json::parse(r.out);
   EXPECT_EQ(j["version"], 7);
   EXPECT_EQ(j["signature_verified"], true);
-  EXPECT_EQ(j["catalogue_version"], 2);  // the shipped catalogue's version
+  EXPECT_EQ(j["catalogue_version"], 3);  // the shipped catalogue's version
   ASSERT_GE(j["issuers"].size(), 4u);
   EXPECT_EQ(j["issuers"][0]["iss"], "CN-65-GXQ");
   EXPECT_EQ(j["issuers"][0]["alg"], "SM2-SM3");

@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "titlecert/files.h"
 #include "titlecert/info_options.h"
@@ -64,6 +65,7 @@ const char* kUsageText =
     "       titlecert-issuer peer add --data DIR --region CODE --root ROOT.pub.pem\n"
     "       titlecert-issuer peer import --data DIR (--file BUNDLE | --url URL)\n"
     "       titlecert-issuer peer list --data DIR\n"
+    "       titlecert-issuer social-security import --data DIR FILE\n"
     "  every command: [--passphrase-file FILE] (else $TITLECERT_PASSPHRASE)\n"
     "       titlecert-issuer --help | --version\n";
 
@@ -133,6 +135,7 @@ class IssuerApp : public Poco::Util::ServerApplication {
       if (command == "peer add" && args.size() == 2) return peerAdd();
       if (command == "peer import" && args.size() == 2) return peerImport();
       if (command == "peer list" && args.size() == 2) return peerList();
+      if (command == "social-security import" && args.size() == 3) return socialSecurityImport(args[2]);
     } catch (const std::exception& e) {
       std::cerr << "titlecert-issuer: " << e.what() << "\n";
       return kUsage;
@@ -372,6 +375,23 @@ class IssuerApp : public Poco::Util::ServerApplication {
     auto peers = service->peers();
     if (!peers) return report(peers.error());
     std::cout << toJson(*peers) << std::endl;
+    return kDone;
+  }
+
+  // Measure 12: a bureau export file into the record issuance checks
+  // claimed years against. Prints {"rows", "entries"}.
+  int socialSecurityImport(const std::string& file) {
+    if (!require({"data"})) return kUsage;
+    auto csv = files::read(file);
+    if (!csv) {
+      std::cerr << "titlecert-issuer: " << csv.error().detail << "\n";
+      return kUsage;
+    }
+    auto service = openService();
+    if (!service) return kUsage;
+    auto imported = service->importSocialSecurity(*csv, localOperator());
+    if (!imported) return report(imported.error());
+    std::cout << nlohmann::json{{"rows", imported->rows}, {"entries", imported->entries}}.dump() << std::endl;
     return kDone;
   }
 

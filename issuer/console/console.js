@@ -159,17 +159,20 @@ function fillLevels() {
   fillCommittees();
 }
 
-// A committee decides its series (and specialties, when it names them),
-// by review only.
-function committeeDecides(c, series, specialty, route) {
+// A committee decides its series (and specialties, when it names them), up
+// to its highest level, by its own route (review, or an enterprise's
+// autonomous review) — what the issuer checks at issuance.
+function committeeDecides(c, series, specialty, level, route) {
   const has = (list, v) => list === undefined || list === null || (Array.isArray(list) ? list.includes(v) : list === v);
-  return route === 'review' && has(c.series, series) && has(c.specialties, specialty);
+  const itsRoute = c.route || 'review';
+  const withinLevel = c.max_level === undefined || c.max_level === null || level <= c.max_level;
+  return route === itsRoute && has(c.series, series) && has(c.specialties, specialty) && withinLevel;
 }
 
 function fillCommittees() {
   const series = Number($('series').value), specialty = Number($('specialty').value), level = Number($('level').value);
   const route = $('route').value;
-  const fitting = (catalogue.committees || []).filter((c) => committeeDecides(c, series, specialty, route));
+  const fitting = (catalogue.committees || []).filter((c) => committeeDecides(c, series, specialty, level, route));
   fillSelect($('committee'), fitting, (c) => named(c), (c) => c.code, true);
   const title = currentTitles()[String(level)];
   $('title-name').textContent = title ? named(title) : '';

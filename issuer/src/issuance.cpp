@@ -213,6 +213,11 @@ nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std:
                       {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
   if (p.draft.requestKey) d["batch"] = true;
   if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
+  if (p.draft.committeeApproval) d["committee_approval"] = *p.draft.committeeApproval;
+  // Measure 12: the commitments (who, when, text version) and the years the
+  // social-security record backed.
+  for (const char* field : {"commitments", "employment"})
+    if (p.draft.fields.contains(field)) d[field] = p.draft.fields[field];
   return d;
 }
 

@@ -21,6 +21,7 @@
 #include "key_ring.h"
 #include "qr_cache.h"
 #include "requests.h"
+#include "social_security_file.h"
 #include "store/store.h"
 #include "titlecert/catalogue.h"
 #include "titlecert/crypto.h"
@@ -36,7 +37,8 @@ struct Service::Parts {
         dataDir(std::move(dir)),
         clock(c),
         catalogue(std::move(cat)),
-        rules{config, catalogue, std::move(requestKeySecret), maxQrTextLength},
+        socialSecurity(dataDir + "/social-security.tsv", requestKeySecret),
+        rules{config, catalogue, std::move(requestKeySecret), maxQrTextLength, &socialSecurity},
         root(std::move(rootKey)),
         rootPublic(std::move(rootPublicKey)),
         storage(std::move(store)),
@@ -48,6 +50,7 @@ struct Service::Parts {
   const std::string dataDir;
   const Clock& clock;
   const catalogue::Catalogue catalogue;
+  ImportedSocialSecurity socialSecurity;  // measure 12: DIR/social-security.tsv
   const RequestRules rules;
   const std::optional<crypto::PrivateKey> root;  // absent: the root key is kept offline
   const crypto::PublicKey rootPublic;            // DIR/root.pub.pem

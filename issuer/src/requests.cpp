@@ -1,5 +1,8 @@
 #include "requests.h"
 
+#include "measure12.h"
+#include "route_scope.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -96,6 +99,10 @@ Expected<zc1::TitleBody> checkTitle(const RequestRules& rules, const TitleInput&
     f["committee"] = {{"code", *t.committee}, {"zh", c->names.zh}, {"en", c->names.en}};
   }
   if (t.employer) f["employer"] = *t.employer;
+  if (in.qualificationNo) {
+    TC_ASSIGN(auto qualificationNo, checkedText("qualification_no", *in.qualificationNo, zc1::limit::kQualCertNo));
+    f["qualification_no"] = qualificationNo;
+  }
   return t;
 }
 
@@ -134,13 +141,20 @@ Completion checkRoute(const RequestRules& rules, const TitleInput& in, const zc1
   }
   const catalogue::Route* route = rules.catalogue.findRoute(t.route);
   if (!route || !eligibility::routeHasRules(rules.catalogue, route->id, {t.series, t.specialty, t.level})) return success();
+  if (!in.person && isCommitteeApproval(rules.catalogue, t)) {
+    d.committeeApproval = json{{"committee", *t.committee}, {"approval_no", *t.approvalNo}};
+    return success();
+  }
   if (!in.person)
     return badRequest("person", "person: the route \"" + route->id + "\" has rules: the person's profile is required");
   auto answer = eligibility::evaluate(rules.catalogue, *in.person, {t.series, t.specialty, t.level},
                                       static_cast<std::int64_t>(t.grantDate));
   if (!answer) return fromError(answer.error());
   const eligibility::RouteAnswer* r = answer->find(route->id);
-  if (r && r->verdict == eligibility::Verdict::Eligible) return success();
+  if (r && r->verdict == eligibility::Verdict::Eligible) {
+    if (!r->rules.empty()) d.applicationRule = r->rules.front();
+    return success();
+  }
   Problem p{ProblemKind::NotEligible, "ROUTE_NOT_ELIGIBLE", "the person is not eligible for this title by the route \"" + route->id + "\" on " +
                                            dates::formatDate(static_cast<std::int64_t>(t.grantDate)), "route", {}};
   const std::string on = dates::formatDate(static_cast<std::int64_t>(t.grantDate));
@@ -318,7 +332,9 @@ Expected<Draft> checkIssueRequest(const RequestRules& rules, const IssueRequest&
   d.fields["holder"] = {{"name", c.holderName}, {"id", d.maskedId}};
   if (title) {
     TC_ASSIGN(auto t, checkTitle(rules, *title, d));
+    TC_TRY(checkRouteScope(rules.catalogue, *title, t, when));
     TC_TRY(checkRoute(rules, *title, t, by, d));
+    TC_TRY(checkMeasure12(rules, *title, t, when, d));
     c.body = std::move(t);
   } else {
     TC_ASSIGN(auto q, checkQualification(rules, *request.qualification(), d));

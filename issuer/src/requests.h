@@ -13,6 +13,7 @@
 #include "titlecert/crypto.h"
 #include "titlecert/issuer/service.h"
 #include "titlecert/issuer/payload_size.h"
+#include "titlecert/issuer/social_security.h"
 #include "titlecert/zc1.h"
 
 namespace titlecert::issuer {
@@ -23,6 +24,7 @@ struct RequestRules {
   const catalogue::Catalogue& catalogue;
   Bytes requestKeySecret;            // HMAC key of batch-row keys (from the passphrase)
   std::size_t maxQrTextLength = 0;   // longest "ZC1:" text within certificate.max_qr_version at M
+  const SocialSecuritySource* socialSecurity = nullptr;  // measure 12's record (null: none connected)
 };
 
 struct Draft {
@@ -31,6 +33,11 @@ struct Draft {
   std::string maskedId;        // what is stored and shown (idh::masked)
   nlohmann::json fields;       // the issued fields as GET answers them (no ID number)
   std::optional<std::string> overrideReason;  // an admin's route override, audited
+  // Issued on a committee's approved list (no profile): {"committee", "approval_no"}, audited.
+  std::optional<nlohmann::json> committeeApproval;
+  // The catalogue rule the person's profile met (the bureau decided the
+  // application on it); measure 12 then needs the commitments.
+  std::optional<std::string> applicationRule;
   std::optional<std::string> requestKey;      // batch rows: keyed hash of the row, for safe re-runs
 };
 

@@ -243,6 +243,18 @@ Expected<NewToken> Service::createToken(Role role, const Actor& by) {
   });
 }
 
+Expected<SocialSecurityImport> Service::importSocialSecurity(std::string_view csv, const Actor& by) {
+  TC_TRY(requireRole(by, {Role::Admin}));
+  TC_ASSIGN(auto rows, readBureauExport(csv));
+  TC_ASSIGN(SocialSecurityImport result, parts_->socialSecurity.import(rows));
+  TC_TRY(parts_->storage->write<Done>([&](store::Tx& tx) -> Completion {
+    store::audit::append(tx, parts_->clock.now(), by, "social_security.import",
+                         {{"rows", result.rows}, {"entries", result.entries}});
+    return success();
+  }));
+  return result;
+}
+
 Completion Service::revokeToken(std::int64_t tokenId, const Actor& by) {
   TC_TRY(requireRole(by, {Role::Admin}));
   return parts_->storage->write<Done>([&](store::Tx& tx) -> Completion {

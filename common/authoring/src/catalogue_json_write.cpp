@@ -150,6 +150,8 @@ std::string toJson(const Catalogue& c) {
     putNames(o, m.names);
     if (m.series) o["series"] = *m.series;
     if (!m.specialties.empty()) o["specialties"] = m.specialties;
+    if (m.maxLevel) o["max_level"] = *m.maxLevel;
+    if (!m.route.empty()) o["route"] = m.route;
     putProvenance(o, m.provenance);
     committees.push_back(std::move(o));
   }

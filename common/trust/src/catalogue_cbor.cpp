@@ -226,6 +226,8 @@ cbor::Value toCbor(const Catalogue& c) {
     cputNames(m, k.names);
     if (k.series) cput(m, "series", Value::uint(*k.series));
     if (!k.specialties.empty()) cput(m, "specialties", cborCodes(k.specialties));
+    if (k.maxLevel) cput(m, "max_level", Value::uint(*k.maxLevel));
+    if (!k.route.empty()) cput(m, "route", ctext(k.route));
     cputProvenance(m, k.provenance);
     committees.push_back(Value::map(std::move(m)));
   }

@@ -48,6 +48,13 @@ const Committee* Catalogue::findCommittee(std::uint64_t code) const {
   return findBy(committees, &Committee::code, code);
 }
 
+bool Committee::covers(std::uint64_t seriesCode, std::uint64_t specialty, std::uint64_t level) const {
+  if (series && *series != seriesCode) return false;
+  if (!specialties.empty() && std::find(specialties.begin(), specialties.end(), specialty) == specialties.end())
+    return false;
+  return !maxLevel || level <= *maxLevel;
+}
+
 const Qualification* Catalogue::findQualification(std::uint64_t code) const {
   return findBy(qualifications, &Qualification::code, code);
 }

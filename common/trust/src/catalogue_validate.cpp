@@ -195,6 +195,10 @@ Status validateCommittees(const Catalogue& c, const SourceIds& sources) {
       if (!c.findSpecialty(*m.series, m.specialties[j]))
         return bad(indexed(member(mp, "specialties"), j), "specialty " + std::to_string(m.specialties[j]) +
                                                               " is not in series " + std::to_string(*m.series));
+    if (m.maxLevel && (*m.maxLevel < 1 || *m.maxLevel > 5))
+      return bad(member(mp, "max_level"), "a title level 1..5, not " + std::to_string(*m.maxLevel));
+    if (!m.route.empty() && !c.findRouteById(m.route))
+      return bad(member(mp, "route"), "\"" + m.route + "\" is not a route of the catalogue");
     TC_TRY(sources.check(m.provenance, mp));
   }
 

@@ -23,7 +23,8 @@ using Reader = fields::FieldReader<Node>;
 
 const std::set<std::string> kCommonFields = {"type", "holder", "cert_no", "expires", "not_before"};
 const std::set<std::string> kTitleFields = {"series", "specialty", "level", "route", "granted", "approval_no",
-                                            "committee", "employer", "person", "override"};
+                                            "committee", "employer", "person", "override",
+                                            "qualification_no", "commitments", "employment"};
 const std::set<std::string> kQualificationFields = {"qualification", "level", "obtained", "qualification_no"};
 
 // Any string: the service checks emptiness, length and control characters.
@@ -97,6 +98,54 @@ void readOverride(Reader& r, TitleInput& t) {
   t.overrideReason = reason->asText();
 }
 
+std::optional<CommitmentInput> readCommitment(Reader& r, std::string_view key, bool employer) {
+  auto v = r.optional(key);
+  if (!v) return std::nullopt;
+  if (!v->isMap()) {
+    r.fail(key, "expected {\"signed\", \"text_version\"}");
+    return std::nullopt;
+  }
+  Reader c(r.errors(), *v, r.at(key));
+  for (const std::string& k : c.keys())
+    if (k != "signed" && k != "text_version" && !(employer && k == "by")) {
+      c.fail(k, "not a field of a commitment");
+      return std::nullopt;
+    }
+  CommitmentInput out;
+  std::optional<std::int64_t> signedOn;
+  readDay(c, "signed", signedOn, true);
+  out.signedOn = signedOn.value_or(0);
+  readTextOr(c, "text_version", out.textVersion, "expected the version of the commitment text signed");
+  if (employer) readOptionalText(c, "by", out.by);
+  return out;
+}
+
+void readCommitments(Reader& r, TitleInput& t) {
+  auto v = r.optional("commitments");
+  if (!v) return;
+  if (!v->isMap()) return r.fail("commitments", "expected {\"applicant\", \"employer\"}");
+  Reader c(r.errors(), *v, "commitments");
+  for (const std::string& k : c.keys())
+    if (k != "applicant" && k != "employer") return c.fail(k, "not a field of commitments");
+  CommitmentsInput out;
+  out.applicant = readCommitment(c, "applicant", false);
+  out.employer = readCommitment(c, "employer", true);
+  t.commitments = std::move(out);
+}
+
+void readEmployment(Reader& r, TitleInput& t) {
+  auto v = r.optional("employment");
+  if (!v) return;
+  if (!v->isMap()) return r.fail("employment", "expected {\"employer\", \"years\"}");
+  Reader e(r.errors(), *v, "employment");
+  for (const std::string& k : e.keys())
+    if (k != "employer" && k != "years") return e.fail(k, "not a field of employment");
+  EmploymentInput out;
+  readOptionalText(e, "employer", out.employer);
+  e.uint("years", out.years);
+  t.employment = std::move(out);
+}
+
 TitleInput readTitle(Reader& r) {
   TitleInput t;
   r.uint("series", t.series);
@@ -109,8 +158,11 @@ TitleInput readTitle(Reader& r) {
   readOptionalText(r, "approval_no", t.approvalNo);
   r.optionalUint("committee", t.committee);
   readOptionalText(r, "employer", t.employer);
+  readOptionalText(r, "qualification_no", t.qualificationNo);
   readOverride(r, t);
   readPerson(r, t);
+  readCommitments(r, t);
+  readEmployment(r, t);
   return t;
 }
 

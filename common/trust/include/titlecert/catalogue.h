@@ -64,7 +64,16 @@ struct Committee {
   Names names;
   std::optional<std::uint64_t> series;
   std::vector<std::uint64_t> specialties;  // empty: the whole series
+  // The highest title level the committee may grant (ZC1 1..5); nullopt:
+  // not limited (a catalogue from before committees carried levels).
+  std::optional<std::uint64_t> maxLevel;
+  // The route it decides through ("review", "autonomous_review"); empty:
+  // not stated. An autonomous_review title needs a committee of that route.
+  std::string route;
   Provenance provenance;
+  // Whether the committee may grant this title: its series, one of its
+  // specialties (or any when it names none) and at most its level.
+  bool covers(std::uint64_t series, std::uint64_t specialty, std::uint64_t level) const;
   friend bool operator==(const Committee&, const Committee&) = default;
 };
 

@@ -100,6 +100,8 @@ void readCommittee(Row<N>& row, Committee& out) {
   readNames(row, out.names);
   row.optionalUint("series", out.series);
   readUintItems(row, "specialties", row.optionalArray("specialties", kMaxSpecialties), out.specialties);
+  row.optionalUint("max_level", out.maxLevel);
+  row.optionalText("route", out.route, kTextRule);
   readProvenance(row, out.provenance);
 }
 

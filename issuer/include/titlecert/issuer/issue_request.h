@@ -20,12 +20,36 @@ struct HolderInput {
   std::string id;  // "TYPE:VALUE"
 };
 
+// An integrity commitment (measure 12, 双承诺): when it was signed and the
+// version of the text signed. The employer's names who signed for it.
+struct CommitmentInput {
+  std::int64_t signedOn = 0;  // days since 1970-01-01
+  std::string textVersion;
+  std::optional<std::string> by;  // the employer's: who signed (default: the title's employer)
+};
+
+struct CommitmentsInput {
+  std::optional<CommitmentInput> applicant, employer;
+};
+
+// The years the applicant claims at an employer, to be backed by insured
+// months in the social-security record (measure 12).
+struct EmploymentInput {
+  std::optional<std::string> employer;  // default: the title's employer
+  std::uint64_t years = 0;
+};
+
 struct TitleInput {
   std::uint64_t series = 0, specialty = 0, level = 0;
   std::string route;     // the route's id ("review")
   std::int64_t granted = 0;  // days since 1970-01-01
   std::optional<std::string> approvalNo, employer;
   std::optional<std::uint64_t> committee;
+  // An exam title: the number of the qualification certificate that proves
+  // it (JSON "qualification_no", as on a qualification request).
+  std::optional<std::string> qualificationNo;
+  std::optional<CommitmentsInput> commitments;
+  std::optional<EmploymentInput> employment;
   // The person's profile, for a route with rules.
   std::optional<eligibility::Person> person;
   // An admin's route override: the reason as given (may be empty: the

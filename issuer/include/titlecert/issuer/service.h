@@ -27,6 +27,7 @@
 #include "titlecert/issuer/peers.h"
 #include "titlecert/issuer/issue_request.h"
 #include "titlecert/issuer/problem.h"
+#include "titlecert/issuer/social_security.h"
 
 namespace titlecert::issuer {
 
@@ -231,6 +232,12 @@ class Service {
   // ---- tokens ----
   Expected<Actor> authenticate(std::string_view token) const;
   Expected<NewToken> createToken(Role role, const Actor& by);
+
+  // ---- measure 12 ----
+  // Imports a bureau export file (social_security.h, readBureauExport) into
+  // the record issuance checks claimed years against (admin); audited with
+  // the counts only.
+  Expected<SocialSecurityImport> importSocialSecurity(std::string_view csv, const Actor& by);
   Completion revokeToken(std::int64_t tokenId, const Actor& by);
 
   // ---- certificates ----
