@@ -5,7 +5,10 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <sys/resource.h>
+
+#include <csignal>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -94,6 +97,26 @@ http::ConnectionTimeouts timeoutsOf(const Config& c) {
           milliseconds(c.writeTimeoutMs), milliseconds(c.lingerMs)};
 }
 
+// While alive, the calling thread blocks the termination signals, so the
+// threads it starts inherit the mask: SIGTERM and SIGINT then reach the
+// thread that waits for them (the command line's sigwait) and never end
+// the process from a loop or worker; SIGPIPE is never wanted.
+class TerminationSignalsBlocked {
+ public:
+  TerminationSignalsBlocked() {
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    for (int signal : {SIGINT, SIGTERM, SIGQUIT, SIGPIPE}) sigaddset(&blocked, signal);
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous_);
+  }
+  ~TerminationSignalsBlocked() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  TerminationSignalsBlocked(const TerminationSignalsBlocked&) = delete;
+  TerminationSignalsBlocked& operator=(const TerminationSignalsBlocked&) = delete;
+
+ private:
+  sigset_t previous_{};
+};
+
 Problem listenFailed(const std::string& listen, const std::string& why) {
   return Problem{ProblemKind::Internal, "LISTEN_FAILED", "cannot listen on " + listen + ": " + why, "http.listen", {}};
 }
@@ -154,19 +177,19 @@ bool HttpServer::tls() const { return impl_->tls != nullptr; }
 void HttpServer::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
-  asio::post(impl_->io, [impl = impl_.get()] {
-    error_code ignored;
-    impl->acceptor.close(ignored);
-    impl->pause.cancel();
-  });
   // Requests in progress finish; their answers are not written.
   impl_->io.stop();
   for (std::thread& t : impl_->loops) t.join();
+  // The loops are gone: the port is freed here, not when the server is
+  // destroyed.
+  error_code ignored;
+  impl_->acceptor.close(ignored);
   impl_->workers.join();
 }
 
 Expected<std::unique_ptr<HttpServer>> HttpServer::start(Service& service, const std::string& listen) {
   const Config& config = service.config();
+  const TerminationSignalsBlocked forNewThreads;
   auto impl = std::make_unique<Impl>(service, config);
   // The TLS files first, so that an error names them and not the address.
   if (!config.tlsCertificate.empty()) {

@@ -144,4 +144,9 @@ void ApiHandler::log(const Request& request, int status, std::chrono::millisecon
                    (actor.tokenId > 0 ? " token=" + std::to_string(actor.tokenId) : std::string()));
 }
 
+void ApiHandler::logMalformed(std::string_view firstLine, int status) {
+  firstLine = firstLine.substr(0, std::min<std::size_t>(firstLine.find("\r\n"), 256));
+  Poco::Logger::get("titlecert.issuer.http").information(escapedForLog(firstLine) + " " + std::to_string(status) + " malformed");
+}
+
 }  // namespace titlecert::issuer::http

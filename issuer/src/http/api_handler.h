@@ -34,6 +34,9 @@ class ApiHandler {
   // One log line: method, raw path, status, time taken, token id. Never
   // the Authorization header or the body.
   static void log(const Request& request, int status, std::chrono::milliseconds took, const Actor& actor);
+  // The log line of a request refused as not HTTP: its first line as sent
+  // (escaped, at most 256 bytes) and the status.
+  static void logMalformed(std::string_view firstLine, int status);
 
   // Answers the connection side writes by itself.
   static Reply overCapacity();     // 503, Retry-After

@@ -117,7 +117,13 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void onHead(error_code ec) {
     if (ec) {
-      if (isParseError(ec)) return writeReply(ApiHandler::malformed(), true);
+      if (isParseError(ec)) {
+        // The parser leaves what it refused in the buffer.
+        const auto unread = buffer_.cdata();
+        const Reply reply = ApiHandler::malformed();
+        ApiHandler::logMalformed(std::string_view(static_cast<const char*>(unread.data()), unread.size()), reply.status);
+        return writeReply(reply, true);
+      }
       return closeNow();  // a timeout, the client gone, or a TLS failure
     }
     started_ = Clock::now();

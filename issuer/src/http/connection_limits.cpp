@@ -29,7 +29,7 @@ ConnectionLimits::Slot ConnectionLimits::enter(const std::string& peer) {
 
 bool ConnectionLimits::sheddingFull() const {
   std::lock_guard lock(mutex_);
-  return serving_ >= total_ && shed_ >= shedding_;
+  return shed_ >= shedding_;
 }
 
 void ConnectionLimits::leave(const std::string& peer, Kind kind) {

@@ -39,7 +39,7 @@ class ConnectionLimits {
 
   // Serve when under both caps, else Shed.
   Slot enter(const std::string& peer);
-  // True when another shedding connection would pass its allowance.
+  // True when the shedding allowance is used up (whichever cap sent them).
   bool sheddingFull() const;
 
  private:
