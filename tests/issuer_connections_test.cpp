@@ -7,9 +7,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -220,16 +222,20 @@ TEST(IssuerConnectionsLoad, SlowHeadersStarveNobodyAndAreClosedByTheHeaderTimeou
   });
   const auto started = Clock::now();
   int answered = 0;
+  auto slowest = Clock::duration::zero();
   while (Clock::now() - started < 5s) {
     RawConnection normal(world.server->port());
     const auto asked = Clock::now();
     ASSERT_TRUE(normal.send(kHealth));
     EXPECT_EQ(statusLine(normal.receiveUntil("}", 2s)), "HTTP/1.1 200 OK");
-    EXPECT_LT(Clock::now() - asked, 1s);
+    slowest = std::max(slowest, Clock::now() - asked);
     ++answered;
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_GE(answered, 10);
+  EXPECT_LT(slowest, 1s);
+  std::cout << "beside 200 slow connections: " << answered << " requests, the slowest answered in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms\n";
   // By now (5 s) each slow connection is past its 3 s header timeout.
   int closed = 0;
   for (auto& c : slow)
