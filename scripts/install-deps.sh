@@ -13,7 +13,8 @@ packages=(
   libpng-dev libjpeg-dev              # image loading for ZXing-cpp 1.4
   libsqlite3-dev                      # issuer storage
   libpq-dev postgresql                # issuer storage for several instances; tests run a throwaway cluster
-  libpoco-dev                         # issuer HTTP service
+  libpoco-dev                         # issuer storage, JSON, configuration
+  libboost1.74-dev                    # issuer HTTP server: Boost.Asio + Boost.Beast (header-only)
   libgtest-dev libgmock-dev           # tests
   libicu-dev                          # NFC normalisation of holder names (issuer)
   libbenchmark-dev                    # bench/

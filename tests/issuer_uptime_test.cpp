@@ -241,6 +241,41 @@ TEST(IssuerUptime, BundleAnswersFromMemoryWhileAnotherProcessHoldsTheWriteLock) 
   EXPECT_FALSE(revokedEtag.empty()) << "no new bundle after the lock was released";
 }
 
+// With every worker busy and the queue full, a new request is answered 503
+// at once by the event loop (no worker needed), and the busy ones finish.
+TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnce) {
+  if (testsOnPostgresql()) GTEST_SKIP() << "SQLite's write lock holds the workers";
+  IssuerWorldOptions options;
+  options.extraProperties = {"http.max_threads = 1", "http.max_queued = 1"};
+  IssuerWorld world(options);
+  const std::string body = titleBody().dump();
+  const std::string issue = "POST /v1/certificates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + world.clerkToken +
+                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                            "\r\n\r\n" + body;
+  RawConnection running(world.server->port()), queued(world.server->port()), extra(world.server->port());
+  std::string overloaded;
+  {
+    // The issuances wait for the write lock: one on the worker, one queued.
+    HeldWriteLock lock(world.dir + "/issuer.db");
+    ASSERT_TRUE(lock.held());
+    ASSERT_TRUE(running.send(issue));
+    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(queued.send(issue));
+    std::this_thread::sleep_for(300ms);
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(extra.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    overloaded = extra.receiveUntil("}", 5s);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  }
+  EXPECT_EQ(statusLine(overloaded), "HTTP/1.1 503 Service Unavailable") << overloaded;
+  EXPECT_NE(lowercase(overloaded).find("\r\nretry-after: 1\r\n"), std::string::npos) << overloaded;
+  EXPECT_NE(overloaded.find("OVERLOADED"), std::string::npos) << overloaded;
+  EXPECT_EQ(extra.awaitEnd(5s), RawConnection::End::Closed);
+  // The lock released, both issuances go through.
+  EXPECT_EQ(statusLine(running.receiveUntil("\r\n\r\n", 15s)), "HTTP/1.1 201 Created");
+  EXPECT_EQ(statusLine(queued.receiveUntil("\r\n\r\n", 15s)), "HTTP/1.1 201 Created");
+}
+
 // The test cluster's control (scripts/test-postgresql.sh), in the "pg." run.
 struct ClusterControl {
   std::string dir, port;

@@ -51,6 +51,22 @@ Expected<Config> fromProperties(const Props& p) {
   TC_ASSIGN(auto batchBody, readInt(p, "http.max_batch_body_bytes", static_cast<long long>(c.maxBatchBodyBytes), 1024, 1LL << 30));
   TC_ASSIGN(auto batchRows, readInt(p, "http.max_batch_rows", static_cast<long long>(c.maxBatchRows), 1, 1000000));
   c.maxThreads = static_cast<int>(threads);
+  TC_ASSIGN(auto ioThreads, readInt(p, "http.io_threads", c.ioThreads, 1, 64));
+  TC_ASSIGN(auto connections, readInt(p, "http.max_connections", c.maxConnections, 1, 1000000));
+  TC_ASSIGN(auto perClient, readInt(p, "http.max_connections_per_client", c.maxConnectionsPerClient, 1, 1000000));
+  TC_ASSIGN(auto headerMs, readInt(p, "http.header_timeout_ms", c.headerTimeoutMs, 10, 3600000));
+  TC_ASSIGN(auto bodyMs, readInt(p, "http.body_timeout_ms", c.bodyTimeoutMs, 10, 3600000));
+  TC_ASSIGN(auto idleMs, readInt(p, "http.idle_timeout_ms", c.idleTimeoutMs, 10, 3600000));
+  TC_ASSIGN(auto writeMs, readInt(p, "http.write_timeout_ms", c.writeTimeoutMs, 10, 3600000));
+  TC_ASSIGN(auto lingerMs, readInt(p, "http.linger_ms", c.lingerMs, 0, 60000));
+  c.ioThreads = static_cast<int>(ioThreads);
+  c.maxConnections = static_cast<int>(connections);
+  c.maxConnectionsPerClient = static_cast<int>(perClient);
+  c.headerTimeoutMs = static_cast<int>(headerMs);
+  c.bodyTimeoutMs = static_cast<int>(bodyMs);
+  c.idleTimeoutMs = static_cast<int>(idleMs);
+  c.writeTimeoutMs = static_cast<int>(writeMs);
+  c.lingerMs = static_cast<int>(lingerMs);
   c.maxQueued = static_cast<int>(queued);
   c.maxBodyBytes = static_cast<std::size_t>(body);
   c.maxBatchBodyBytes = static_cast<std::size_t>(batchBody);
@@ -121,14 +137,26 @@ std::string renderConfig(const Config& c) {
        "# unless `init` was given other ones.\n\n"
        "# HTTP: address and port to listen on (127.0.0.1 only by default).\n"
     << "http.listen = " << c.listen << "\n"
-    << "# Worker threads and the queue of accepted connections waiting for one.\n"
+    << "# Worker threads that run requests, and requests waiting for one (503 beyond).\n"
     << "http.max_threads = " << c.maxThreads << "\n"
     << "http.max_queued = " << c.maxQueued << "\n"
+    << "# Event-loop threads owning the sockets; idle connections cost no worker.\n"
+    << "http.io_threads = " << c.ioThreads << "\n"
+    << "# Open connections at once, in total and per client address (503 beyond).\n"
+    << "http.max_connections = " << c.maxConnections << "\n"
+    << "http.max_connections_per_client = " << c.maxConnectionsPerClient << "\n"
+    << "# Timeouts (ms): a request's head, its body, keep-alive idle, an answer's write,\n"
+    << "# and the lingering read after a refused body before the close.\n"
+    << "http.header_timeout_ms = " << c.headerTimeoutMs << "\n"
+    << "http.body_timeout_ms = " << c.bodyTimeoutMs << "\n"
+    << "http.idle_timeout_ms = " << c.idleTimeoutMs << "\n"
+    << "http.write_timeout_ms = " << c.writeTimeoutMs << "\n"
+    << "http.linger_ms = " << c.lingerMs << "\n"
     << "# Largest request body: one JSON request, and a batch (413 beyond).\n"
     << "http.max_body_bytes = " << c.maxBodyBytes << "\n"
     << "http.max_batch_body_bytes = " << c.maxBatchBodyBytes << "\n"
     << "http.max_batch_rows = " << c.maxBatchRows << "\n"
-    << "# TLS through Poco NetSSL: PEM certificate chain and private key. Empty:\n"
+    << "# TLS (OpenSSL through Boost.Asio): PEM certificate chain and private key. Empty:\n"
     << "# plain HTTP (terminate TLS at a reverse proxy in front of the service).\n"
     << "http.tls.certificate = " << c.tlsCertificate << "\n"
     << "http.tls.private_key = " << c.tlsPrivateKey << "\n\n"

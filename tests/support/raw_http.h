@@ -24,6 +24,7 @@ class RawConnection {
   enum class End { Open, Closed, Reset };
   // Reads and drops what arrives for at most `wait`: how the connection ended.
   End awaitEnd(std::chrono::milliseconds wait);
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;

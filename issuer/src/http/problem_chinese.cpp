@@ -183,6 +183,7 @@ std::string generic(const Problem& p) {
       {"BODY_TOO_LARGE", "请求正文过大"},
       {"UNAVAILABLE", "服务暂不可用"},
       {"STORAGE_UNAVAILABLE", "证书库暂时无法写入，请稍后重试"},
+      {"OVERLOADED", "服务器繁忙，请稍后重试"},
       {"NOT_IMPLEMENTED", "此功能尚未实现"},
   };
   std::string text = "服务器内部错误";

@@ -15,7 +15,15 @@ struct Config {
   // http.*
   std::string listen = "127.0.0.1:8080";         // http.listen
   int maxThreads = 16;                           // http.max_threads
-  int maxQueued = 64;                            // http.max_queued
+  int maxQueued = 64;                            // http.max_queued (requests waiting for a worker)
+  int ioThreads = 1;                             // http.io_threads (event loops owning the sockets)
+  int maxConnections = 4096;                     // http.max_connections (open at once, all clients)
+  int maxConnectionsPerClient = 256;             // http.max_connections_per_client (per peer address)
+  int headerTimeoutMs = 10000;                   // http.header_timeout_ms (a request's whole head)
+  int bodyTimeoutMs = 30000;                     // http.body_timeout_ms (a request's whole body)
+  int idleTimeoutMs = 10000;                     // http.idle_timeout_ms (keep-alive between requests)
+  int writeTimeoutMs = 30000;                    // http.write_timeout_ms (an answer's whole write)
+  int lingerMs = 2000;                           // http.linger_ms (reading what a closed client still sends)
   std::size_t maxBodyBytes = 64 * 1024;          // http.max_body_bytes (one JSON request)
   std::size_t maxBatchBodyBytes = 8u << 20;      // http.max_batch_body_bytes (a batch)
   std::size_t maxBatchRows = 5000;               // http.max_batch_rows

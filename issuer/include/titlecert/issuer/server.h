@@ -1,6 +1,7 @@
 // The HTTP API (CONTRACT.md, "titlecert-issuer"; docs/issuer-api.yaml) over
-// a Service, served by Poco::Net::HTTPServer. TLS through Poco NetSSL when
-// http.tls.certificate is set. Poco-free header.
+// a Service: an event loop owns the connections, a worker pool runs the
+// requests (docs/issuer.md, "Connection model"). TLS (OpenSSL) when
+// http.tls.certificate is set. Neither Poco nor Boost in this header.
 #pragma once
 
 #include <cstdint>
