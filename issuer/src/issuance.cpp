@@ -320,7 +320,7 @@ void IssuanceQueue::processGroup(Group& group, Group& next) {
       failure = storeGroup(tx, active, group, when);
       if (!failure) {
         counters.flush();
-        if (next.empty()) next = takeGroup();
+        if (next.empty()) next = takeFullGroup();
         if (!next.empty() && active) {
           predictAllocation(config_, counters, next, when);
           signAhead = std::jthread([this, &next, active] {
@@ -365,6 +365,17 @@ IssuanceQueue::Group IssuanceQueue::takeGroup() {
     queue_.pop_front();
   }
   return group;
+}
+
+// A whole group taken ahead, or none: single requests arriving during a
+// commit are better grouped with the ones still to come than signed ahead
+// in a small group of their own.
+IssuanceQueue::Group IssuanceQueue::takeFullGroup() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() < config_.batchCommitRows) return {};
+  }
+  return takeGroup();
 }
 
 // Puts a group taken ahead back at the head of the queue, signatures and

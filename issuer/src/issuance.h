@@ -10,13 +10,15 @@
 // without it, so a failing row never leaves a gap or touches the others;
 // a crash loses the uncommitted group whole, never half of a row.
 //
-// Pipelined: while a group's COMMIT waits for the disk, the next queued
-// group is signed ahead with the numbers and indexes the counters would
-// give it after this commit. Those are only a guess: the next transaction
-// allocates as always, and a signature is kept only where its claims came
-// out byte for byte the same (else the row is signed again), so a failed
-// commit or a number taken meanwhile costs signatures, never correctness;
-// nothing is answered before its own group has committed.
+// Pipelined: while a group's COMMIT waits for the disk, the next group,
+// when a whole one is queued (a batch), is signed ahead with the numbers
+// and indexes the counters would give it after this commit. Those are only
+// a guess: the next transaction allocates as always, and a signature is
+// kept only where its claims came out byte for byte the same (else the row
+// is signed again), so a failed commit or a number taken meanwhile costs
+// signatures, never correctness; nothing is answered before its own group
+// has committed.
+
 #pragma once
 
 #include <deque>
@@ -60,6 +62,7 @@ class IssuanceQueue {
 
  private:
   Group takeGroup();
+  Group takeFullGroup();
   void putBack(Group& group);
   void drain(const std::function<bool()>& settled);
   // `next`: the group after this one, taken and signed ahead while this
