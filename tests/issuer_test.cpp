@@ -11,6 +11,7 @@
 #include <Poco/Message.h>
 
 #include <chrono>
+#include <map>
 #include <mutex>
 
 #include <filesystem>
@@ -1117,6 +1118,66 @@ TEST(IssuerBatch, ARowTheDatabaseRefusesFailsAloneAndTheOthersStayDense) {
     EXPECT_EQ(outcomes[i].result->statusIndex, nextIndex++);
   }
   EXPECT_EQ(nextIndex, 19u);
+  const auto check = w.service->verifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->intact) << check->reason;
+}
+
+// A COMMIT the database refuses in the middle of a batch (a deferred
+// constraint stands in for a failed fsync or a lost connection): the
+// writer had signed the group after it ahead, with the numbers that
+// commit would have left. That group gets the refused group's numbers
+// instead, signed again: no number is answered twice, and every row
+// answered issued is stored with the very payload it was given, which
+// verifies and names its own number and index.
+TEST(IssuerBatch, AFailedCommitInAPipelinedBatchReusesNoNumberAndLosesNoAnsweredRow) {
+  IssuerWorld w(withProperties({"batch.commit_rows = 100"}));
+  w.stop();
+  if (testsOnPostgresql())
+    w.tamper("CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql AS"
+             " 'BEGIN IF NEW.holder_name = ''批250'' THEN RAISE EXCEPTION ''refused at commit by the test''; END IF;"
+             " RETURN NULL; END';"
+             " CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON certificates DEFERRABLE INITIALLY DEFERRED"
+             " FOR EACH ROW EXECUTE FUNCTION refuse_commit();");
+  else
+    w.tamper("CREATE TABLE commit_gate_parent (id INTEGER PRIMARY KEY);"
+             " CREATE TABLE commit_gate (ref INTEGER REFERENCES commit_gate_parent (id) DEFERRABLE INITIALLY DEFERRED);"
+             " CREATE TRIGGER refuse_commit AFTER INSERT ON certificates WHEN NEW.holder_name = '批250'"
+             " BEGIN INSERT INTO commit_gate VALUES (1); END;");
+  w.reopen();
+  const auto outcomes = w.service->issueBatch(batchOf(500), issuer::localOperator());
+  ASSERT_EQ(outcomes.size(), 500u);
+  std::set<std::string> numbers;
+  std::set<std::uint64_t> indexes;
+  std::map<std::string, const issuer::Issued*> answered;
+  for (const auto& o : outcomes) {
+    const bool inRefusedGroup = o.line >= 201 && o.line <= 300;
+    ASSERT_EQ(o.result.ok(), !inRefusedGroup) << o.line;
+    if (!o.result.ok()) continue;
+    EXPECT_TRUE(numbers.insert(o.result->certNo).second) << o.result->certNo << " answered twice";
+    EXPECT_TRUE(indexes.insert(o.result->statusIndex).second) << o.result->statusIndex << " answered twice";
+    answered[o.result->certNo] = &*o.result;
+  }
+  // The refused group's numbers and indexes went to the group after it.
+  std::set<std::string> expected;
+  for (int seq = 1; seq <= 400; ++seq) expected.insert(certNoOf(seq));
+  EXPECT_EQ(numbers, expected);
+  EXPECT_EQ(*indexes.rbegin(), 399u);
+  EXPECT_EQ(outcomes[300].result->certNo, certNoOf(201));
+  EXPECT_EQ(w.queryText("SELECT COUNT(*) FROM certificates").substr(0, 3), "400");
+  const HttpReply b = w.get("/v1/bundle");
+  ASSERT_EQ(b.status, 200);
+  auto v = verifier::Verifier::create(toBytesOf(b.body), rootOf(w));
+  ASSERT_TRUE(v.ok());
+  for (const auto& [no, issued] : answered) {
+    auto stored = w.service->certificate(no);
+    ASSERT_TRUE(stored.ok()) << no << ": " << stored.error().message;
+    EXPECT_EQ(stored->payload, issued->payload) << no;
+    const auto outcome = v->verify(issued->payload, w.clock.now(), {});
+    ASSERT_TRUE(outcome.valid()) << no << ": " << outcome.detail;
+    EXPECT_EQ(outcome.credential->certNo, no);
+    EXPECT_EQ(outcome.credential->statusIndex, issued->statusIndex) << no;
+  }
   const auto check = w.service->verifyAudit();
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->intact) << check->reason;

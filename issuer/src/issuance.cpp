@@ -1,10 +1,12 @@
 #include "issuance.h"
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "store/audit_chain.h"
 #include "store/records.h"
@@ -25,6 +27,7 @@ struct PendingIssue {
   std::optional<Problem> prepareFailed;    // binding or signature failed (phase B)
   Bytes claims;                            // signed claims (phase B)
   std::string payload;                     // the "ZC1:" text (phase B)
+  std::string signedKid;                   // the key that signed `payload` over `claims`
   std::optional<Expected<Issued>> result;  // final (error, or an earlier issuance)
   std::optional<Issued> issued;            // signed and stored in the open transaction
   std::shared_ptr<PendingIssue> duplicateOf;  // the same batch row earlier in the group
@@ -168,6 +171,9 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       }
       c.idh = *p.binding;
       auto claims = zc1::encodeClaims(c);
+      // A signature made ahead (while the group before committed) or in an
+      // earlier attempt stands when it covers exactly these claims.
+      if (claims && !p.payload.empty() && p.signedKid == active->kidHex && *claims == p.claims) continue;
       auto payload = claims ? zc1::issueClaims(*claims, key) : Result<std::string>(claims.error());
       if (!payload) {
         p.prepareFailed = fromError(payload.error());
@@ -175,12 +181,38 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       }
       p.claims = std::move(*claims);
       p.payload = std::move(*payload);
+      p.signedKid = active->kidHex;
     }
   };
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
+}
+
+// What allocate() will give the next group once this one has committed:
+// the counters' following values in queue order, as if no request key were
+// known and no number taken. Only a guess to sign ahead with: allocate()
+// decides, and a signature is kept only if its claims come out the same.
+void predictAllocation(const Config& config, Counters& counters, Group& next, std::int64_t when) {
+  const std::string counter = certNoCounter(config, when);
+  std::uint64_t number = counters.peek(counter, 1);
+  std::map<std::string, std::uint64_t> statusIndex;
+  std::set<std::string> keys;
+  for (auto& item : next) {
+    PendingIssue& p = *item;
+    p.allocated = false;
+    if (p.result) continue;
+    if (p.draft.requestKey && !keys.insert(*p.draft.requestKey).second) continue;
+    zc1::Credential& c = p.draft.credential;
+    if (p.autoNumber) c.certNo = formatCertNo(config, when, number++);
+    const std::string status = "status:" + c.iss;
+    auto [it, fresh] = statusIndex.emplace(status, 0);
+    if (fresh) it->second = counters.peek(status, 0);
+    c.statusIndex = it->second++;
+    c.iat = static_cast<std::uint64_t>(when);
+    p.allocated = true;
+  }
 }
 
 store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, std::int64_t when) {
@@ -252,9 +284,12 @@ std::optional<RowFailure> storeGroup(store::Tx& tx, const std::optional<OwnKey>&
 // transaction is run again, so the rest commit with gap-free counters.
 }  // namespace
 
-void IssuanceQueue::processGroup(Group& group) {
+void IssuanceQueue::processGroup(Group& group, Group& next) {
   store::Store& db = store_;
   for (int attempt = 0; attempt <= static_cast<int>(group.size()); ++attempt) {
+    // Signs the next group while this one's COMMIT waits for the disk;
+    // joined before anything else touches the next group's drafts.
+    std::jthread signAhead;
     const std::int64_t when = clock_.now();
     for (auto& item : group)
       if (item->autoNumber && !item->result) item->draft.credential.certNo.clear();
@@ -290,6 +325,18 @@ void IssuanceQueue::processGroup(Group& group) {
       failure = storeGroup(tx, active, group, when);
       if (!failure) {
         counters.flush();
+        if (next.empty()) next = takeFullGroup();
+        if (!next.empty() && active) {
+          predictAllocation(config_, counters, next, when);
+          signAhead = std::jthread([this, &next, active] {
+            // A guess that fails costs nothing: allocate() and the claims
+            // check decide what is kept.
+            try {
+              bindAndSign(config_, *binder_, active, next);
+            } catch (...) {
+            }
+          });
+        }
         db.commitLocked();
         for (auto& item : group) {
           if (item->result) continue;
@@ -325,17 +372,41 @@ IssuanceQueue::Group IssuanceQueue::takeGroup() {
   return group;
 }
 
-// Whoever holds the writer processes everything queued, its own drafts
-// among them (or a caller before it did).
-void IssuanceQueue::drain() {
+// A whole group taken ahead, or none: single requests arriving during a
+// commit are better grouped with the ones still to come than signed ahead
+// in a small group of their own.
+IssuanceQueue::Group IssuanceQueue::takeFullGroup() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() < config_.batchCommitRows) return {};
+  }
+  return takeGroup();
+}
+
+// Puts a group taken ahead back at the head of the queue, signatures and
+// all: whoever drains next starts with it.
+void IssuanceQueue::putBack(Group& group) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.insert(queue_.begin(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
+  group.clear();
+}
+
+// Whoever holds the writer processes what is queued, in order, until its
+// own drafts are settled (or someone else settled them meanwhile); the
+// group it took ahead goes back for the next caller.
+void IssuanceQueue::drain(const std::function<bool()>& settled) {
   std::lock_guard<std::mutex> writer(store_.writeMutex());
-  for (Group group = takeGroup(); !group.empty(); group = takeGroup()) {
-    processGroup(group);
+  Group next;  // taken while the group before it committed, signed ahead
+  while (!settled()) {
+    Group group = next.empty() ? takeGroup() : std::exchange(next, {});
+    if (group.empty()) break;
+    processGroup(group, next);
     for (auto& item : group) {
       if (!item->result) item->result = Expected<Issued>(internalError("issuance did not complete"));
       item->promise.set_value(std::move(*item->result));
     }
   }
+  if (!next.empty()) putBack(next);
 }
 
 IssuanceQueue::IssuanceQueue(const Config& config, const Clock& clock, store::Store& store, KeyRing& keys,
@@ -345,8 +416,14 @@ IssuanceQueue::IssuanceQueue(const Config& config, const Clock& clock, store::St
 IssuanceQueue::~IssuanceQueue() = default;
 
 std::vector<Expected<Issued>> IssuanceQueue::issue(std::vector<Expected<Draft>> drafts, const Actor& by) {
-  std::vector<std::future<Expected<Issued>>> futures;
-  std::vector<std::optional<Expected<Issued>>> early(drafts.size());
+  return collect(enqueue(std::move(drafts), by));
+}
+
+IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts, const Actor& by) {
+  Queued queued;
+  auto& futures = queued.futures;
+  auto& early = queued.early;
+  early.resize(drafts.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (std::size_t i = 0; i < drafts.size(); ++i) {
@@ -363,10 +440,19 @@ std::vector<Expected<Issued>> IssuanceQueue::issue(std::vector<Expected<Draft>> 
       queue_.push_back(std::move(p));
     }
   }
-  drain();
+  return queued;
+}
+
+std::vector<Expected<Issued>> IssuanceQueue::collect(Queued queued) {
+  drain([&] {
+    for (const auto& f : queued.futures)
+      if (f.valid() && f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    return true;
+  });
   std::vector<Expected<Issued>> out;
-  out.reserve(drafts.size());
-  for (std::size_t i = 0; i < drafts.size(); ++i) out.push_back(early[i] ? std::move(*early[i]) : futures[i].get());
+  out.reserve(queued.early.size());
+  for (std::size_t i = 0; i < queued.early.size(); ++i)
+    out.push_back(queued.early[i] ? std::move(*queued.early[i]) : queued.futures[i].get());
   return out;
 }
 

@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "parts.h"
@@ -303,15 +306,37 @@ std::vector<BatchRowResult> Service::issueBatch(const std::vector<BatchRow>& row
     for (auto& t : pool) t.join();
     return drafts;
   };
-  // The next group is validated while this one is numbered, signed and
-  // committed: the commit mostly waits for the disk, and the writer's
-  // work is on one thread.
-  std::future<std::vector<Expected<Draft>>> validated = std::async(std::launch::async, validate, 0);
+  // The next groups are validated and queued while this one is
+  // numbered, signed and committed: the commit mostly waits for the disk,
+  // and the writer signs the queued group after it ahead during it
+  // (issuance.h). Validated in parallel, queued in the rows' order.
+  std::mutex turnMutex;
+  std::condition_variable turnChanged;
+  std::size_t turn = 0;  // the group whose drafts are queued next
+  auto validateAndQueue = [&](std::size_t group) {
+    std::vector<Expected<Draft>> drafts = validate(group * chunk);
+    std::unique_lock<std::mutex> lock(turnMutex);
+    turnChanged.wait(lock, [&] { return turn == group; });
+    IssuanceQueue::Queued queued = parts_->issuance.enqueue(std::move(drafts), by);
+    ++turn;
+    turnChanged.notify_all();
+    return queued;
+  };
+  const std::size_t groups = (rows.size() + chunk - 1) / chunk;
+  std::deque<std::future<IssuanceQueue::Queued>> ahead;
+  std::size_t launched = 0;
+  auto launchNext = [&] {
+    if (launched < groups) ahead.push_back(std::async(std::launch::async, validateAndQueue, launched++));
+  };
+  launchNext();
   for (std::size_t start = 0; start < rows.size(); start += chunk) {
     const std::size_t end = std::min(rows.size(), start + chunk);
-    std::vector<Expected<Draft>> drafts = validated.get();
-    if (end < rows.size()) validated = std::async(std::launch::async, validate, end);
-    auto results = parts_->issuance.issue(std::move(drafts), by);
+    IssuanceQueue::Queued mine = ahead.front().get();
+    ahead.pop_front();
+    // The first group is validated alone (nothing can be written before
+    // it); then two are kept ahead.
+    while (launched < groups && ahead.size() < (start == 0 ? 1u : 2u)) launchNext();
+    auto results = parts_->issuance.collect(std::move(mine));
     const std::size_t first = out.size();
     for (std::size_t i = start; i < end; ++i) out.push_back({rows[i].line, std::move(results[i - start])});
     if (progress) progress(std::span<const BatchRowResult>(out.data() + first, out.size() - first), end, rows.size());
