@@ -85,16 +85,9 @@ std::string zipOf(const std::vector<std::pair<std::string, std::string>>& parts)
 }
 
 // A one-sheet workbook of inline strings, as LibreOffice may write it.
+std::string inlineSheet(const std::vector<std::vector<std::string>>& rows);
 std::string inlineWorkbook(const std::vector<std::vector<std::string>>& rows) {
-  std::string sheet =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-      "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
-  for (const auto& row : rows) {
-    sheet += "<row>";
-    for (const auto& cell : row) sheet += "<c t=\"inlineStr\"><is><t>" + cell + "</t></is></c>";
-    sheet += "</row>";
-  }
-  return zipOf({{"xl/worksheets/sheet1.xml", sheet + "</sheetData></worksheet>"}});
+  return zipOf({{"xl/worksheets/sheet1.xml", inlineSheet(rows)}});
 }
 
 // A workbook as Excel writes one: shared strings (one with two rich-text

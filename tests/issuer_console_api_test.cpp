@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "support/issuer_fixture.h"
 #include "titlecert/files.h"
@@ -21,23 +20,13 @@ std::string threeRowCsv() {
          "丙;" + cnId(23) + ";4;401;3;review;2026-11-20\n";
 }
 
-json waitForBatch(const IssuerWorld& w, const std::string& id) {
-  json status;
-  for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
-    status = w.get("/v1/batches/" + id, w.clerkToken).json();
-    if (status["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return status;
-}
-
 TEST(ConsoleApi, APostedBatchIsIssuedInTheBackgroundAndReportsEachRow) {
   IssuerWorld w;
   w.service->startBatchWorker();
   const HttpReply posted = w.call("POST", "/v1/batches", threeRowCsv(), w.clerkToken, "application/octet-stream");
   ASSERT_EQ(posted.status, 202) << posted.body;
   const std::string id = posted.json()["batch"];
-  const json s = waitForBatch(w, id);
+  const json s = w.waitForBatch(id);
   EXPECT_EQ(s["state"], "done") << s.dump();
   EXPECT_EQ(s["total"], 3);
   EXPECT_EQ(s["done"], 3);
@@ -66,7 +55,7 @@ TEST(ConsoleApi, AStoppedIssuerResumesItsBatchWhereTheOutcomesEnd) {
 
   w.reopen();
   w.service->startBatchWorker();
-  s = waitForBatch(w, id);
+  s = w.waitForBatch(id);
   EXPECT_EQ(s["state"], "done");
   EXPECT_EQ(s["done"], 3);
   EXPECT_EQ(s["failed"], 1);

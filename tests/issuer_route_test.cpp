@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "support/command.h"
 #include "support/issuer_fixture.h"
@@ -131,16 +130,6 @@ TEST(ApprovedList, WithoutTheCommitteeOrItsApprovalTheProfileIsStillRequired) {
   expectRefused(w.post("/v1/certificates", otherRoute, w.clerkToken), "INVALID_ARGUMENT", "person");
 }
 
-json waitForBatch(const IssuerWorld& w, const std::string& id) {
-  json status;
-  for (int i = 0; i < 600; ++i) {  // up to 30 s on a loaded machine
-    status = w.get("/v1/batches/" + id, w.clerkToken).json();
-    if (status["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return status;
-}
-
 TEST(ApprovedList, EveryRowOfACommitteesCsvListIssues) {
   IssuerWorld w;
   w.service->startBatchWorker();
@@ -150,7 +139,7 @@ TEST(ApprovedList, EveryRowOfACommitteesCsvListIssues) {
            ",3,review,2026-11-20,新高人社职〔2026〕12号,6501,新疆某生物医药有限公司\n";
   const HttpReply posted = w.call("POST", "/v1/batches", csv, w.clerkToken, "text/csv");
   ASSERT_EQ(posted.status, 202) << posted.body;
-  const json s = waitForBatch(w, posted.json()["batch"]);
+  const json s = w.waitForBatch(posted.json()["batch"]);
   EXPECT_EQ(s["state"], "done") << s.dump();
   EXPECT_EQ(s["total"], 4);
   EXPECT_EQ(s["failed"], 0) << s.dump();

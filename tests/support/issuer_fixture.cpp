@@ -1,5 +1,7 @@
 #include "support/issuer_fixture.h"
 
+#include <chrono>
+#include <thread>
 #include <gtest/gtest.h>
 
 #include "titlecert/issuer/http_requests.h"
@@ -255,6 +257,16 @@ issuer::IssueRequest requestOf(const nlohmann::json& body) {
   auto request = issuer::readIssueRequest(body.dump());
   EXPECT_TRUE(request.ok()) << request.error().message;
   return request.ok() ? std::move(request).value() : issuer::IssueRequest{};
+}
+
+nlohmann::json IssuerWorld::waitForBatch(const std::string& id) const {
+  nlohmann::json status;
+  for (int i = 0; i < 600; ++i) {
+    status = get("/v1/batches/" + id, clerkToken).json();
+    if (status["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return status;
 }
 
 issuer::ImportIssuerRequest importRequestOf(const nlohmann::json& body) {

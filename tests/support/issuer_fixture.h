@@ -79,6 +79,9 @@ class IssuerWorld {
                  const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
   HttpReply post(const std::string& path, const nlohmann::json& body, const std::string& token) const;
   HttpReply get(const std::string& path, const std::string& token = {}) const;
+  // GET /v1/batches/{id} (as the clerk) until the batch is no longer
+  // running, at most ~30 s: its last status.
+  nlohmann::json waitForBatch(const std::string& id) const;
 
   std::string dir;
   std::string passphrase = "issuer-test-passphrase";
