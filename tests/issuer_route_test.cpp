@@ -41,7 +41,11 @@ TEST(IssuanceRoute, AnIntermediateCommitteeDoesNotGrantASeniorTitle) {
   body["override"] = {{"reason", "评审委员会决定"}};  // the scope is checked even over a route override
   const HttpReply r = w.post("/v1/certificates", body, w.adminToken);
   expectRefused(r, "COMMITTEE_OUT_OF_SCOPE", "committee");
-  EXPECT_NE(r.json()["message"].get<std::string>().find("up to level 3"), std::string::npos) << r.body;
+  EXPECT_NE(r.json()["message"].get<std::string>().find("最高至级别 3"), std::string::npos) << r.body;
+  const HttpReply en = w.call("POST", "/v1/certificates", body.dump(), w.adminToken, "application/json",
+                              {{"Accept-Language", "en"}});
+  expectRefused(en, "COMMITTEE_OUT_OF_SCOPE", "committee");
+  EXPECT_NE(en.json()["message"].get<std::string>().find("up to level 3"), std::string::npos) << en.body;
 }
 
 TEST(IssuanceRoute, ACommitteeDoesNotGrantOutsideItsSeriesOrSpecialties) {
