@@ -201,7 +201,7 @@ function issueBody() {
   if ($('employer').value.trim()) body.employer = $('employer').value.trim();
   // A committee's approved list needs no profile: it goes with the
   // request only when the clerk opened the profile box.
-  if ($('profile-box').open) body.person = person();
+  if ($('profile-box').open) Object.assign(body, { person: person() }, measure12FromForm());
   return body;
 }
 

@@ -15,6 +15,8 @@ const PROFILE_TEXT = {
     edu_zhongzhuan: '中专', edu_dazhuan: '大专', edu_bachelor: '本科', edu_master: '硕士研究生', edu_doctor: '博士研究生',
     edu_postdoc: '博士后', school_intermediate_worker: '中级工班', school_senior_worker: '高级工班',
     school_preparatory_technician: '预备技师班',
+    pYears: '在工作单位的工作年限（以社保记录核验）', pApplicantSigned: '申报人诚信承诺签署日期',
+    pEmployerSigned: '单位诚信承诺签署日期', pCommitmentText: '承诺书文本版本',
   },
   en: {
     pEducation: 'Highest education', pGraduated: 'Graduated on', pFullTime: 'Full-time', pSchool: 'Technical school class',
@@ -26,6 +28,8 @@ const PROFILE_TEXT = {
     edu_zhongzhuan: 'Secondary vocational', edu_dazhuan: 'Junior college', edu_bachelor: "Bachelor's", edu_master: "Master's",
     edu_doctor: 'Doctorate', edu_postdoc: 'Postdoctoral', school_intermediate_worker: 'Intermediate worker class',
     school_senior_worker: 'Senior worker class', school_preparatory_technician: 'Preparatory technician class',
+    pYears: 'Years at the employer (checked against social security)', pApplicantSigned: "Applicant's commitment signed on",
+    pEmployerSigned: "Employer's commitment signed on", pCommitmentText: 'Commitment text version',
   },
 };
 
@@ -66,4 +70,19 @@ function profileFromForm(target) {
   if (checked('p-private')) person.employer.kind = 'private';
   if ($('p-industry').value.trim()) person.employer.industry = $('p-industry').value.trim();
   return person;
+}
+
+// Measure 12 with an issuance: the years at the employer (checked against
+// the social-security record) and the applicant's and employer's integrity
+// commitments (双承诺), each left out when the clerk left it empty.
+function measure12FromForm() {
+  const out = {};
+  const years = $('p-years').value;
+  if (years !== '') out.employment = { years: Math.max(0, Number(years) || 0) };
+  const version = $('p-commitment-text').value.trim();
+  const commitments = {};
+  if (dated('p-applicant-signed')) commitments.applicant = { signed: dated('p-applicant-signed'), text_version: version };
+  if (dated('p-employer-signed')) commitments.employer = { signed: dated('p-employer-signed'), text_version: version };
+  if (Object.keys(commitments).length) out.commitments = commitments;
+  return out;
 }

@@ -74,6 +74,7 @@ Completion checkEmployment(const RequestRules& rules, const EmploymentInput& e, 
             "the social-security record does not back " + std::to_string(e.years) + " years at " + *employer, "employment",
             {std::to_string(needed) + " insured months at " + *employer + " (the social-security record shows " +
              std::to_string(months) + ")"}};
+  p.missingZh = {"在" + *employer + "参保满" + std::to_string(needed) + "个月（社保记录为" + std::to_string(months) + "个月）"};
   p.messageZh = "社保记录不能证明在" + *employer + "工作满" + std::to_string(e.years) + "年：须参保满" +
                 std::to_string(needed) + "个月，记录为" + std::to_string(months) + "个月";
   return p;

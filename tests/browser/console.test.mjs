@@ -55,6 +55,9 @@ function startIssuer() {
 }
 
 const OTHER = { zh: 'en', en: 'zh' };
+// The engineer's employer, with 72 insured months there in the imported
+// social-security record (measure 12).
+const EMPLOYER = '新疆某生物医药有限公司';
 const ENGLISH_SENTENCE = /[A-Za-z]{2,}( [A-Za-z]{2,}){2,}/;
 
 // Waits until the selector's text reads as `language` (Chinese: CJK and no
@@ -106,6 +109,14 @@ async function issueWithProfile(page, size, lang) {
   await page.type('#p-hours', '90');
   await page.click('#check-eligibility');
   await page.waitForSelector(review + '[data-verdict=eligible]', { timeout: 15000 });
+  // Measure 12: the years at the employer, backed by the imported
+  // social-security record, and both integrity commitments.
+  await page.$eval('#employer', (el) => { el.value = ''; });
+  await page.type('#employer', EMPLOYER);
+  await page.type('#p-years', '5');
+  await page.$eval('#p-applicant-signed', (el) => { el.value = '2026-11-10'; });
+  await page.$eval('#p-employer-signed', (el) => { el.value = '2026-11-11'; });
+  await page.type('#p-commitment-text', 'XJ-2026-1');
   await page.click('#issue button[type=submit]');
   await page.waitForSelector('#issued [data-cert-no], #issued .error', { timeout: 20000 });
   const issued = await page.$eval('#issued', (el) => ({ no: el.querySelector('[data-cert-no]')?.dataset.certNo, text: el.innerText }));
@@ -146,6 +157,7 @@ async function run(browser, origin, clerkToken, size, n, lang) {
   await page.select('#route', 'review');
   await page.$eval('#granted', (el) => { el.value = '2026-11-20'; });
   await page.type('#approval-no', '新高人社职〔2026〕12号');
+  await page.$eval('#employer', (el) => { el.value = ''; });
   await page.type('#employer', '新疆某医院');
   await page.click('#check-eligibility');
   await page.waitForSelector('#eligibility .verdict', { timeout: 10000 });
@@ -203,6 +215,9 @@ let browser;
 try {
   issuer(['init', '--data', data, '--alg', 'EdDSA']);
   const clerk = issuer(['token', 'create', '--data', data, '--role', 'clerk']).token;
+  const insured = join(work, 'social-security.csv');
+  writeFileSync(insured, ['证件号码,单位名称,参保月数', ...[1, 2].map((n) => `${cnId(100 + n)},${EMPLOYER},72`)].join('\n') + '\n');
+  issuer(['social-security', 'import', '--data', data, insured]);
   server = await startIssuer();
   browser = await launchChromium();
   await run(browser, server.origin, clerk, 'phone', 1, 'zh');
