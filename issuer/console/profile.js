@@ -15,7 +15,7 @@ const PROFILE_TEXT = {
     edu_zhongzhuan: '中专', edu_dazhuan: '大专', edu_bachelor: '本科', edu_master: '硕士研究生', edu_doctor: '博士研究生',
     edu_postdoc: '博士后', school_intermediate_worker: '中级工班', school_senior_worker: '高级工班',
     school_preparatory_technician: '预备技师班',
-    pYears: '在工作单位的工作年限（以社保记录核验）', pApplicantSigned: '申报人诚信承诺签署日期',
+    pYears: '在本单位工作年限（社保核验）', pApplicantSigned: '申报人诚信承诺签署日期',
     pEmployerSigned: '单位诚信承诺签署日期', pCommitmentText: '承诺书文本版本',
   },
   en: {
@@ -28,7 +28,7 @@ const PROFILE_TEXT = {
     edu_zhongzhuan: 'Secondary vocational', edu_dazhuan: 'Junior college', edu_bachelor: "Bachelor's", edu_master: "Master's",
     edu_doctor: 'Doctorate', edu_postdoc: 'Postdoctoral', school_intermediate_worker: 'Intermediate worker class',
     school_senior_worker: 'Senior worker class', school_preparatory_technician: 'Preparatory technician class',
-    pYears: 'Years at the employer (checked against social security)', pApplicantSigned: "Applicant's commitment signed on",
+    pYears: 'Years at the employer', pApplicantSigned: "Applicant's commitment signed on",
     pEmployerSigned: "Employer's commitment signed on", pCommitmentText: 'Commitment text version',
   },
 };
