@@ -211,7 +211,10 @@ TEST(SocialSecurity, ClaimedYearsAtTheEmployerAreBackedByImportedInsuredMonths) 
   const HttpReply short3 = w.post("/v1/certificates", body, w.clerkToken);
   EXPECT_EQ(short3.status, 422) << short3.body;
   EXPECT_EQ(short3.json()["error"], "SOCIAL_SECURITY_NOT_BACKED");
-  EXPECT_EQ(short3.json()["missing"], json::array({"36 insured months at " + kEmployer + " (the social-security record shows 30)"}));
+  EXPECT_EQ(short3.json()["missing"], json::array({"在" + kEmployer + "参保满36个月（社保记录为30个月）"}));
+  const HttpReply short3En = w.call("POST", "/v1/certificates", body.dump(), w.clerkToken, "application/json",
+                                    {{"Accept-Language", "en"}});
+  EXPECT_EQ(short3En.json()["missing"], json::array({"36 insured months at " + kEmployer + " (the social-security record shows 30)"}));
 
   body["employment"] = {{"years", 2}};
   const HttpReply ok = w.post("/v1/certificates", body, w.clerkToken);
