@@ -243,7 +243,7 @@ TEST(IssuerUptime, BundleAnswersFromMemoryWhileAnotherProcessHoldsTheWriteLock) 
 
 // With every worker busy and the queue full, a new request is answered 503
 // at once by the event loop (no worker needed), and the busy ones finish.
-TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnce) {
+TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnceAndStillTakesARevocation) {
   if (testsOnPostgresql()) GTEST_SKIP() << "SQLite's write lock holds the workers";
   IssuerWorldOptions options;
   options.extraProperties = {"http.max_threads = 1", "http.max_queued = 1"};
@@ -252,7 +252,15 @@ TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnce) {
   const std::string issue = "POST /v1/certificates HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + world.clerkToken +
                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                             "\r\n\r\n" + body;
-  RawConnection running(world.server->port()), queued(world.server->port()), extra(world.server->port());
+  const HttpReply issued = world.post("/v1/certificates", titleBody("王五", cnId(5)), world.clerkToken);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string reason = R"({"reason":"证书信息有误"})";
+  const std::string revoke = "POST /v1/certificates/" + issued.json()["cert_no"].get<std::string>() +
+                             "/revoke HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + world.clerkToken +
+                             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(reason.size()) +
+                             "\r\n\r\n" + reason;
+  RawConnection running(world.server->port()), queued(world.server->port()), extra(world.server->port()),
+      revocation(world.server->port());
   std::string overloaded;
   {
     // The issuances wait for the write lock: one on the worker, one queued.
@@ -266,6 +274,9 @@ TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnce) {
     ASSERT_TRUE(extra.send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
     overloaded = extra.receiveUntil("}", 5s);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+    // A revocation takes one of the places kept for it.
+    ASSERT_TRUE(revocation.send(revoke));
+    std::this_thread::sleep_for(300ms);
   }
   EXPECT_EQ(statusLine(overloaded), "HTTP/1.1 503 Service Unavailable") << overloaded;
   EXPECT_NE(lowercase(overloaded).find("\r\nretry-after: 1\r\n"), std::string::npos) << overloaded;
@@ -274,6 +285,7 @@ TEST(IssuerUptime, AFullWorkerPoolAnswers503WithRetryAfterAtOnce) {
   // The lock released, both issuances go through.
   EXPECT_EQ(statusLine(running.receiveUntil("\r\n\r\n", 15s)), "HTTP/1.1 201 Created");
   EXPECT_EQ(statusLine(queued.receiveUntil("\r\n\r\n", 15s)), "HTTP/1.1 201 Created");
+  EXPECT_EQ(statusLine(revocation.receiveUntil("\r\n\r\n", 15s)), "HTTP/1.1 200 OK");
 }
 
 // The test cluster's control (scripts/test-postgresql.sh), in the "pg." run.

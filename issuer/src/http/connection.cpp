@@ -42,6 +42,18 @@ Request headOf(const bhttp::request<bhttp::string_body>& message, const std::str
   return r;
 }
 
+// A revocation (a certificate's or a key's): what must get through when
+// issuance fills the workers' queue. Only where the worker pool takes it is
+// decided by this; the route table still decides what it is.
+bool isRevocation(const Request& r) {
+  if (r.method != "POST") return false;
+  const std::string path = r.target.substr(0, r.target.find('?'));
+  const auto endsWith = [&](std::string_view tail) {
+    return path.size() > tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return endsWith("/revoke") || endsWith("/compromised");
+}
+
 std::shared_ptr<bhttp::response<bhttp::string_body>> responseOf(const Reply& reply, bool close) {
   auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
   res->version(11);
@@ -147,12 +159,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   template <class Work, class Then>
   void submit(Work work, Then then) {
     auto self = this->shared_from_this();
-    const bool taken = parts_.workers.trySubmit([self, work = std::move(work), then]() mutable {
-      auto result = work();
-      asio::post(self->stream_.get_executor(), [self, then, result = std::move(result)]() mutable {
-        then(*self, std::move(result));
-      });
-    });
+    const bool taken = parts_.workers.trySubmit(
+        [self, work = std::move(work), then]() mutable {
+          auto result = work();
+          asio::post(self->stream_.get_executor(), [self, then, result = std::move(result)]() mutable {
+            then(*self, std::move(result));
+          });
+        },
+        isRevocation(request_));
     if (!taken) finish(ApiHandler::overCapacity(), Actor{-1, Role::Auditor}, true);
   }
 

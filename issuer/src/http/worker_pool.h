@@ -1,7 +1,8 @@
 // The threads that run requests, with a bounded queue: a job is taken only
 // while fewer than threads + queued are waiting or running, so that over
 // capacity the connection side answers 503 at once instead of queueing
-// without end.
+// without end. A few more places are kept for revocations, which must get
+// through while issuance fills the queue.
 #pragma once
 
 #include <atomic>
@@ -14,12 +15,13 @@ namespace titlecert::issuer::http {
 class WorkerPool {
  public:
   WorkerPool(int threads, int queued)
-      : pool_(static_cast<std::size_t>(threads)), capacity_(threads + queued) {}
+      : pool_(static_cast<std::size_t>(threads)), capacity_(threads + queued), reserved_(threads < 4 ? 4 : threads) {}
 
-  // False (and `job` dropped) when the pool is full.
+  // False (and `job` dropped) when the pool is full; a `revocation` may use
+  // the reserved places too.
   template <class Job>
-  bool trySubmit(Job&& job) {
-    if (pending_.fetch_add(1) >= capacity_) {
+  bool trySubmit(Job&& job, bool revocation = false) {
+    if (pending_.fetch_add(1) >= capacity_ + (revocation ? reserved_ : 0)) {
       pending_.fetch_sub(1);
       return false;
     }
@@ -37,6 +39,7 @@ class WorkerPool {
   boost::asio::thread_pool pool_;
   std::atomic<int> pending_{0};
   const int capacity_;
+  const int reserved_;
 };
 
 }  // namespace titlecert::issuer::http
