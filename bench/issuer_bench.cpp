@@ -45,6 +45,7 @@
 #include "titlecert/issuer/server.h"
 #include "titlecert/issuer/service.h"
 #include "storage_floor.h"
+#include "title_request.h"
 #include "titlecert/qr.h"
 
 using namespace titlecert;
@@ -62,14 +63,7 @@ std::atomic<int> nameCounter{0};
 
 nlohmann::json titleBody() {
   const int n = nameCounter++;
-  return {{"type", "title"},
-          {"holder", {{"name", "阿依古丽·买买提" + std::to_string(n)}, {"id", "CN:650102199001011239"}}},
-          {"series", 4},
-          {"specialty", 401},
-          {"level", 3},
-          {"route", "review"},
-          {"granted", "2026-11-20"},
-          {"approval_no", "新高人社职〔2026〕12号"}};
+  return titlecert::bench::reviewTitleRequest("阿依古丽·买买提" + std::to_string(n), "CN:650102199001011239");
 }
 
 struct Bench {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "issuer_load.h"
+#include "title_request.h"
 
 namespace issuer_load {
 
@@ -95,15 +96,7 @@ std::string describe(const Summary& s, double seconds) {
 }
 
 std::string issueBody(std::uint64_t n) {
-  const nlohmann::json body = {{"type", "title"},
-                               {"holder", {{"name", "负载" + std::to_string(n)}, {"id", cnId(n)}}},
-                               {"series", 4},
-                               {"specialty", 401},
-                               {"level", 3},
-                               {"route", "review"},
-                               {"granted", "2026-11-20"},
-                               {"approval_no", "新高人社职〔2026〕12号"}};
-  return body.dump();
+  return titlecert::bench::reviewTitleRequest("负载" + std::to_string(n), cnId(n)).dump();
 }
 
 std::string revokeBody() { return R"({"reason":"issuer load bench"})"; }

@@ -15,7 +15,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from './harness.mjs';
+import { launchChromium, listening } from './harness.mjs';
 
 const [issuerBin, screenshotDir] = process.argv.slice(2);
 if (!screenshotDir) {
@@ -43,15 +43,7 @@ function issuer(args) { return JSON.parse(execFileSync(issuerBin, args, { env, e
 
 function startIssuer() {
   const child = spawn(issuerBin, ['serve', '--data', data, '--listen', '127.0.0.1:0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (chunk) => {
-      err += chunk;
-      const m = err.match(/listening on [\d.]+:(\d+)/);
-      if (m) resolve({ child, origin: `http://127.0.0.1:${m[1]}` });
-    });
-    child.on('exit', (code) => reject(new Error(`titlecert-issuer exited with ${code}: ${err}`)));
-  });
+  return listening(child, child.stderr, 'titlecert-issuer');
 }
 
 const OTHER = { zh: 'en', en: 'zh' };

@@ -21,14 +21,20 @@ export function startCheckd(checkdBin, fixtureDir, extraArgs = []) {
     '--root', join(fixtureDir, 'root.pub.pem'), '--bundle', join(fixtureDir, 'bundle.cbor'),
     '--listen', '127.0.0.1:0', '--now', FIXTURE_NOW, ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return listening(child, child.stdout, 'titlecert-checkd');
+}
+
+// A server started on port 0 says "listening on ADDRESS:PORT" on `stream`:
+// resolves {child, origin} then, rejects when it exits first.
+export function listening(child, stream, name) {
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (chunk) => {
+    stream.on('data', (chunk) => {
       out += chunk;
       const m = out.match(/listening on [\d.]+:(\d+)/);
       if (m) resolve({ child, origin: `http://127.0.0.1:${m[1]}` });
     });
-    child.on('exit', (code) => reject(new Error(`titlecert-checkd exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${out}`)));
   });
 }
 

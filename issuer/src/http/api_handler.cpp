@@ -29,7 +29,6 @@ std::string escapedForLog(std::string_view text) {
   return out;
 }
 
-std::string rawPath(const std::string& target) { return target.substr(0, target.find('?')); }
 
 std::string bearerToken(const Request& request) {
   const std::string header = request.header("Authorization");
@@ -150,7 +149,7 @@ Reply ApiHandler::answer(const Request& request, const Admission& admission) {
 
 void ApiHandler::log(const Request& request, int status, std::chrono::milliseconds took, const Actor& actor) {
   Poco::Logger::get("titlecert.issuer.http")
-      .information(escapedForLog(request.method) + " " + escapedForLog(rawPath(request.target)) + " " +
+      .information(escapedForLog(request.method) + " " + escapedForLog(request.rawPath()) + " " +
                    std::to_string(status) + " " + std::to_string(took.count()) + "ms" +
                    (actor.tokenId > 0 ? " token=" + std::to_string(actor.tokenId) : std::string()));
 }

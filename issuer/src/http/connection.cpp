@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <type_traits>
 
+#include "http/routes.h"
+
 namespace titlecert::issuer::http {
 namespace {
 
@@ -42,16 +44,15 @@ Request headOf(const bhttp::request<bhttp::string_body>& message, const std::str
   return r;
 }
 
-// A revocation (a certificate's or a key's): what must get through when
-// issuance fills the workers' queue. Only where the worker pool takes it is
-// decided by this; the route table still decides what it is.
-bool isRevocation(const Request& r) {
-  if (r.method != "POST") return false;
-  const std::string path = r.target.substr(0, r.target.find('?'));
-  const auto endsWith = [&](std::string_view tail) {
-    return path.size() > tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  return endsWith("/revoke") || endsWith("/compromised");
+// Whether the route table names the request a revocation: read from the
+// head alone (no token check, which needs a worker), it only decides which
+// places of the worker pool the request may take.
+bool namesRevocation(const Request& r) {
+  const auto match = matchPath(r.rawPath());
+  if (!match) return false;
+  for (const Route& route : match->routes)
+    if (route.method == r.method) return isRevocation(route.endpoint);
+  return false;
 }
 
 std::shared_ptr<bhttp::response<bhttp::string_body>> responseOf(const Reply& reply, bool close) {
@@ -166,7 +167,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
             then(*self, std::move(result));
           });
         },
-        isRevocation(request_));
+        namesRevocation(request_));
     if (!taken) finish(ApiHandler::overCapacity(), Actor{-1, Role::Auditor}, true);
   }
 

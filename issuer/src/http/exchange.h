@@ -24,6 +24,8 @@ struct Request {
   // True when the request announces a body (a Content-Length above 0, or
   // a transfer coding).
   bool announcesBody() const;
+  // The target's path as sent, without the query: never decoded.
+  std::string rawPath() const { return target.substr(0, target.find('?')); }
 };
 
 struct Reply {

@@ -64,4 +64,6 @@ std::optional<Match> matchPath(const std::string& path) {
   return std::nullopt;
 }
 
+bool isRevocation(Endpoint e) { return e == Endpoint::Revoke || e == Endpoint::KeyCompromised; }
+
 }  // namespace titlecert::issuer::http

@@ -31,4 +31,8 @@ struct Match {
 // nullopt when no endpoint has the path.
 std::optional<Match> matchPath(const std::string& path);
 
+// Revocations (a certificate's or a key's): the worker pool keeps places
+// for them beyond its queue, so that issuance cannot crowd them out.
+bool isRevocation(Endpoint e);
+
 }  // namespace titlecert::issuer::http
