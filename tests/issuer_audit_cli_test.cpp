@@ -5,8 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "support/command.h"
-#include "support/issuer_fixture.h"
+#include "support/issuer_command.h"
 #include "titlecert/files.h"
 
 namespace titlecert::testing {
@@ -16,11 +15,6 @@ IssuerWorldOptions quiet() {
   IssuerWorldOptions o;
   o.startServer = false;
   return o;
-}
-
-CommandRun issuerCommand(const IssuerWorld& w, const std::string& arguments) {
-  return runCommand("TITLECERT_PASSPHRASE=" + shellQuote(w.passphrase) + " timeout 60 " + shellQuote(TITLECERT_ISSUER_BIN) +
-                    " " + arguments);
 }
 
 TEST(IssuerAuditCli, VerifyNamesEachDifferingRowAndChecksAHeldBundle) {

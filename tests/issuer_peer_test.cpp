@@ -7,8 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "support/command.h"
-#include "support/issuer_fixture.h"
+#include "support/issuer_command.h"
 #include "titlecert/bundle.h"
 #include "titlecert/files.h"
 
@@ -236,11 +235,6 @@ TEST(PeerRegionHttp, AnAdminPinsAndImportsByUrlAClerkMayNot) {
   EXPECT_EQ(listed.json()["peers"][0]["bundle"]["source"], url);
   HttpReply unreachable = home.post("/v1/peers/import", {{"url", "http://127.0.0.1:1/v1/bundle"}}, home.adminToken);
   EXPECT_EQ(unreachable.status, 503) << unreachable.body;
-}
-
-CommandRun issuerCommand(const IssuerWorld& w, const std::string& arguments) {
-  return runCommand("TITLECERT_PASSPHRASE=" + shellQuote(w.passphrase) + " timeout 60 " + shellQuote(TITLECERT_ISSUER_BIN) +
-                    " " + arguments);
 }
 
 TEST(PeerRegionCli, PeerAddImportAndListThroughTheCommandLine) {

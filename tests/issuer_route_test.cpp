@@ -8,8 +8,7 @@
 
 #include <chrono>
 
-#include "support/command.h"
-#include "support/issuer_fixture.h"
+#include "support/issuer_command.h"
 #include "titlecert/files.h"
 #include "titlecert/issuer/social_security.h"
 
@@ -240,8 +239,7 @@ TEST(SocialSecurity, TheImportCommandBesideAServingIssuerBacksItsNextIssuance) {
   const std::string file = w.dir + "/bureau-export.csv";
   ASSERT_TRUE(files::writeAtomically(file, asBytes(bureauExport())).ok());
   const CommandRun imported =
-      runCommand("TITLECERT_PASSPHRASE=" + shellQuote(w.passphrase) + " timeout 60 " + shellQuote(TITLECERT_ISSUER_BIN) +
-                 " social-security import --data " + shellQuote(w.dir) + " " + shellQuote(file));
+      issuerCommand(w, "social-security import --data " + shellQuote(w.dir) + " " + shellQuote(file));
   ASSERT_EQ(imported.exit, 0) << imported.out;
   EXPECT_NE(imported.out.find("{\"entries\":2,\"rows\":3}"), std::string::npos) << imported.out;
   const HttpReply after = w.post("/v1/certificates", body, w.clerkToken);
