@@ -5,6 +5,11 @@ namespace titlecert::issuer {
 Problem badRequest(std::string field, std::string message, std::string code) {
   return Problem{ProblemKind::Invalid, std::move(code), std::move(message), std::move(field), {}};
 }
+Problem badRequest(std::string field, std::string message, std::string code, std::string messageZh) {
+  Problem p = badRequest(std::move(field), std::move(message), std::move(code));
+  p.messageZh = std::move(messageZh);
+  return p;
+}
 Problem unauthorized(std::string message) { return Problem{ProblemKind::Unauthenticated, "UNAUTHORIZED", std::move(message), {}, {}}; }
 Problem forbidden(std::string message) { return Problem{ProblemKind::Forbidden, "FORBIDDEN", std::move(message), {}, {}}; }
 Problem notFound(std::string message) { return Problem{ProblemKind::NotFound, "NOT_FOUND", std::move(message), {}, {}}; }

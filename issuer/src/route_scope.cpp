@@ -7,22 +7,17 @@
 namespace titlecert::issuer {
 namespace {
 
-Problem refusal(std::string field, std::string code, std::string en, std::string zh) {
-  Problem p = badRequest(std::move(field), std::move(en), std::move(code));
-  p.messageZh = std::move(zh);
-  return p;
-}
-
 std::string levelText(std::uint64_t level) { return std::to_string(level); }
 
 Completion checkGrantDate(const zc1::TitleBody& t, std::int64_t now) {
   const std::int64_t today = now / 86400;
   if (static_cast<std::int64_t>(t.grantDate) <= today) return success();
-  return refusal("granted", "GRANT_DATE_IN_FUTURE",
-                 "granted: " + dates::formatDate(static_cast<std::int64_t>(t.grantDate)) + " is after today (" +
-                     dates::formatDate(today) + "); a title is issued once it has been granted",
-                 "授予日期 " + dates::formatDate(static_cast<std::int64_t>(t.grantDate)) + " 晚于今天（" +
-                     dates::formatDate(today) + "），职称授予后方可制证");
+  return badRequest("granted",
+                    "granted: " + dates::formatDate(static_cast<std::int64_t>(t.grantDate)) + " is after today (" +
+                        dates::formatDate(today) + "); a title is issued once it has been granted",
+                    "GRANT_DATE_IN_FUTURE",
+                    "授予日期 " + dates::formatDate(static_cast<std::int64_t>(t.grantDate)) + " 晚于今天（" +
+                        dates::formatDate(today) + "），职称授予后方可制证");
 }
 
 // A committee decides within the catalogue's scope for it, and an
@@ -41,29 +36,34 @@ Completion checkCommittee(const catalogue::Committee& c, const zc1::TitleBody& t
       en += ": outside its series or specialties";
       zh += "：超出其评审的系列或专业";
     }
-    return refusal("committee", "COMMITTEE_OUT_OF_SCOPE", en, zh);
+    return badRequest("committee", en, "COMMITTEE_OUT_OF_SCOPE", zh);
   }
   if (c.route == "autonomous_review" && routeId != "autonomous_review")
-    return refusal("committee", "COMMITTEE_OUT_OF_SCOPE",
-                   "committee: " + code + " is an enterprise's autonomous-review committee; it grants only by the route \"autonomous_review\"",
-                   "评审委员会 " + code + " 为企业自主评审委员会，只能以自主评审途径授予职称");
+    return badRequest(
+        "committee",
+        "committee: " + code +
+            " is an enterprise's autonomous-review committee; it grants only by the route \"autonomous_review\"",
+        "COMMITTEE_OUT_OF_SCOPE", "评审委员会 " + code + " 为企业自主评审委员会，只能以自主评审途径授予职称");
   return success();
 }
 
 Completion checkAutonomousReview(const catalogue::Catalogue& cat, const zc1::TitleBody& t) {
   const catalogue::Committee* c = t.committee ? cat.findCommittee(*t.committee) : nullptr;
   if (c && c->route == "autonomous_review") return success();  // its scope is checked with the committee
-  return refusal("committee", "AUTONOMOUS_REVIEW_OUT_OF_SCOPE",
-                 "committee: an autonomous_review title comes from an enterprise committee holding the autonomous review "
-                 "right for its series, specialty and level (measure 1: engineering, 化工（含制药）)",
-                 "自主评审职称须由取得该系列、专业、级别自主评审权的企业评审委员会授予（措施1：工程系列化工（含制药）专业）");
+  return badRequest(
+      "committee",
+      "committee: an autonomous_review title comes from an enterprise committee holding the autonomous review "
+      "right for its series, specialty and level (measure 1: engineering, 化工（含制药）)",
+      "AUTONOMOUS_REVIEW_OUT_OF_SCOPE",
+      "自主评审职称须由取得该系列、专业、级别自主评审权的企业评审委员会授予（措施1：工程系列化工（含制药）专业）");
 }
 
 Completion checkExam(const TitleInput& in) {
   if (in.qualificationNo && !in.qualificationNo->empty()) return success();
-  return refusal("qualification_no", "EXAM_QUALIFICATION_MISSING",
-                 "qualification_no: an exam title names the number of the qualification certificate that proves it",
-                 "以考代评的职称须填写证明其考试合格的资格证书编号（qualification_no）");
+  return badRequest("qualification_no",
+                    "qualification_no: an exam title names the number of the qualification certificate that proves it",
+                    "EXAM_QUALIFICATION_MISSING",
+                    "以考代评的职称须填写证明其考试合格的资格证书编号（qualification_no）");
 }
 
 }  // namespace

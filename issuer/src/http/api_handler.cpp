@@ -85,7 +85,9 @@ Reply ApiHandler::overCapacity() {
   return r;
 }
 
-Reply ApiHandler::bodyTooLarge() { return problemReply(tooLarge("the request body is larger than this endpoint accepts")); }
+Reply ApiHandler::bodyTooLarge(Language language) {
+  return problemReply(tooLarge("the request body is larger than this endpoint accepts"), language);
+}
 
 Reply ApiHandler::malformed() { return problemReply(badRequest("", "the request is not well-formed HTTP/1.1")); }
 
@@ -126,8 +128,7 @@ Admission ApiHandler::admit(const Request& head) {
     a.endpoint = chosen->endpoint;
     a.param = match->param;
     a.bodyLimit = bodyLimitOf(a.endpoint, service_.config());
-    if (declaresMoreThan(head, a.bodyLimit))
-      a.refusal = problemReply(tooLarge("the request body is larger than this endpoint accepts"), lang);
+    if (declaresMoreThan(head, a.bodyLimit)) a.refusal = bodyTooLarge(lang);
   } catch (const Poco::SyntaxException&) {
     a.refusal = problemReply(badRequest("", "the request URI is malformed"), lang);
   } catch (const std::exception& e) {

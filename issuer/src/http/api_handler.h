@@ -42,7 +42,7 @@ class ApiHandler {
 
   // Answers the connection side writes by itself.
   static Reply overCapacity();     // 503, Retry-After
-  static Reply bodyTooLarge();     // 413
+  static Reply bodyTooLarge(Language language = Language::Zh);  // 413
   static Reply malformed();        // 400, a request that is not HTTP
 
  private:

@@ -187,7 +187,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     parser_->body_limit(admission_.bodyLimit);
     lowest().expires_after(parts_.timeouts.body);
     bhttp::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-      if (ec == bhttp::error::body_limit) return self->finish(ApiHandler::bodyTooLarge(), self->admission_.actor, true);
+      if (ec == bhttp::error::body_limit)
+        return self->finish(ApiHandler::bodyTooLarge(self->admission_.language), self->admission_.actor, true);
       if (ec) return self->closeNow();
       self->request_.body = std::move(self->parser_->get().body());
       self->submit([handler = &self->parts_.handler, request = self->request_, admission = self->admission_] {

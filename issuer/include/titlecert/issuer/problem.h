@@ -45,6 +45,8 @@ struct Problem {
 
 // Constructors for the answers the service gives.
 Problem badRequest(std::string field, std::string message, std::string code = "INVALID_ARGUMENT");
+// The same with its Chinese message written beside the English one.
+Problem badRequest(std::string field, std::string message, std::string code, std::string messageZh);
 Problem unauthorized(std::string message);
 Problem forbidden(std::string message);
 Problem notFound(std::string message);
