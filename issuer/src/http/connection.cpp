@@ -156,9 +156,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   // Runs `work` on a worker, then `then` with its result back on this
-  // connection's strand; a full pool gets 503 at once.
+  // connection's strand; a full pool gets 503 at once, except for the answer
+  // step of a request already admitted (`admitted`), which its admission's
+  // place covers.
   template <class Work, class Then>
-  void submit(Work work, Then then) {
+  void submit(Work work, Then then, bool admitted = false) {
     auto self = this->shared_from_this();
     const bool taken = parts_.workers.trySubmit(
         [self, work = std::move(work), then]() mutable {
@@ -167,7 +169,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
             then(*self, std::move(result));
           });
         },
-        namesRevocation(request_));
+        admitted                    ? WorkerPool::Place::Admitted
+        : namesRevocation(request_) ? WorkerPool::Place::Revocation
+                                    : WorkerPool::Place::Any);
     if (!taken) finish(ApiHandler::overCapacity(), Actor{-1, Role::Auditor}, true);
   }
 
@@ -194,7 +198,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       self->submit([handler = &self->parts_.handler, request = self->request_, admission = self->admission_] {
                      return handler->answer(request, admission);
                    },
-                   [](Connection& me, Reply reply) { me.finish(reply, me.admission_.actor, !me.keepAlive_); });
+                   [](Connection& me, Reply reply) { me.finish(reply, me.admission_.actor, !me.keepAlive_); },
+                   true);
     });
   }
 

@@ -2,7 +2,8 @@
 // while fewer than threads + queued are waiting or running, so that over
 // capacity the connection side answers 503 at once instead of queueing
 // without end. A few more places are kept for revocations, which must get
-// through while issuance fills the queue.
+// through while issuance fills the queue; and a request already admitted
+// is never refused its answer step (its admission held a place).
 #pragma once
 
 #include <atomic>
@@ -17,11 +18,14 @@ class WorkerPool {
   WorkerPool(int threads, int queued)
       : pool_(static_cast<std::size_t>(threads)), capacity_(threads + queued), reserved_(threads < 4 ? 4 : threads) {}
 
-  // False (and `job` dropped) when the pool is full; a `revocation` may use
-  // the reserved places too.
+  enum class Place { Any, Revocation, Admitted };
+
+  // False (and `job` dropped) when the pool is full; a revocation may use
+  // the reserved places too, an admitted request's answer is always taken.
   template <class Job>
-  bool trySubmit(Job&& job, bool revocation = false) {
-    if (pending_.fetch_add(1) >= capacity_ + (revocation ? reserved_ : 0)) {
+  bool trySubmit(Job&& job, Place place = Place::Any) {
+    const int limit = capacity_ + (place == Place::Revocation ? reserved_ : 0);
+    if (pending_.fetch_add(1) >= limit && place != Place::Admitted) {
       pending_.fetch_sub(1);
       return false;
     }
