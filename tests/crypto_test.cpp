@@ -481,6 +481,42 @@ TEST(Crypto, DerToRawIsStrict) {
   EXPECT_EQ(bad("3006" "0200" "020101"), Code::BAD_SIGNATURE);                          // empty INTEGER
 }
 
+// A thread keeps verification contexts ready per key: more keys than it
+// keeps, keys that come and go (a new key may take a freed one's address),
+// and SM2 IDs that change must each still verify exactly their own.
+TEST(Crypto, EachKeyVerifiesOnlyItsOwnSignaturesWhateverTheOrder) {
+  const Bytes msg = titlecert::toBytes("one message for every key");
+  std::vector<PrivateKey> keys;
+  std::vector<Bytes> sigs;
+  for (int i = 0; i < 12; ++i) {
+    keys.push_back(PrivateKey::generate(kAllAlgs[i % 3]).value());
+    sigs.push_back(keys.back().sign(msg).value());
+  }
+  for (int round = 0; round < 2; ++round)
+    for (std::size_t k = 0; k < keys.size(); ++k)
+      for (std::size_t s = 0; s < sigs.size(); ++s)
+        EXPECT_EQ(keys[k].publicKey().verify(msg, sigs[s]).ok(), k == s) << "key " << k << ", signature " << s;
+
+  Bytes previous;
+  for (int i = 0; i < 20; ++i) {
+    const auto key = PrivateKey::generate(kAllAlgs[i % 3]).value();
+    const Bytes sig = key.sign(msg).value();
+    EXPECT_TRUE(key.publicKey().verify(msg, sig).ok());
+    if (!previous.empty()) {
+      EXPECT_EQ(key.publicKey().verify(msg, previous).code(), Code::BAD_SIGNATURE);
+    }
+    previous = sig;
+  }
+
+  const auto sm2 = PrivateKey::generate(Alg::SM2_SM3).value();
+  const Bytes sm2Sig = sm2.sign(msg).value();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(sm2.publicKey().verifySm2WithId(msg, sm2Sig, "another ID").code(), Code::BAD_SIGNATURE);
+    EXPECT_TRUE(sm2.publicKey().verifySm2WithId(msg, sm2Sig, kSm2DefaultId).ok());
+    EXPECT_TRUE(sm2.publicKey().verify(msg, sm2Sig).ok());
+  }
+}
+
 TEST(Crypto, ConstKeysAreSharedAcrossThreads) {
   std::vector<PrivateKey> keys;
   for (Alg alg : kAllAlgs) keys.push_back(PrivateKey::generate(alg).value());

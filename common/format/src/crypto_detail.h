@@ -1,7 +1,8 @@
 // What the parts of the crypto implementation share: crypto.cpp (keys, PEM,
 // algorithm names, hashes), crypto_canonical.cpp (a key's algorithm and its
-// canonical form) and crypto_sign.cpp (signature contexts, signature
-// encodings). Private to the format layer.
+// canonical form), crypto_sign.cpp (signature contexts, signature
+// encodings) and crypto_verify.cpp (verification). Private to the format
+// layer.
 #pragma once
 
 #include <openssl/bio.h>
@@ -41,7 +42,7 @@ Result<PkeyPtr> ecFromData(Alg alg, ByteView point, const std::uint8_t* priv);
 Status checkPublic(EVP_PKEY* key);
 Result<PkeyPtr> canonicalPrivate(const EVP_PKEY* key, Alg alg);
 
-// Signing and verification (crypto_sign.cpp).
+// Signature contexts (crypto_sign.cpp) and verification (crypto_verify.cpp).
 //
 // A digest-sign/verify context for the key. For SM2 the distinguishing ID
 // must be set on a PKEY_CTX handed to the MD_CTX before Init: OpenSSL 3
@@ -53,7 +54,8 @@ struct SigContext {
   ossl::MdCtxPtr mctx;
 };
 Result<SigContext> newSigContext(EVP_PKEY* key, Alg alg, std::string_view sm2Id, bool forSigning);
-// Verifies a signature in OpenSSL's format: raw for Ed25519, DER otherwise.
+// Verifies a signature in OpenSSL's format: raw for Ed25519, DER otherwise,
+// on a context the calling thread keeps ready for the key.
 Status verifyNative(EVP_PKEY* key, Alg alg, ByteView message, ByteView sig, std::string_view sm2Id);
 // Verifies r||s (or a raw Ed25519 signature).
 Status verifyRaw(EVP_PKEY* key, Alg alg, ByteView message, ByteView signature, std::string_view sm2Id);

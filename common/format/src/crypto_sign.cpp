@@ -1,5 +1,6 @@
-// Signing contexts and verification over OpenSSL 3 EVP, and the conversion
-// between the wire's r||s signatures and OpenSSL's DER (ZC1.md §2).
+// Signature contexts over OpenSSL 3 EVP, and the conversion between the
+// wire's r||s signatures and OpenSSL's DER (ZC1.md §2). Verification runs
+// on them in crypto_verify.cpp.
 #include "crypto_detail.h"
 
 #include "titlecert/openssl_handles.h"
@@ -49,23 +50,6 @@ Result<SigContext> newSigContext(EVP_PKEY* key, Alg alg, std::string_view sm2Id,
                       : EVP_DigestVerifyInit(c.mctx.get(), nullptr, md, nullptr, key);
   if (rc != 1) return fail(Code::CRYPTO_ERROR, "cannot initialise the signature");
   return c;
-}
-
-// Verifies a signature in OpenSSL's format: raw for Ed25519, DER otherwise.
-Status verifyNative(EVP_PKEY* key, Alg alg, ByteView message, ByteView sig, std::string_view sm2Id) {
-  auto ctx = newSigContext(key, alg, sm2Id, false);
-  if (!ctx.ok()) return badSignature();
-  if (EVP_DigestVerify(ctx->mctx.get(), dataOf(sig), sig.size(), dataOf(message), message.size()) != 1)
-    return badSignature();
-  return {};
-}
-
-Status verifyRaw(EVP_PKEY* key, Alg alg, ByteView message, ByteView signature, std::string_view sm2Id) {
-  if (signature.size() != kSignatureSize) return badSignature();
-  if (alg == Alg::EdDSA) return verifyNative(key, alg, message, signature, sm2Id);
-  auto der = rawToDer(signature);
-  if (!der.ok()) return badSignature();
-  return verifyNative(key, alg, message, *der, sm2Id);
 }
 
 }  // namespace detail
