@@ -1,6 +1,10 @@
 #include "titlecert/json_writer.h"
 
+#include <array>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace titlecert::json {
 namespace {
@@ -74,18 +78,72 @@ std::size_t sequenceAt(std::string_view s, std::size_t i, std::size_t& consumed)
   return n;
 }
 
+// Printable ASCII but '"' and '\\': the bytes the scan passes over with one
+// lookup (a line of verdicts is mostly these).
+constexpr auto kCopiedAsIs = [] {
+  std::array<bool, 256> t{};
+  for (int b = 0x20; b < 0x80; ++b) t[static_cast<std::size_t>(b)] = b != '"' && b != '\\';
+  return t;
+}();
+
+// The number of bytes at the front of s that are copied as they are: printable
+// ASCII (eight at a time while it lasts, then one at a time) and the
+// well-formed three-byte UTF-8 of CJK text; it stops at anything else, which
+// the caller then examines.
+std::size_t plainPrefix(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u, kHighs = 0x8080808080808080u;
+  auto hasByteBelow = [](std::uint64_t x, std::uint64_t n) { return (x - kOnes * n) & ~x & kHighs; };
+  auto hasByte = [&](std::uint64_t x, std::uint64_t b) { return hasByteBelow(x ^ (kOnes * b), 1); };
+  std::size_t i = 0;
+  for (std::uint64_t x; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&x, s.data() + i, 8);
+    if ((x & kHighs) | hasByteBelow(x, 0x20) | hasByte(x, '"') | hasByte(x, '\\')) break;
+  }
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (kCopiedAsIs[b]) {
+      ++i;
+      continue;
+    }
+    // E1..EC and EE..EF lead three-byte sequences whose continuation bytes
+    // are both 80..BF (Unicode Table 3-7): CJK ideographs and punctuation.
+    if (i + 3 > s.size() || b < 0xE1 || b > 0xEF || b == 0xED) break;
+    const auto c1 = static_cast<unsigned char>(s[i + 1]), c2 = static_cast<unsigned char>(s[i + 2]);
+    if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) break;
+    i += 3;
+  }
+  return i;
+}
+
+template <class Integer>
+void appendNumber(std::string& out, Integer n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
 }  // namespace
 
 // Bytes that need no escape (printable ASCII other than '"' and '\\', and
 // well-formed UTF-8) are copied in runs, one append per run: most texts are
-// a single run, and a batch of verdicts renders thousands of them.
+// a single run (found by plainPrefix and copied at once), and a batch of
+// verdicts renders thousands of them.
 void appendQuoted(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size() + 2);
+  const std::size_t plain = plainPrefix(s);
+  if (plain == s.size()) {  // the common case: the text as it is, in quotes
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = plain; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+    if (kCopiedAsIs[b]) {
       ++i;
       continue;
     }
@@ -114,73 +172,82 @@ void Writer::beforeValue() {
     afterKey_ = false;
     return;
   }
-  if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-  }
+  if (depth_ > 0 && memberWritten_) *out_ += ',';
+}
+
+void Writer::open(char bracket) {
+  beforeValue();
+  *out_ += bracket;
+  ++depth_;
+  memberWritten_ = false;
+}
+
+void Writer::close(char bracket) {
+  *out_ += bracket;
+  --depth_;
+  afterValue();
 }
 
 Writer& Writer::beginObject() {
-  beforeValue();
-  out_ += '{';
-  first_.push_back(true);
+  open('{');
   return *this;
 }
 
 Writer& Writer::endObject() {
-  out_ += '}';
-  first_.pop_back();
+  close('}');
   return *this;
 }
 
 Writer& Writer::beginArray() {
-  beforeValue();
-  out_ += '[';
-  first_.push_back(true);
+  open('[');
   return *this;
 }
 
 Writer& Writer::endArray() {
-  out_ += ']';
-  first_.pop_back();
+  close(']');
   return *this;
 }
 
 Writer& Writer::key(std::string_view name) {
   beforeValue();
-  appendQuoted(out_, name);
-  out_ += ':';
+  appendQuoted(*out_, name);
+  *out_ += ':';
   afterKey_ = true;
   return *this;
 }
 
 Writer& Writer::text(std::string_view s) {
   beforeValue();
-  appendQuoted(out_, s);
+  appendQuoted(*out_, s);
+  afterValue();
   return *this;
 }
 
 Writer& Writer::number(std::uint64_t n) {
   beforeValue();
-  out_ += std::to_string(n);
+  appendNumber(*out_, n);
+  afterValue();
   return *this;
 }
 
 Writer& Writer::number(std::int64_t n) {
   beforeValue();
-  out_ += std::to_string(n);
+  appendNumber(*out_, n);
+  afterValue();
   return *this;
 }
 
 Writer& Writer::boolean(bool b) {
   beforeValue();
-  out_ += b ? "true" : "false";
+  *out_ += b ? "true" : "false";
+  afterValue();
   return *this;
 }
 
 Writer& Writer::null() {
   beforeValue();
-  out_ += "null";
+  *out_ += "null";
+  afterValue();
   return *this;
 }
 

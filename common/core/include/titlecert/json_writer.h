@@ -7,10 +7,10 @@
 // `replace` handler, so outputs stay byte-for-byte as before).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace titlecert::json {
 
@@ -18,9 +18,16 @@ namespace titlecert::json {
 // escaped (\b \f \n \r \t, else \u00xx).
 void appendQuoted(std::string& out, std::string_view s);
 
-// Builds one JSON value. Inside an object, every value follows a key().
+// Builds one JSON value, into a string of its own or appended to the
+// caller's (which then keeps its capacity from one value to the next).
+// Inside an object, every value follows a key().
 class Writer {
  public:
+  Writer() : out_(&own_) {}
+  explicit Writer(std::string& appendTo) : out_(&appendTo) {}
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
   Writer& beginObject();
   Writer& endObject();
   Writer& beginArray();
@@ -39,13 +46,21 @@ class Writer {
   Writer& field(std::string_view name, std::uint64_t n) { return key(name).number(n); }
   Writer& field(std::string_view name, bool b) { return key(name).boolean(b); }
 
-  const std::string& str() const { return out_; }
+  // What was written (all of the caller's string when appending to one).
+  const std::string& str() const { return *out_; }
 
  private:
   void beforeValue();
-  std::string out_;
-  // Per open container: true until its first member is written.
-  std::vector<bool> first_;
+  void afterValue() { memberWritten_ = true; }
+  void open(char bracket);
+  void close(char bracket);
+  std::string own_;
+  std::string* out_;
+  // Open containers, and whether the innermost has a member yet (the next
+  // one then needs a comma); a container's members are written before the
+  // next sibling, so one flag for the innermost is enough.
+  std::size_t depth_ = 0;
+  bool memberWritten_ = false;
   bool afterKey_ = false;
 };
 
