@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -123,7 +124,11 @@ void verifyChunk(const verifier::Verifier& v, const BatchOptions& o, const std::
       const auto outcome = v.verify(lines[i], o.now, o.verify);
       out.valid[i] = outcome.valid() ? 1 : 0;
       out.signedTime[i] = outcome.credential ? static_cast<std::int64_t>(outcome.credential->iat) : 0;
-      out.json[i] = v.toJson(outcome, std::to_string(firstNumber + i), o.lang);
+      char number[24];
+      const auto numberEnd = std::to_chars(number, number + sizeof number, firstNumber + i).ptr;
+      // Rendered into the slot's string, which keeps its capacity from chunk to chunk.
+      out.json[i].clear();
+      v.appendJson(out.json[i], outcome, std::string_view(number, numberEnd), o.lang);
     }
   };
   const std::size_t threads = std::min<std::size_t>(o.jobs, count);

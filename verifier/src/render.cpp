@@ -17,10 +17,15 @@ using json::Writer;
 const char* pick(Lang lang, const char* zh, const char* en) { return lang == Lang::Zh ? zh : en; }
 const std::string& pick(Lang lang, const catalogue::Names& n) { return lang == Lang::Zh ? n.zh : n.en; }
 
-void textOrNull(Writer& w, std::string_view key, const std::optional<std::string>& s) {
+// A text that may be absent, without copying it.
+void textOrNull(Writer& w, std::string_view key, const std::string* s) {
   w.key(key);
   if (s) w.text(*s);
   else w.null();
+}
+
+void textOrNull(Writer& w, std::string_view key, const std::optional<std::string>& s) {
+  textOrNull(w, key, s ? &*s : nullptr);
 }
 
 void zhEn(Writer& w, const catalogue::Names& n) { w.field("zh", n.zh).field("en", n.en); }
@@ -38,7 +43,7 @@ void names(Writer& w, std::string_view key, std::uint64_t code, const catalogue:
   w.endObject();
 }
 
-void optionalNames(Writer& w, std::string_view key, const std::optional<catalogue::Names>& n) {
+void optionalNames(Writer& w, std::string_view key, const catalogue::Names* n) {
   w.key(key);
   if (!n) {
     w.null();
@@ -47,6 +52,10 @@ void optionalNames(Writer& w, std::string_view key, const std::optional<catalogu
   w.beginObject();
   zhEn(w, *n);
   w.endObject();
+}
+
+void optionalNames(Writer& w, std::string_view key, const std::optional<catalogue::Names>& n) {
+  optionalNames(w, key, n ? &*n : nullptr);
 }
 
 const catalogue::Names* seriesNames(const catalogue::Catalogue& cat, std::uint64_t code) {
@@ -62,9 +71,9 @@ void titleFields(const catalogue::Catalogue& cat, const zc1::TitleBody& t, Write
   names(w, "specialty", t.specialty, sp ? &sp->names : nullptr);
   names(w, "level", t.level, lv ? &lv->names : nullptr);
   beginNames(w, "route", t.route, route ? &route->names : nullptr);
-  textOrNull(w, "id", route ? std::optional<std::string>(route->id) : std::nullopt);
+  textOrNull(w, "id", route ? &route->id : nullptr);
   w.endObject();
-  optionalNames(w, "title_name", cat.titleName(t.series, t.specialty, t.level));
+  optionalNames(w, "title_name", cat.findTitle(t.series, t.specialty, t.level));
   w.field("grant_date", dates::formatDate(static_cast<std::int64_t>(t.grantDate)));
   textOrNull(w, "approval_no", t.approvalNo);
   const auto* committee = t.committee ? cat.findCommittee(*t.committee) : nullptr;
@@ -80,7 +89,7 @@ void equivalence(const catalogue::Catalogue& cat, const EquivalenceResult& e, Wr
   w.field("level", e.titleLevel);
   optionalNames(w, "title_name", e.titleName);
   w.field("from_date", dates::formatDate(e.fromDate));
-  textOrNull(w, "catalogue_row", e.row ? std::optional<std::string>(e.row->id) : std::nullopt);
+  textOrNull(w, "catalogue_row", e.row ? &e.row->id : nullptr);
   w.endObject();
 }
 
@@ -89,7 +98,7 @@ void qualificationFields(const catalogue::Catalogue& cat, const Outcome& o, cons
   names(w, "qualification", q.qualification, qual ? &qual->names : nullptr);
   w.field("level", q.level);
   const auto* level = cat.findQualificationLevel(q.qualification, q.level);
-  optionalNames(w, "level_name", level ? std::optional<catalogue::Names>(level->names) : std::nullopt);
+  optionalNames(w, "level_name", level ? &level->names : nullptr);
   w.field("date_obtained", dates::formatDate(static_cast<std::int64_t>(q.dateObtained)));
   textOrNull(w, "qualification_no", q.certNo);
   w.key("equivalences").beginArray();
@@ -141,26 +150,36 @@ void titleDetailLines(std::ostringstream& s, const catalogue::Catalogue& cat, co
 }  // namespace
 
 std::string Verifier::toJson(const Outcome& o, const std::string& input, Lang lang) const {
+  std::string out;
+  appendJson(out, o, input, lang);
+  return out;
+}
+
+void Verifier::appendJson(std::string& out, const Outcome& o, std::string_view input, Lang lang) const {
   const auto& cat = contents().catalogue;
   const auto* c = o.credential ? &*o.credential : nullptr;
-  auto optional = [&](auto value) { return c ? std::optional<std::string>(value()) : std::nullopt; };
-  Writer w;
+  Writer w(out);
   w.beginObject();
   w.field("input", input).field("valid", o.valid()).field("code", codeName(o.code));
   w.field("message", lang == Lang::Zh ? codeZh(o.code) : codeEn(o.code));
-  textOrNull(w, "type", optional([&] { return std::string(c->title() ? "title" : "qualification"); }));
-  textOrNull(w, "iss", optional([&] { return c->iss; }));
-  optionalNames(w, "issuer_name", o.issuer && c ? std::optional<catalogue::Names>(o.issuer->name) : std::nullopt);
-  textOrNull(w, "cert_no", optional([&] { return c->certNo; }));
-  textOrNull(w, "holder_name", optional([&] { return c->holderName; }));
+  w.key("type");
+  if (c) w.text(c->title() ? "title" : "qualification");
+  else w.null();
+  textOrNull(w, "iss", c ? &c->iss : nullptr);
+  optionalNames(w, "issuer_name", o.issuer && c ? &o.issuer->name : nullptr);
+  textOrNull(w, "cert_no", c ? &c->certNo : nullptr);
+  textOrNull(w, "holder_name", c ? &c->holderName : nullptr);
   w.key("holder_match");
   if (o.holderMatch) w.boolean(*o.holderMatch);
   else w.null();
   if (c && c->title()) titleFields(cat, *c->title(), w);
   if (c && c->qualification()) qualificationFields(cat, o, *c->qualification(), w);
-  textOrNull(w, "issued_at", optional([&] { return dates::formatRfc3339(static_cast<std::int64_t>(c->iat)); }));
-  textOrNull(w, "expires", c && c->exp ? std::optional<std::string>(dates::formatRfc3339(static_cast<std::int64_t>(*c->exp)))
-                                       : std::nullopt);
+  w.key("issued_at");
+  if (c) w.text(dates::formatRfc3339(static_cast<std::int64_t>(c->iat)));
+  else w.null();
+  w.key("expires");
+  if (c && c->exp) w.text(dates::formatRfc3339(static_cast<std::int64_t>(*c->exp)));
+  else w.null();
   w.key("status_index");
   if (c) w.number(c->statusIndex);
   else w.null();
@@ -169,7 +188,6 @@ std::string Verifier::toJson(const Outcome& o, const std::string& input, Lang la
   for (auto code : o.warnings) w.text(codeName(code));
   w.endArray();
   w.endObject();
-  return w.str();
 }
 
 std::string Verifier::toHuman(const Outcome& o, Lang lang) const {

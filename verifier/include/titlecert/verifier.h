@@ -87,6 +87,9 @@ class Verifier {
   // One JSON object (one line, no newline) with CONTRACT.md's fields; input is
   // the file name, "text", or the line number.
   std::string toJson(const Outcome& outcome, const std::string& input, Lang lang = Lang::Zh) const;
+  // The same object appended to `out`: a batch renders into strings it
+  // keeps, so a line costs no allocation.
+  void appendJson(std::string& out, const Outcome& outcome, std::string_view input, Lang lang = Lang::Zh) const;
   // Lines for people: holder, title, issuer, date — or the reason it failed.
   std::string toHuman(const Outcome& outcome, Lang lang) const;
 
