@@ -234,6 +234,23 @@ TEST(VerifierDisplay, FailedSignatureShowsNoFields) {
   EXPECT_NE(v.toHuman(o, verifier::Lang::En).find("invalid signature"), std::string::npos);
 }
 
+// A batch renders into strings it reuses: appendJson adds the same object
+// toJson returns after whatever the string holds, and nothing else.
+TEST(VerifierDisplay, AppendJsonAddsTheSameObjectAfterWhatIsThere) {
+  const auto& v = sharedVerifier();
+  const auto title = v.verify(issueText(sampleTitle(), world().home), kNow);
+  const auto qualification = v.verify(issueText(sampleQualification(), world().homeEd), kNow);
+  const auto forgedTitle = v.verify(forged(issueText(sampleTitle(), world().homeEd)), kNow);
+  std::string out = "kept\n";
+  for (const auto* o : {&title, &qualification, &forgedTitle}) {
+    v.appendJson(out, *o, "7", verifier::Lang::En);
+    out += '\n';
+  }
+  EXPECT_EQ(out, "kept\n" + v.toJson(title, "7", verifier::Lang::En) + "\n" +
+                     v.toJson(qualification, "7", verifier::Lang::En) + "\n" +
+                     v.toJson(forgedTitle, "7", verifier::Lang::En) + "\n");
+}
+
 TEST(VerifierEquivalence, SkillLevelYieldsItsCatalogueRowsOnly) {
   const auto& v = sharedVerifier();
   const auto o = v.verify(issueText(sampleQualification(), world().homeEd), kNow);
