@@ -222,8 +222,8 @@ int run(Args a) {
   if (!a.images.empty() && !scan::available()) {
     // A usage error (exit 2) before anything is verified: the caller asked
     // for something this build cannot do, which is not a verdict on a credential.
-    std::cerr << "titlecert-verify: image inputs are not supported by this text-only build "
-                 "(TITLECERT_SCAN=OFF); pass the code's text with --text or on standard input (-)\n";
+    std::cerr << "titlecert-verify: image inputs are not supported: " << scan::unavailableReason()
+              << "; pass the code's text with --text or on standard input (-)\n";
     return kExitUsage;
   }
   auto now = resolveNow(a.now);
