@@ -29,6 +29,7 @@
 #include "batch.h"
 #include "terminal.h"
 #include "titlecert/bundle_delta.h"
+#include "titlecert/crypto_process.h"
 #include "watch.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
@@ -268,6 +269,8 @@ int run(Args a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The CLI exits when it is done: OpenSSL's tables go with the process.
+  titlecert::crypto::skipCleanupAtExit();
   if (auto status = answerInfoOption(argc, argv, "titlecert-verify", TITLECERT_VERSION_STRING, kUsage)) return *status;
   try {
     return run(parseArgs(argc, argv));
