@@ -143,13 +143,18 @@ int main(int argc, char** argv) {
   free(png);
 #endif
 
-  /* A camera frame: one decode; a blank frame has no code, bad shapes are refused. */
+  /* A camera frame: one decode; a blank frame has no code (or, text-only,
+   * is refused as every image is), bad shapes are refused first. */
   {
     static uint8_t blank[64 * 64];
     memset(blank, 200, sizeof blank);
+#if TITLECERT_TEST_SCAN
     CHECK(tc_verify_frame(v, blank, 64, 64, 1, 64, kNow, NULL, &list) == TC_OK);
     CHECK(tc_result_list_size(list) == 1 && tc_result_code(tc_result_list_at(list, 0)) == TC_NO_CODE_FOUND);
     tc_result_list_free(list);
+#else
+    CHECK(tc_verify_frame(v, blank, 64, 64, 1, 64, kNow, NULL, &list) == TC_NOT_IMPLEMENTED && list == NULL);
+#endif
     CHECK(tc_verify_frame(v, blank, 64, 64, 1, 32, kNow, NULL, &list) == TC_INVALID_ARGUMENT && list == NULL);
     CHECK(tc_verify_frame(NULL, blank, 64, 64, 1, 64, kNow, NULL, &list) == TC_INVALID_ARGUMENT && list == NULL);
   }
