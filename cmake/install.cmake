@@ -1,6 +1,7 @@
 # cmake --install and the Debian packages (CONTRACT.md "Installed layout and
 # versions", docs/packaging.md). Two install components, one .deb each:
-#   verifier  libtitlecert_verify.so (+ soname link), titlecert-verify, the C
+#   verifier  libtitlecert_verify.so (+ soname link), titlecert-verify, its
+#             image module lib/titlecert/titlecert-scan.so, the C
 #             header with what it includes, titlecert-verify.pc, the CMake
 #             package TitlecertVerify (target titlecert::verify)
 #   issuer    titlecert-issuer with its systemd unit, titlecert-config and
@@ -16,6 +17,12 @@ install(TARGETS titlecert_verify EXPORT TitlecertVerifyTargets
   LIBRARY DESTINATION lib COMPONENT verifier NAMELINK_COMPONENT verifier)
 set_target_properties(titlecert_verify PROPERTIES EXPORT_NAME verify)
 install(TARGETS titlecert-verify RUNTIME DESTINATION bin COMPONENT verifier)
+# The image module (verifier/src/scan_module.h), opened by the CLI and the
+# library from lib/titlecert/ on their first image: only it needs ZXing,
+# libpng and libjpeg.
+if(TITLECERT_SCAN)
+  install(TARGETS titlecert_scan_module LIBRARY DESTINATION lib/titlecert COMPONENT verifier)
+endif()
 # verify.h includes result_codes.def: both go, so the header builds alone.
 install(FILES ${PROJECT_SOURCE_DIR}/verifier/include/titlecert/verify.h
               ${PROJECT_SOURCE_DIR}/common/core/include/titlecert/result_codes.def

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A text-only build (TITLECERT_SCAN=OFF) must not depend on the image
-# libraries: fails if any given ELF file needs libZXing, libpng or libjpeg.
+# The CLI and the C library never depend on the image libraries (a full
+# build opens them through its image module, on the first image): fails if
+# any given ELF file needs libZXing, libpng or libjpeg.
 #   check_no_image_libs.sh FILE...   (READELF: the readelf to use)
 set -euo pipefail
 status=0

@@ -13,6 +13,7 @@
 #include <ostream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "titlecert/bytes.h"
@@ -223,6 +224,49 @@ TEST_P(PerAlg, CanonicalSpkiKeyIsImportedOnFirstUse) {
   Bytes otherOid = pub.spkiDer();
   otherOid[8] ^= 0x01;  // inside the algorithm identifier
   EXPECT_EQ(PublicKey::fromCanonicalSpkiDer(otherOid).code(), Code::BAD_KEY);
+}
+
+// fromSpkiDer reads a canonical SPKI by its prefix, without OpenSSL's
+// decoder; the key it gives is the one OpenSSL's own reading of the same
+// bytes gives, and both readings refuse the same malformed keys.
+// OpenSSL's reading of a whole DER: null when it fails or leaves bytes over.
+OwnedPkey decodedByOpenSsl(const Bytes& spki) {
+  const unsigned char* p = spki.data();
+  OwnedPkey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+  return p == spki.data() + spki.size() ? std::move(key) : OwnedPkey();
+}
+
+TEST_P(PerAlg, CanonicalSpkiReadsAsOpenSslReadsIt) {
+  auto key = PrivateKey::generate(GetParam()).value();
+  const Bytes spki = key.publicKey().spkiDer();
+  OwnedPkey decoded = decodedByOpenSsl(spki);
+  ASSERT_TRUE(decoded);
+  auto viaOpenSsl = PublicKey::fromEvpPkey(decoded.get());
+  auto direct = PublicKey::fromSpkiDer(spki);
+  ASSERT_TRUE(viaOpenSsl.ok() && direct.ok());
+  EXPECT_EQ(direct->alg(), viaOpenSsl->alg());
+  EXPECT_EQ(direct->kid(), viaOpenSsl->kid());
+  EXPECT_EQ(direct->spkiDer(), viaOpenSsl->spkiDer());
+  EXPECT_EQ(EVP_PKEY_eq(direct->raw(titlecert::crypto::testAccess()), decoded.get()), 1);
+  const Bytes sig = key.sign(asBytes("payload")).value();
+  EXPECT_TRUE(direct->verify(asBytes("payload"), sig).ok());
+
+  // Whether each reading takes a DER: OpenSSL's, then the direct one.
+  const auto readings = [](const Bytes& der) {
+    OwnedPkey k = decodedByOpenSsl(der);
+    return std::pair{k && PublicKey::fromEvpPkey(k.get()).ok(), PublicKey::fromSpkiDer(der).ok()};
+  };
+  // Canonical in shape with the key changed: an EC point then leaves its
+  // curve and both refuse it; any 32 bytes are an Ed25519 key to both.
+  Bytes changed = spki;
+  changed.back() ^= 0x01;
+  const bool taken = GetParam() == Alg::EdDSA;
+  EXPECT_EQ(readings(changed), std::pair(taken, taken));
+  // Not a SEQUENCE first, a length one short, a byte too many: both refuse.
+  Bytes longer = spki;
+  longer.push_back(0);
+  for (const Bytes& bad : {Bytes(spki.begin() + 1, spki.end()), Bytes(spki.begin(), spki.end() - 1), longer})
+    EXPECT_EQ(readings(bad), std::pair(false, false));
 }
 
 // An EC point off its curve in the canonical shape: the eager reader

@@ -1,9 +1,10 @@
 /* A program built against an installed titlecert (pkg-config or the CMake
  * package), as a user of the library would: it includes only the installed
  * header and links only the installed library.
- * Usage: consumer FIXTURE_DIR EXPECTED_VERSION. Exit 0 when the library
- * answers the expected version, accepts the fixture's valid credential and
- * refuses its forged one. */
+ * Usage: consumer FIXTURE_DIR EXPECTED_VERSION [images]. Exit 0 when the
+ * library answers the expected version, accepts the fixture's valid
+ * credential and refuses its forged one, and, given "images", reads the valid
+ * credential from valid.png (which needs the installed image module). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,21 @@ static tc_code verdict(const tc_verifier* v, const char* dir, const char* name) 
   return code;
 }
 
+static tc_code image_verdict(const tc_verifier* v, const char* dir, const char* name) {
+  size_t len = 0;
+  char* bytes = slurp(dir, name, &len);
+  tc_result_list* list = NULL;
+  tc_code code = TC_INVALID_ARGUMENT;
+  if (bytes && (code = tc_verify_image_file(v, (const uint8_t*)bytes, len, kNow, NULL, &list)) == TC_OK)
+    code = tc_result_list_size(list) == 1 ? tc_result_code(tc_result_list_at(list, 0)) : TC_INVALID_ARGUMENT;
+  tc_result_list_free(list);
+  free(bytes);
+  return code;
+}
+
 int main(int argc, char** argv) {
-  if (argc != 3) return 2;
+  const int images = argc == 4 && strcmp(argv[3], "images") == 0;
+  if (argc != 3 && !images) return 2;
   if (strcmp(tc_version_string(), argv[2]) != 0) {
     fprintf(stderr, "version %s, expected %s\n", tc_version_string(), argv[2]);
     return 1;
@@ -53,9 +67,11 @@ int main(int argc, char** argv) {
   }
   const tc_code valid = verdict(v, argv[1], "valid.txt");
   const tc_code forged = verdict(v, argv[1], "forged.txt");
-  printf("valid.txt %s, forged.txt %s\n", tc_code_name(valid), tc_code_name(forged));
+  const tc_code image = images ? image_verdict(v, argv[1], "valid.png") : TC_OK;
+  printf("valid.txt %s, forged.txt %s", tc_code_name(valid), tc_code_name(forged));
+  printf(images ? ", valid.png %s\n" : "\n", tc_code_name(image));
   tc_verifier_free(v);
   free(bundle);
   free(root);
-  return valid == TC_OK && forged != TC_OK ? 0 : 1;
+  return valid == TC_OK && forged != TC_OK && image == TC_OK ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages CPack writes (docs/packaging.md): titlecert-verify with
-# the library, header, pkg-config file and CLI; titlecert-issuer (full build
+# the library, header, pkg-config file, CLI and image module; titlecert-issuer (full build
 # only) with its programs and systemd unit.
 #   deb_test.sh BUILD_DIR
 set -euo pipefail
@@ -16,6 +16,12 @@ for f in ./usr/bin/titlecert-verify ./usr/lib/libtitlecert_verify.so.1 ./usr/inc
   grep -q " $f" <<<"$contents" || fail "titlecert-verify.deb lacks $f"
 done
 dpkg-deb -f "$verify_deb" Depends | grep -q libssl3 || fail "titlecert-verify.deb does not depend on libssl3"
+# With image inputs the package carries the image module, and with it the
+# image libraries as dependencies.
+if [ -e "$build_dir/verifier/titlecert/titlecert-scan.so" ]; then
+  grep -q " ./usr/lib/titlecert/titlecert-scan.so" <<<"$contents" || fail "titlecert-verify.deb lacks the image module"
+  dpkg-deb -f "$verify_deb" Depends | grep -qi zxing || fail "titlecert-verify.deb does not depend on ZXing"
+fi
 if [ -x "$build_dir/issuer/titlecert-issuer" ]; then
   issuer_deb=$(ls "$out"/titlecert-issuer_*.deb) || fail "no titlecert-issuer .deb"
   contents=$(dpkg-deb -c "$issuer_deb")

@@ -29,6 +29,7 @@
 #include "batch.h"
 #include "terminal.h"
 #include "titlecert/bundle_delta.h"
+#include "titlecert/crypto_process.h"
 #include "watch.h"
 #include "titlecert/dates.h"
 #include "titlecert/files.h"
@@ -222,8 +223,8 @@ int run(Args a) {
   if (!a.images.empty() && !scan::available()) {
     // A usage error (exit 2) before anything is verified: the caller asked
     // for something this build cannot do, which is not a verdict on a credential.
-    std::cerr << "titlecert-verify: image inputs are not supported by this text-only build "
-                 "(TITLECERT_SCAN=OFF); pass the code's text with --text or on standard input (-)\n";
+    std::cerr << "titlecert-verify: image inputs are not supported: " << scan::unavailableReason()
+              << "; pass the code's text with --text or on standard input (-)\n";
     return kExitUsage;
   }
   auto now = resolveNow(a.now);
@@ -268,6 +269,8 @@ int run(Args a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The CLI exits when it is done: OpenSSL's tables go with the process.
+  titlecert::crypto::skipCleanupAtExit();
   if (auto status = answerInfoOption(argc, argv, "titlecert-verify", TITLECERT_VERSION_STRING, kUsage)) return *status;
   try {
     return run(parseArgs(argc, argv));

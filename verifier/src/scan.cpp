@@ -19,6 +19,8 @@ namespace titlecert::scan {
 
 bool available() noexcept { return true; }
 
+std::string unavailableReason() { return {}; }
+
 namespace {
 
 bool toZxingFormat(int channels, ZXing::ImageFormat& format) {

@@ -9,13 +9,15 @@ namespace titlecert::scan {
 
 namespace {
 
-Error noImageSupport() {
-  return makeError(Code::NOT_IMPLEMENTED, "this verifier was built without image support (TITLECERT_SCAN=OFF)");
-}
+constexpr const char* kReason = "this verifier was built without image support (TITLECERT_SCAN=OFF)";
+
+Error noImageSupport() { return makeError(Code::NOT_IMPLEMENTED, kReason); }
 
 }  // namespace
 
 bool available() noexcept { return false; }
+
+std::string unavailableReason() { return kReason; }
 
 Result<Image> loadImage(ByteView) { return noImageSupport(); }
 

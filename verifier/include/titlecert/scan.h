@@ -62,10 +62,15 @@ struct ScanOptions {
   // No tryInvert: ZXing-cpp 1.4 has no such hint (later releases do).
 };
 
-// False in a text-only build (TITLECERT_SCAN=OFF): then loadImage and
+// False in a text-only build (TITLECERT_SCAN=OFF), and in the CLI and the
+// C library when their image module (titlecert-scan.so, opened by the first
+// image call) is missing or cannot be loaded: then loadImage and
 // loadImageFile fail with NOT_IMPLEMENTED and readQrTexts finds nothing, so
 // callers that take images must ask first and refuse them.
 bool available() noexcept;
+
+// Why available() is false, in a sentence for a message; empty when it is true.
+std::string unavailableReason();
 
 // The text of every valid QR code in the image, as UTF-8, in the order
 // ZXing-cpp reports them; QR only (no other symbology can produce a
