@@ -6,7 +6,8 @@
 // (BAD_CATALOGUE, BAD_BUNDLE, INVALID_ARGUMENT, ...).
 //
 // A node type N provides: isMap, isArray, isNull, isUint, asUint ->
-// uint64_t, isText, asText -> const std::string&, isBool, asBool, size,
+// uint64_t, isText, asText -> something that converts to std::string_view
+// (a view into a decoded input, or a node's own string), isBool, asBool, size,
 // item(i) -> N, keys() -> std::vector<std::string>, find(key) ->
 // std::optional<N>. Nodes are cheap handles (a pointer) copied by value.
 //
@@ -114,14 +115,14 @@ template <class N, class P>
 bool readText(FieldErrors& errors, const N& v, const P& path, std::string& out, const TextRule& rule) {
   if (!errors.ok()) return false;
   if (!v.isText()) return errors.fail(pathText(path), errors.wording().notText), false;
-  const std::string& s = v.asText();
+  const std::string_view s = v.asText();
   if (s.empty() && !rule.allowEmpty) return errors.fail(pathText(path), "empty"), false;
   if (s.size() > rule.maxBytes)
     return errors.fail(pathText(path),
                        rule.tooLong ? *rule.tooLong : "longer than " + std::to_string(rule.maxBytes) + " bytes"),
            false;
   if (rule.requireUtf8 && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
-  out = s;
+  out.assign(s.data(), s.size());
   return true;
 }
 

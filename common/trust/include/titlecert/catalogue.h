@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "titlecert/cbor.h"
+#include "titlecert/cbor_tape.h"
 #include "titlecert/result.h"
 #include "titlecert/rule_language.h"
 #include "titlecert/zc1.h"
@@ -169,6 +170,8 @@ class Catalogue {
 // the JSON reader and fails with BAD_CATALOGUE.
 cbor::Value toCbor(const Catalogue& c);
 Result<Catalogue> fromCbor(const cbor::Value& value);
+// The same checks read straight from a decoded tape (a bundle's payload).
+Result<Catalogue> fromCbor(const cbor::TapeNode& node);
 
 // Checks a credential's codes against a catalogue (ZC1.md §6): series,
 // specialty of that series, a title name at that level, route, committee;
