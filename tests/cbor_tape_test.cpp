@@ -95,13 +95,30 @@ TEST(CborTape, RecordsEachSubtreeAndViewsIntoTheInput) {
 TEST(CborTape, FailsWithTheDecodersErrors) {
   for (const char* h : {"a2616101616001", "a1f93c0001", "9f01ff", "5f4101ff", "81c101", "8201"}) {
     SCOPED_TRACE(h);
-    auto tape = cbor::decodeTape(hex(h), cbor::zc1Profile());
-    auto value = cbor::decode(hex(h), cbor::zc1Profile());
+    const Bytes in = hex(h);
+    auto tape = cbor::decodeTape(in, cbor::zc1Profile());
+    auto value = cbor::decode(in, cbor::zc1Profile());
     ASSERT_FALSE(tape.ok());
     ASSERT_FALSE(value.ok());
     EXPECT_EQ(tape.code(), Code::BAD_CBOR);
     EXPECT_EQ(tape.error().detail, value.error().detail);
   }
+}
+
+// Three-byte UTF-8 has its own fast path in the strict check.
+TEST(CborTape, StrictTextRefusesBadThreeByteForms) {
+  const auto detail = [](const char* h) {
+    const Bytes in = hex(h);
+    auto tape = cbor::decodeTape(in, cbor::zc1Profile());
+    return tape.ok() ? std::string("ok") : tape.error().detail;
+  };
+  EXPECT_EQ(detail("63e4b8ad"), "ok");      // 中
+  EXPECT_EQ(detail("6441e4b8ad"), "ok");    // A中
+  EXPECT_EQ(detail("63efbfbf"), "ok");      // U+FFFF
+  EXPECT_EQ(detail("63e08080"), "CBOR: text string that is not valid UTF-8 at offset 1");    // overlong
+  EXPECT_EQ(detail("6441eda080"), "CBOR: text string that is not valid UTF-8 at offset 2");  // surrogate
+  EXPECT_EQ(detail("62e4b8"), "CBOR: text string that is not valid UTF-8 at offset 1");      // cut short
+  EXPECT_EQ(detail("63e4b841"), "CBOR: text string that is not valid UTF-8 at offset 1");    // not a continuation
 }
 
 TEST(CborTape, LenientTapesKeepChunksAndFloatsForTheValue) {

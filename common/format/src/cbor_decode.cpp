@@ -56,6 +56,14 @@ std::size_t firstInvalidUtf8(const std::uint8_t* s, std::size_t n) {
       ++i;
       continue;
     }
+    // Three-byte forms (CJK, most of a catalogue's text) checked in one step:
+    // U+0800..U+FFFF without the surrogates.
+    if ((c & 0xf0) == 0xe0 && n - i >= 3 && (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+      const std::uint32_t cp3 = (c & 0x0fu) << 12 | (s[i + 1] & 0x3fu) << 6 | (s[i + 2] & 0x3fu);
+      if (cp3 < 0x800 || (cp3 >= 0xd800 && cp3 <= 0xdfff)) return i;
+      i += 3;
+      continue;
+    }
     std::size_t len;
     std::uint32_t cp, min;
     if ((c & 0xe0) == 0xc0) {
@@ -115,7 +123,7 @@ class Decoder {
       fail("trailing bytes after the item", pos_);
       return makeError(Code::BAD_CBOR, std::move(error_));
     }
-    return Tape(in_, std::move(tape_));
+    return Tape(in_, std::move(tape_), strict_);
   }
 
  private:

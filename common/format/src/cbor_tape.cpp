@@ -7,19 +7,6 @@
 
 namespace titlecert::cbor {
 
-// Empty for any other type, as Value's accessors are.
-std::string_view TapeNode::asText() const {
-  const TapeItem& it = item();
-  if (it.type != Type::Text || it.ai == 31) return {};
-  return {reinterpret_cast<const char*>(tape_->input().data() + it.offset), static_cast<std::size_t>(it.arg)};
-}
-
-ByteView TapeNode::asBytes() const {
-  const TapeItem& it = item();
-  if (it.type != Type::Bytes || it.ai == 31) return {};
-  return tape_->input().subspan(it.offset, static_cast<std::size_t>(it.arg));
-}
-
 bool TapeNode::asInt64(std::int64_t& out) const {
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   const TapeItem& it = item();
@@ -35,18 +22,6 @@ bool TapeNode::asInt64(std::int64_t& out) const {
   return false;
 }
 
-TapeNode TapeNode::item(std::size_t i) const {
-  if (cursorIndex_ == 0 || i < cursorPos_) {
-    cursorPos_ = 0;
-    cursorIndex_ = index_ + 1;
-  }
-  while (cursorPos_ < i) {
-    cursorIndex_ = (*tape_)[cursorIndex_].next;
-    ++cursorPos_;
-  }
-  return TapeNode(*tape_, cursorIndex_);
-}
-
 std::vector<std::string> TapeNode::keys() const {
   std::vector<std::string> out;
   forEachEntry([&](const TapeNode& k, const TapeNode&) {
@@ -54,15 +29,6 @@ std::vector<std::string> TapeNode::keys() const {
     return true;
   });
   return out;
-}
-
-std::optional<TapeNode> TapeNode::find(std::string_view key) const {
-  std::optional<TapeNode> found;
-  forEachEntry([&](const TapeNode& k, const TapeNode& v) {
-    if (k.isText() && k.asText() == key) found = v;
-    return !found;
-  });
-  return found;
 }
 
 }  // namespace titlecert::cbor

@@ -111,6 +111,16 @@ bool readUint(FieldErrors& errors, const N& v, const P& path, std::uint64_t& out
   return true;
 }
 
+// A node may say its text was checked as UTF-8 already (a strictly decoded
+// CBOR tape); others are checked here.
+template <class N>
+bool textIsCheckedUtf8(const N& v) {
+  if constexpr (requires { v.textIsCheckedUtf8(); })
+    return v.textIsCheckedUtf8();
+  else
+    return false;
+}
+
 template <class N, class P>
 bool readText(FieldErrors& errors, const N& v, const P& path, std::string& out, const TextRule& rule) {
   if (!errors.ok()) return false;
@@ -121,7 +131,7 @@ bool readText(FieldErrors& errors, const N& v, const P& path, std::string& out, 
     return errors.fail(pathText(path),
                        rule.tooLong ? *rule.tooLong : "longer than " + std::to_string(rule.maxBytes) + " bytes"),
            false;
-  if (rule.requireUtf8 && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
+  if (rule.requireUtf8 && !textIsCheckedUtf8(v) && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
   out.assign(s.data(), s.size());
   return true;
 }

@@ -39,14 +39,19 @@ struct TapeItem {
 
 class Tape {
  public:
-  Tape(ByteView input, std::vector<TapeItem> items) : input_(input), items_(std::move(items)) {}
+  Tape(ByteView input, std::vector<TapeItem> items, bool strict)
+      : input_(input), items_(std::move(items)), strict_(strict) {}
   ByteView input() const { return input_; }
+  // Decoded in the strict profile: text is valid UTF-8, and map keys are
+  // unique and sorted by their encodings.
+  bool strict() const { return strict_; }
   const std::vector<TapeItem>& items() const { return items_; }
   const TapeItem& operator[](std::size_t i) const { return items_[i]; }
 
  private:
   ByteView input_;  // must outlive the tape
   std::vector<TapeItem> items_;
+  bool strict_;
 };
 
 // Decodes exactly one item spanning the whole input with the checks and
@@ -75,9 +80,20 @@ class TapeNode {
   // Views into the input; empty for another type. A chunked string (only a
   // lenient profile admits them) has no single view and reads as empty too:
   // readers of lenient tapes go through toValue.
-  std::string_view asText() const;
+  std::string_view asText() const {
+    const TapeItem& it = item();
+    if (it.type != Type::Text || it.ai == 31) return {};
+    return {reinterpret_cast<const char*>(tape_->input().data() + it.offset), static_cast<std::size_t>(it.arg)};
+  }
+  // The strict profile checked every text's UTF-8 while decoding, so a
+  // reader need not check it again.
+  bool textIsCheckedUtf8() const { return tape_->strict(); }
   bool isBytes() const { return item().type == Type::Bytes; }
-  ByteView asBytes() const;
+  ByteView asBytes() const {
+    const TapeItem& it = item();
+    if (it.type != Type::Bytes || it.ai == 31) return {};
+    return tape_->input().subspan(it.offset, static_cast<std::size_t>(it.arg));
+  }
   bool isBool() const { return item().type == Type::Simple && (item().arg == 20 || item().arg == 21); }
   bool asBool() const { return item().arg == 21; }
   // Integer value when it fits int64 (false otherwise or when not an integer).
@@ -86,14 +102,43 @@ class TapeNode {
   std::size_t size() const { return static_cast<std::size_t>(item().arg); }
   // The i-th element of an array. Walking forward from the last element
   // asked for is cheap, so reading a list in order costs one step an item.
-  TapeNode item(std::size_t i) const;
+  TapeNode item(std::size_t i) const {
+    if (cursorIndex_ == 0 || i < cursorPos_) {
+      cursorPos_ = 0;
+      cursorIndex_ = index_ + 1;
+    }
+    for (; cursorPos_ < i; ++cursorPos_) cursorIndex_ = (*tape_)[cursorIndex_].next;
+    return TapeNode(*tape_, cursorIndex_);
+  }
   // A map's text keys, in map order (keys of other types are not fields).
   std::vector<std::string> keys() const;
-  // The value of a text key; nullopt when absent.
-  std::optional<TapeNode> find(std::string_view key) const;
+  // The value of a text key; nullopt when absent. In a strict map the keys
+  // are sorted by their encodings (integers before text, shorter text
+  // before longer, then bytewise), so the search stops at the first key
+  // past the one sought.
+  std::optional<TapeNode> find(std::string_view key) const {
+    const TapeItem* items = tape_->items().data();
+    const char* base = reinterpret_cast<const char*>(tape_->input().data());
+    const bool sorted = tape_->strict();
+    if (item().type != Type::Map) return std::nullopt;
+    std::size_t k = index_ + 1;
+    for (std::uint64_t p = 0; p < item().arg; ++p) {
+      const TapeItem& ki = items[k];
+      const std::size_t v = ki.next;
+      if (ki.type == Type::Text && ki.ai != 31) {
+        const int cmp = ki.arg != key.size() ? (ki.arg < key.size() ? -1 : 1)
+                                             : std::string_view(base + ki.offset, key.size()).compare(key);
+        if (cmp == 0) return TapeNode(*tape_, v);
+        if (cmp > 0 && sorted) return std::nullopt;
+      }
+      k = items[v].next;
+    }
+    return std::nullopt;
+  }
   // Calls f(key, value) for each pair of a map in order until it returns false.
   template <class F>
   void forEachEntry(F f) const {
+    if (item().type != Type::Map) return;
     std::size_t k = index_ + 1;
     for (std::uint64_t p = 0; p < item().arg; ++p) {
       const std::size_t v = (*tape_)[k].next;

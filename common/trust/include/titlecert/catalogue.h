@@ -17,10 +17,13 @@
 #include <vector>
 
 #include "titlecert/cbor.h"
-#include "titlecert/cbor_tape.h"
 #include "titlecert/result.h"
 #include "titlecert/rule_language.h"
 #include "titlecert/zc1.h"
+
+namespace titlecert::cbor {
+class TapeNode;
+}  // namespace titlecert::cbor
 
 namespace titlecert::catalogue {
 
