@@ -121,6 +121,20 @@ TEST(CborTape, StrictTextRefusesBadThreeByteForms) {
   EXPECT_EQ(detail("63e4b841"), "CBOR: text string that is not valid UTF-8 at offset 1");    // not a continuation
 }
 
+// ASCII is skipped eight bytes at a time; what follows a run is still checked.
+TEST(CborTape, StrictTextFindsBadUtf8AfterAsciiRuns) {
+  const auto detail = [](const std::string& h) {
+    const Bytes in = hex(h);
+    auto tape = cbor::decodeTape(in, cbor::zc1Profile());
+    return tape.ok() ? std::string("ok") : tape.error().detail;
+  };
+  const std::string nine = "414141414141414141";  // "AAAAAAAAA"
+  EXPECT_EQ(detail("6c" + nine + "e4b8ad"), "ok");
+  EXPECT_EQ(detail("6c" + nine + "ff4141"), "CBOR: text string that is not valid UTF-8 at offset 10");
+  EXPECT_EQ(detail("6c" + nine + "4141ff"), "CBOR: text string that is not valid UTF-8 at offset 12");
+  EXPECT_EQ(detail("71" + nine + "4141414141414180"), "CBOR: text string that is not valid UTF-8 at offset 17");
+}
+
 TEST(CborTape, LenientTapesKeepChunksAndFloatsForTheValue) {
   // (_ "ab", "c") and 1.5 as a half float.
   const Bytes in = hex("827f6261626163fff93e00");

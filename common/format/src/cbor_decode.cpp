@@ -51,6 +51,15 @@ constexpr std::size_t kHardNestingLimit = 512;
 std::size_t firstInvalidUtf8(const std::uint8_t* s, std::size_t n) {
   std::size_t i = 0;
   while (i < n) {
+    // Eight ASCII bytes at a time where there are eight to look at.
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, sizeof word);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const std::uint8_t c = s[i];
     if (c < 0x80) {
       ++i;
