@@ -9,7 +9,8 @@
 // uint64_t, isText, asText -> something that converts to std::string_view
 // (a view into a decoded input, or a node's own string), isBool, asBool, size,
 // item(i) -> N, keys() -> std::vector<std::string>, find(key) ->
-// std::optional<N>. Nodes are cheap handles (a pointer) copied by value.
+// std::optional<N>; optionally textIsCheckedUtf8() when its decoder has
+// checked every text already. Nodes are cheap handles copied by value.
 //
 // Header-only so that a layer which owns a node type (trust: CBOR; authoring:
 // JSON) instantiates it without linking anything above core.
