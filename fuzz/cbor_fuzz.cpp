@@ -7,7 +7,10 @@
 //  * strict (ZC1 profile) decode succeeds => general decode succeeds with an
 //    equal value, and encode(value) reproduces the input byte for byte (the
 //    profile admits exactly one encoding per value);
-//  * every failure is BAD_CBOR with a detail naming an offset.
+//  * every failure is BAD_CBOR with a detail naming an offset;
+//  * the tape (cbor_tape.h) fails exactly when decode does, with the same
+//    detail, and its node answers every field-reader question as the Value
+//    tree's node does (the bundle reader relies on the two agreeing).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +19,8 @@
 #include <string>
 
 #include "titlecert/cbor.h"
+#include "titlecert/cbor_node.h"
+#include "titlecert/cbor_tape.h"
 
 namespace {
 
@@ -34,6 +39,44 @@ void check(bool ok, const char* what) {
 void checkFailure(const titlecert::Result<cbor::Value>& r) {
   check(r.code() == Code::BAD_CBOR, "failure code is BAD_CBOR");
   check(r.error().detail.find(" at offset ") != std::string::npos, "failure detail names an offset");
+}
+
+// Bounded by the decoder's nesting limit, as the tape is.
+void sameNode(const cbor::TapeNode& t, const cbor::Node& v) {
+  check(t.isMap() == v.isMap() && t.isArray() == v.isArray() && t.isNull() == v.isNull(), "tape node type");
+  check(t.isBool() == v.isBool() && (!t.isBool() || t.asBool() == v.asBool()), "tape node bool");
+  check(t.isUint() == v.isUint() && (!t.isUint() || t.asUint() == v.asUint()), "tape node uint");
+  std::int64_t ti = 0, vi = 0;
+  check(t.asInt64(ti) == v.asInt64(vi) && ti == vi, "tape node int64");
+  check(t.isText() == v.isText() && (!t.isText() || t.asText() == v.asText()), "tape node text");
+  check(t.isBytes() == v.isBytes() && (!t.isBytes() || std::equal(t.asBytes().begin(), t.asBytes().end(),
+                                                                   v.asBytes().begin(), v.asBytes().end())),
+        "tape node bytes");
+  if (t.isArray()) {
+    check(t.size() == v.size(), "tape node array size");
+    for (std::size_t i = 0; i < t.size(); ++i) sameNode(t.item(i), v.item(i));
+  }
+  if (t.isMap()) {
+    check(t.size() == v.size() && t.keys() == v.keys(), "tape node keys");
+    for (const std::string& k : v.keys()) {
+      const auto tv = t.find(k);
+      check(tv.has_value(), "tape node finds every key");
+      sameNode(*tv, *v.find(k));
+    }
+  }
+}
+
+void tape(ByteView input, const cbor::DecodeOptions& options) {
+  const auto t = cbor::decodeTape(input, options);
+  const auto v = cbor::decode(input, options);
+  check(t.ok() == v.ok(), "tape decodes exactly when decode does");
+  if (!t.ok()) {
+    check(t.error().detail == v.error().detail, "tape fails with decode's detail");
+    return;
+  }
+  for (const auto& it : t->items())
+    if (it.ai == 31 && (it.type == cbor::Type::Bytes || it.type == cbor::Type::Text)) return;  // no single view
+  sameNode(cbor::TapeNode(*t), cbor::Node(*v));
 }
 
 void general(ByteView input) {
@@ -66,5 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView input(data, size);
   general(input);
   strict(input);
+  tape(input, {});
+  tape(input, cbor::zc1Profile());
   return 0;
 }

@@ -13,7 +13,7 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTITLECER
   -DTITLECERT_SANITIZE=ON -DTITLECERT_BUILD_BENCH=OFF >/dev/null
 # test_verifier is the tamper table, test_qr_images and test_safe_output the image
 # suites (extreme image sizes, the scan limit) and hostile signed text.
-suites=(test_base45 test_cbor test_zc1 test_catalogue test_eligibility test_verifier test_qr_images test_safe_output test_terminal_state)
+suites=(test_base45 test_cbor test_cbor_tape test_zc1 test_catalogue test_eligibility test_verifier test_qr_images test_safe_output test_terminal_state)
 replays=(cbor verify bundle image)
 cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${suites[@]}" "${replays[@]/#/fuzz_}"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

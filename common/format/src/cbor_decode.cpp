@@ -1,5 +1,6 @@
 // CBOR (RFC 8949) decoding: a bounded recursive-descent decoder with the
-// strict ZC1 profile (ZC1.md §3, §6) layered on the same pass.
+// strict ZC1 profile (ZC1.md §3, §6) layered on the same pass. It writes a
+// flat tape (cbor_tape.h); a Value tree, where wanted, is built from it.
 //
 // Safety on untrusted input (this file is fuzzed under ASan/UBSan):
 //  * recursion is bounded: arrays and maps by maxDepth, tags by a separate
@@ -8,7 +9,8 @@
 //    whatever the caller passes, so the stack stays small;
 //  * no allocation is sized by an untrusted length before that length has
 //    been checked against the bytes that remain (a string needs its length in
-//    bytes, an array element at least one byte, a map pair at least two);
+//    bytes, an array element at least one byte, a map pair at least two),
+//    and the tape grows by one item per item actually read;
 //  * all arithmetic on lengths is written as "x > remaining" comparisons that
 //    cannot overflow.
 #include <algorithm>
@@ -18,6 +20,7 @@
 #include <system_error>
 
 #include "titlecert/cbor.h"
+#include "titlecert/cbor_tape.h"
 
 namespace titlecert::cbor {
 
@@ -48,9 +51,26 @@ constexpr std::size_t kHardNestingLimit = 512;
 std::size_t firstInvalidUtf8(const std::uint8_t* s, std::size_t n) {
   std::size_t i = 0;
   while (i < n) {
+    // Eight ASCII bytes at a time where there are eight to look at.
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, sizeof word);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const std::uint8_t c = s[i];
     if (c < 0x80) {
       ++i;
+      continue;
+    }
+    // Three-byte forms (CJK, most of a catalogue's text) checked in one step:
+    // U+0800..U+FFFF without the surrogates.
+    if ((c & 0xf0) == 0xe0 && n - i >= 3 && (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80) {
+      const std::uint32_t cp3 = (c & 0x0fu) << 12 | (s[i + 1] & 0x3fu) << 6 | (s[i + 2] & 0x3fu);
+      if (cp3 < 0x800 || (cp3 >= 0xd800 && cp3 <= 0xdfff)) return i;
+      i += 3;
       continue;
     }
     std::size_t len;
@@ -82,32 +102,37 @@ struct Head {
   std::size_t offset = 0;  // of the initial byte
 };
 
-// One decode call. Parse functions return the item they read (constructed
-// in place, no temporaries to assign); after the first error, recorded by
-// fail(), they return a placeholder and every caller unwinds at once, so the
-// partial Value is discarded.
+// Items are indexed by 32 bits on the tape; no profile comes near this.
+constexpr std::size_t kHardByteLimit = 0xffffffffu;
+
+// One decode call. Parse functions append the item they read (and its
+// subtree) to the tape and return false after the first error, recorded by
+// fail(); every caller then unwinds at once and the partial tape is dropped.
 class Decoder {
  public:
   Decoder(ByteView in, const DecodeOptions& options)
-      : p_(in.data()),
+      : in_(in),
+        p_(in.data()),
         n_(in.size()),
         strict_(options.strict),
         maxDepth_(std::min(options.maxDepth, kHardNestingLimit)),
         maxItems_(options.maxItems),
-        maxBytes_(options.maxBytes) {}
+        maxBytes_(std::min(options.maxBytes, kHardByteLimit)) {}
 
-  Result<Value> run() {
+  Result<Tape> run() {
     if (n_ > maxBytes_) {
       fail("input of " + std::to_string(n_) + " bytes exceeds the limit of " + std::to_string(maxBytes_), 0);
       return makeError(Code::BAD_CBOR, std::move(error_));
     }
-    Value v = item();
-    if (failed_) return makeError(Code::BAD_CBOR, std::move(error_));
+    // Most items of real documents take several bytes; growing beyond this
+    // guess copies trivially copyable items only.
+    tape_.reserve(n_ / 4 + 1);
+    if (!item()) return makeError(Code::BAD_CBOR, std::move(error_));
     if (pos_ != n_) {
       fail("trailing bytes after the item", pos_);
       return makeError(Code::BAD_CBOR, std::move(error_));
     }
-    return v;
+    return Tape(in_, std::move(tape_), strict_);
   }
 
  private:
@@ -120,10 +145,6 @@ class Decoder {
     error_ += " at offset ";
     error_ += std::to_string(offset);
     return false;
-  }
-  Value failed(std::string_view what, std::size_t offset) {
-    fail(what, offset);
-    return {};
   }
 
   std::size_t remaining() const { return n_ - pos_; }
@@ -163,14 +184,29 @@ class Decoder {
     return true;
   }
 
-  Value item() {
+  // Appends a leaf (its subtree is itself); returns its index.
+  std::size_t push(Type type, const Head& h, std::uint64_t arg, std::size_t offset = 0) {
+    TapeItem it;
+    it.arg = arg;
+    it.offset = offset;
+    it.type = type;
+    it.ai = h.ai;
+    tape_.push_back(it);
+    tape_.back().next = static_cast<std::uint32_t>(tape_.size());
+    return tape_.size() - 1;
+  }
+  // Closes a container pushed at `index` once its children are on the tape.
+  void close(std::size_t index) { tape_[index].next = static_cast<std::uint32_t>(tape_.size()); }
+
+  bool item() {
     Head h;
-    if (!readHead(h)) return {};
+    if (!readHead(h)) return false;
     switch (h.major) {
       case 0:
       case 1:
-        if (h.ai == 31) return failed("indefinite-length marker on an integer", h.offset);
-        return h.major == 0 ? Value::uint(h.arg) : Value::negative(h.arg);
+        if (h.ai == 31) return fail("indefinite-length marker on an integer", h.offset);
+        push(h.major == 0 ? Type::Unsigned : Type::Negative, h, h.arg);
+        return true;
       case 2:
       case 3:
         return h.ai == 31 ? indefiniteString(h) : definiteString(h);
@@ -191,35 +227,39 @@ class Decoder {
     return bad == len || fail("text string that is not valid UTF-8", offset + bad);
   }
 
-  Value definiteString(const Head& h) {
-    if (h.arg > remaining()) return failed("string length beyond the end of input", h.offset);
+  static Type stringType(const Head& h) { return h.major == 2 ? Type::Bytes : Type::Text; }
+
+  bool definiteString(const Head& h) {
+    if (h.arg > remaining()) return fail("string length beyond the end of input", h.offset);
     const auto len = static_cast<std::size_t>(h.arg);
-    const std::uint8_t* s = p_ + pos_;
-    if (h.major == 3 && !checkText(s, len, pos_)) return {};
+    if (h.major == 3 && !checkText(p_ + pos_, len, pos_)) return false;
+    push(stringType(h), h, len, pos_);
     pos_ += len;
-    if (h.major == 2) return Value::bytes(ByteView(s, len));
-    return Value::text(std::string(reinterpret_cast<const char*>(s), len));
+    return true;
   }
 
-  // Chunks must be definite-length strings of the same major type; they are
-  // joined, so the Value does not remember the chunking.
-  Value indefiniteString(const Head& h) {
-    if (strict_) return failed("indefinite-length string", h.offset);
-    std::string joined;
+  // Chunks must be definite-length strings of the same major type; they
+  // follow the string on the tape, which records their total length.
+  bool indefiniteString(const Head& h) {
+    if (strict_) return fail("indefinite-length string", h.offset);
+    const std::size_t at = push(stringType(h), h, 0);
+    std::uint64_t total = 0;
     for (;;) {
-      if (pos_ >= n_) return failed("end of input inside an indefinite-length string", h.offset);
+      if (pos_ >= n_) return fail("end of input inside an indefinite-length string", h.offset);
       if (p_[pos_] == 0xff) break;
       Head c;
-      if (!readHead(c)) return {};
+      if (!readHead(c)) return false;
       if (c.major != h.major || c.ai == 31)
-        return failed("chunk of an indefinite-length string that is not a definite string of its type", c.offset);
-      if (c.arg > remaining()) return failed("string length beyond the end of input", c.offset);
-      joined.append(reinterpret_cast<const char*>(p_ + pos_), static_cast<std::size_t>(c.arg));
+        return fail("chunk of an indefinite-length string that is not a definite string of its type", c.offset);
+      if (c.arg > remaining()) return fail("string length beyond the end of input", c.offset);
+      push(stringType(c), c, c.arg, pos_);
+      total += c.arg;
       pos_ += static_cast<std::size_t>(c.arg);
     }
     ++pos_;  // the break
-    if (h.major == 2) return Value::bytes(asBytes(joined));
-    return Value::text(std::move(joined));
+    tape_[at].arg = total;
+    close(at);
+    return true;
   }
 
   bool enter(const Head& h) {
@@ -236,31 +276,31 @@ class Decoder {
     return true;
   }
 
-  Value array(const Head& h) {
-    if (h.ai == 31 && strict_) return failed("indefinite-length array", h.offset);
-    if (!enter(h)) return {};
-    Array items;
+  bool array(const Head& h) {
+    if (h.ai == 31 && strict_) return fail("indefinite-length array", h.offset);
+    if (!enter(h)) return false;
+    const std::size_t at = push(Type::Array, h, h.arg);
     if (h.ai == 31) {
+      std::uint64_t count = 0;
       for (;;) {
-        if (pos_ >= n_) return failed("end of input inside an indefinite-length array", h.offset);
+        if (pos_ >= n_) return fail("end of input inside an indefinite-length array", h.offset);
         if (p_[pos_] == 0xff) break;
-        if (!countItems(1, pos_)) return {};
-        items.push_back(item());
-        if (failed_) return {};
+        if (!countItems(1, pos_)) return false;
+        if (!item()) return false;
+        ++count;
       }
       ++pos_;  // the break
+      tape_[at].arg = count;
     } else {
-      // Every element takes at least one byte: this bounds the reserve.
-      if (h.arg > remaining()) return failed("array count beyond the end of input", h.offset);
-      if (!countItems(h.arg, h.offset)) return {};
-      items.reserve(static_cast<std::size_t>(h.arg));
-      for (std::uint64_t i = 0; i < h.arg; ++i) {
-        items.push_back(item());
-        if (failed_) return {};
-      }
+      // Every element takes at least one byte: this bounds the loop.
+      if (h.arg > remaining()) return fail("array count beyond the end of input", h.offset);
+      if (!countItems(h.arg, h.offset)) return false;
+      for (std::uint64_t i = 0; i < h.arg; ++i)
+        if (!item()) return false;
     }
+    close(at);
     --depth_;
-    return Value::array(std::move(items));
+    return true;
   }
 
   // Bytewise order of two encoded keys in the input; most keys are one to a
@@ -277,9 +317,9 @@ class Decoder {
   // only accepts shortest forms, the input bytes of a key are its
   // deterministic encoding and can be compared in place. prevEnd 0 means
   // "no previous key" (no key can end at offset 0).
-  bool checkKey(const Value& key, std::size_t start, std::size_t end, std::size_t& prevStart,
-                std::size_t& prevEnd) {
-    if (!key.isInteger() && !key.isText()) return fail("map key that is not an integer or text string", start);
+  bool checkKey(Type key, std::size_t start, std::size_t end, std::size_t& prevStart, std::size_t& prevEnd) {
+    if (key != Type::Unsigned && key != Type::Negative && key != Type::Text)
+      return fail("map key that is not an integer or text string", start);
     if (prevEnd != 0) {
       const int cmp = compareKeys(prevStart, prevEnd, start, end);
       if (cmp == 0) return fail("duplicate map key", start);
@@ -290,89 +330,82 @@ class Decoder {
     return true;
   }
 
-  // One key/value pair appended to pairs; prev* track the previous key for
-  // the strict ordering check.
-  bool pair(Map& pairs, std::size_t& prevStart, std::size_t& prevEnd, bool indefinite) {
+  // One key/value pair; prev* track the previous key for the strict
+  // ordering check.
+  bool pair(std::size_t& prevStart, std::size_t& prevEnd, bool indefinite) {
     const std::size_t keyStart = pos_;
-    Value key = item();
-    if (failed_) return false;
-    if (strict_ && !checkKey(key, keyStart, pos_, prevStart, prevEnd)) return false;
+    const std::size_t keyIndex = tape_.size();
+    if (!item()) return false;
+    if (strict_ && !checkKey(tape_[keyIndex].type, keyStart, pos_, prevStart, prevEnd)) return false;
     if (indefinite && pos_ < n_ && p_[pos_] == 0xff) return fail("break in place of a map value", pos_);
-    pairs.emplace_back(std::move(key), item());
-    return !failed_;
+    return item();
   }
 
-  Value map(const Head& h) {
-    if (h.ai == 31 && strict_) return failed("indefinite-length map", h.offset);
-    if (!enter(h)) return {};
-    Map pairs;
+  bool map(const Head& h) {
+    if (h.ai == 31 && strict_) return fail("indefinite-length map", h.offset);
+    if (!enter(h)) return false;
+    const std::size_t at = push(Type::Map, h, h.arg);
     std::size_t prevStart = 0, prevEnd = 0;
     if (h.ai == 31) {
+      std::uint64_t count = 0;
       for (;;) {
-        if (pos_ >= n_) return failed("end of input inside an indefinite-length map", h.offset);
+        if (pos_ >= n_) return fail("end of input inside an indefinite-length map", h.offset);
         if (p_[pos_] == 0xff) break;
-        if (!countItems(1, pos_)) return {};
-        if (!pair(pairs, prevStart, prevEnd, true)) return {};
+        if (!countItems(1, pos_)) return false;
+        if (!pair(prevStart, prevEnd, true)) return false;
+        ++count;
       }
       ++pos_;  // the break
+      tape_[at].arg = count;
     } else {
-      // Every pair takes at least two bytes: this bounds the reserve.
-      if (h.arg > remaining() / 2) return failed("map size beyond the end of input", h.offset);
-      if (!countItems(h.arg, h.offset)) return {};
-      pairs.reserve(static_cast<std::size_t>(h.arg));
+      // Every pair takes at least two bytes: this bounds the loop.
+      if (h.arg > remaining() / 2) return fail("map size beyond the end of input", h.offset);
+      if (!countItems(h.arg, h.offset)) return false;
       for (std::uint64_t i = 0; i < h.arg; ++i)
-        if (!pair(pairs, prevStart, prevEnd, false)) return {};
+        if (!pair(prevStart, prevEnd, false)) return false;
     }
+    close(at);
     --depth_;
-    return Value::map(std::move(pairs));
+    return true;
   }
 
   // Strict: a tag is allowed only as the very first head of the input, which
   // admits one outer tag and rejects nested and stacked tags alike.
-  Value tag(const Head& h) {
-    if (h.ai == 31) return failed("indefinite-length marker on a tag", h.offset);
-    if (strict_ && h.offset != 0) return failed("tag other than one at the outermost position", h.offset);
-    if (tagDepth_ >= maxDepth_) return failed("tags nested deeper than " + std::to_string(maxDepth_), h.offset);
+  bool tag(const Head& h) {
+    if (h.ai == 31) return fail("indefinite-length marker on a tag", h.offset);
+    if (strict_ && h.offset != 0) return fail("tag other than one at the outermost position", h.offset);
+    if (tagDepth_ >= maxDepth_) return fail("tags nested deeper than " + std::to_string(maxDepth_), h.offset);
     ++tagDepth_;
-    Value content = item();
-    if (failed_) return {};
+    const std::size_t at = push(Type::Tag, h, h.arg);
+    if (!item()) return false;
+    close(at);
     --tagDepth_;
-    return Value::tag(h.arg, std::move(content));
+    return true;
   }
 
-  Value simpleOrFloat(const Head& h) {
+  bool simpleOrFloat(const Head& h) {
     switch (h.ai) {
       case 24:
         // Simple values 0..31 have only the one-byte form (RFC 8949 §3.3).
-        if (h.arg < 32) return failed("two-byte encoding of a simple value below 32", h.offset);
+        if (h.arg < 32) return fail("two-byte encoding of a simple value below 32", h.offset);
         [[fallthrough]];
       default:  // ai < 24
         if (strict_ && (h.arg < 20 || h.arg > 22))
-          return failed("simple value other than false, true or null", h.offset);
-        return Value::simple(static_cast<std::uint8_t>(h.arg));
+          return fail("simple value other than false, true or null", h.offset);
+        push(Type::Simple, h, h.arg);
+        return true;
       case 25:
       case 26:
       case 27:
-        if (strict_) return failed("floating-point number", h.offset);
-        return Value::floating(toDouble(h));
+        if (strict_) return fail("floating-point number", h.offset);
+        push(Type::Float, h, h.arg);
+        return true;
       case 31:
-        return failed("break stop code outside an indefinite-length item", h.offset);
+        return fail("break stop code outside an indefinite-length item", h.offset);
     }
   }
 
-  static double toDouble(const Head& h) {
-    if (h.ai == 25) return halfToDouble(static_cast<std::uint16_t>(h.arg));
-    if (h.ai == 26) {
-      const auto bits = static_cast<std::uint32_t>(h.arg);
-      float f = 0;
-      std::memcpy(&f, &bits, sizeof f);
-      return static_cast<double>(f);
-    }
-    double d = 0;
-    std::memcpy(&d, &h.arg, sizeof d);
-    return d;
-  }
-
+  ByteView in_;
   const std::uint8_t* p_;
   std::size_t n_;
   std::size_t pos_ = 0;
@@ -385,10 +418,73 @@ class Decoder {
   std::size_t items_ = 0;
   bool failed_ = false;
   std::string error_;
+  std::vector<TapeItem> tape_;
 };
+
+double floatToDouble(const TapeItem& it) {
+  if (it.ai == 25) return halfToDouble(static_cast<std::uint16_t>(it.arg));
+  if (it.ai == 26) {
+    const auto bits = static_cast<std::uint32_t>(it.arg);
+    float f = 0;
+    std::memcpy(&f, &bits, sizeof f);
+    return static_cast<double>(f);
+  }
+  double d = 0;
+  std::memcpy(&d, &it.arg, sizeof d);
+  return d;
+}
+
+// The bytes of a string item: its one view, or its chunks joined.
+template <class Out>
+Out stringContent(const Tape& tape, std::size_t index) {
+  const TapeItem& it = tape[index];
+  const auto* base = tape.input().data();
+  if (it.ai != 31) return Out(base + it.offset, base + it.offset + it.arg);
+  Out out;
+  out.reserve(static_cast<std::size_t>(it.arg));
+  for (std::size_t c = index + 1; c < it.next; c = tape[c].next)
+    out.insert(out.end(), base + tape[c].offset, base + tape[c].offset + tape[c].arg);
+  return out;
+}
 
 }  // namespace
 
-Result<Value> decode(ByteView input, const DecodeOptions& options) { return Decoder(input, options).run(); }
+Result<Tape> decodeTape(ByteView input, const DecodeOptions& options) { return Decoder(input, options).run(); }
+
+// Recursion follows the tape's nesting, which the decoder bounded.
+Value toValue(const Tape& tape, std::size_t index) {
+  const TapeItem& it = tape[index];
+  switch (it.type) {
+    case Type::Unsigned: return Value::uint(it.arg);
+    case Type::Negative: return Value::negative(it.arg);
+    case Type::Bytes: return Value::bytes(stringContent<Bytes>(tape, index));
+    case Type::Text: return Value::text(stringContent<std::string>(tape, index));
+    case Type::Array: {
+      Array items;
+      items.reserve(static_cast<std::size_t>(it.arg));
+      for (std::size_t c = index + 1; c < it.next; c = tape[c].next) items.push_back(toValue(tape, c));
+      return Value::array(std::move(items));
+    }
+    case Type::Map: {
+      Map pairs;
+      pairs.reserve(static_cast<std::size_t>(it.arg));
+      for (std::size_t k = index + 1; k < it.next;) {
+        const std::size_t v = tape[k].next;
+        pairs.emplace_back(toValue(tape, k), toValue(tape, v));
+        k = tape[v].next;
+      }
+      return Value::map(std::move(pairs));
+    }
+    case Type::Tag: return Value::tag(it.arg, toValue(tape, index + 1));
+    case Type::Simple: return Value::simple(static_cast<std::uint8_t>(it.arg));
+    case Type::Float: return Value::floating(floatToDouble(it));
+  }
+  return {};
+}
+
+Result<Value> decode(ByteView input, const DecodeOptions& options) {
+  TC_ASSIGN(auto tape, decodeTape(input, options));
+  return toValue(tape);
+}
 
 }  // namespace titlecert::cbor

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "titlecert/cbor_node.h"
+#include "titlecert/cbor_tape.h"
 #include "titlecert/cose.h"
 #include "titlecert/field_reader.h"
 
@@ -61,8 +62,10 @@ cbor::Value statusListToCbor(const StatusList& s) {
 
 // ---- reading: the field reader over CBOR, every error BAD_BUNDLE ---------------
 
-using Node = cbor::Node;
-using Reader = fields::FieldReader<Node>;
+// The readers below work over either CBOR node: a Value tree (fromCbor) or
+// the tape of a bundle's payload (open, decodeUnverified).
+template <class N>
+using Reader = fields::FieldReader<N>;
 
 fields::Wording bundleWording() {
   fields::Wording w;
@@ -81,29 +84,32 @@ fields::TextRule textOfAtMost(std::size_t maxBytes) {
   return r;
 }
 
-void integer(Reader& r, std::string_view key, std::int64_t& out) {
-  if (auto v = r.required(key); v && !v->value().asInt64(out)) r.fail(key, "not an integer");
+template <class N>
+void integer(Reader<N>& r, std::string_view key, std::int64_t& out) {
+  if (auto v = r.required(key); v && !v->asInt64(out)) r.fail(key, "not an integer");
 }
 
 // "*" (nullopt: any) or a list of unsigned codes.
-void codeList(Reader& r, std::string_view key, std::optional<std::vector<std::uint64_t>>& out) {
+template <class N>
+void codeList(Reader<N>& r, std::string_view key, std::optional<std::vector<std::uint64_t>>& out) {
   auto v = r.required(key);
   if (!v) return;
   if (v->isText() && v->asText() == "*") return out.reset();
   if (!v->isArray()) return r.fail(key, "neither \"*\" nor a list of codes");
   std::vector<std::uint64_t> codes;
   for (std::size_t i = 0; i < v->size(); ++i) {
-    const Node item = v->item(i);
+    const N item = v->item(i);
     if (!item.isUint()) return r.fail(key, "a code is not an unsigned integer");
     codes.push_back(item.asUint());
   }
   out = std::move(codes);
 }
 
-void readScope(Reader& f, Scope& s) {
+template <class N>
+void readScope(Reader<N>& f, Scope& s) {
   auto types = f.array("types", 2);
   for (std::size_t i = 0; types && i < types->size(); ++i) {
-    const Node t = types->item(i);
+    const N t = types->item(i);
     if (t.isUint() && t.asUint() == kTypeTitle) s.titles = true;
     else if (t.isUint() && t.asUint() == kTypeQualification) s.qualifications = true;
     else return f.fail("types", "unknown credential type");
@@ -118,25 +124,27 @@ void readScope(Reader& f, Scope& s) {
 // The key whose type must be the entry's alg; nullopt after an error. Only
 // the canonical SPKI is accepted, and it is not imported into OpenSSL here:
 // a verifier imports a key the first time a credential needs it.
-std::optional<crypto::PublicKey> readKey(Reader& f) {
+template <class N>
+std::optional<crypto::PublicKey> readKey(Reader<N>& f) {
   std::int64_t alg = 0;
   integer(f, "alg", alg);
   auto spki = f.required("public_key");
   if (!spki) return std::nullopt;
-  if (!spki->value().isBytes()) return f.fail("public_key", "not a byte string"), std::nullopt;
-  auto key = crypto::PublicKey::fromCanonicalSpkiDer(spki->value().asBytes());
+  if (!spki->isBytes()) return f.fail("public_key", "not a byte string"), std::nullopt;
+  auto key = crypto::PublicKey::fromCanonicalSpkiDer(spki->asBytes());
   if (!key) return f.fail("public_key", key.error().detail), std::nullopt;
   if (static_cast<std::int64_t>(key->alg()) != alg) return f.fail("alg", "does not match the key"), std::nullopt;
   return std::move(key).value();
 }
 
-std::optional<IssuerEntry> readIssuer(fields::FieldErrors& errors, const Node& v, const std::string& path) {
-  Reader f(errors, v, path);
+template <class N>
+std::optional<IssuerEntry> readIssuer(fields::FieldErrors& errors, const N& v, const std::string& path) {
+  Reader<N> f(errors, v, path);
   std::string iss, region;
   catalogue::Names name;
   f.text("iss", iss, textOfAtMost(zc1::limit::kIss));
   if (auto n = f.required("name")) {
-    Reader names(errors, *n, f.at("name"));
+    Reader<N> names(errors, *n, f.at("name"));
     names.text("zh", name.zh, textOfAtMost(256));
     names.text("en", name.en, textOfAtMost(256));
   }
@@ -148,42 +156,44 @@ std::optional<IssuerEntry> readIssuer(fields::FieldErrors& errors, const Node& v
   if (f.ok() && from >= to) f.fail("valid_to", "not after valid_from");
   Scope scope;
   if (auto s = f.required("scope")) {
-    Reader scopeFields(errors, *s, f.at("scope"));
+    Reader<N> scopeFields(errors, *s, f.at("scope"));
     readScope(scopeFields, scope);
   }
   if (!errors.ok() || !key) return std::nullopt;
   return IssuerEntry{iss, name, region, *key, from, to, std::move(scope)};
 }
 
-void readIssuers(Reader& f, std::vector<IssuerEntry>& out) {
+template <class N>
+void readIssuers(Reader<N>& f, std::vector<IssuerEntry>& out) {
   auto list = f.array("issuers", kMaxIssuers);
   for (std::size_t i = 0; list && f.errors().ok() && i < list->size(); ++i)
     if (auto e = readIssuer(f.errors(), list->item(i), fields::indexed(f.at("issuers"), i))) out.push_back(std::move(*e));
 }
 
-void readStatusList(fields::FieldErrors& errors, const Node& v, const std::string& path, StatusList& s) {
-  Reader f(errors, v, path);
+template <class N>
+void readStatusList(fields::FieldErrors& errors, const N& v, const std::string& path, StatusList& s) {
+  Reader<N> f(errors, v, path);
   f.text("iss", s.iss, textOfAtMost(zc1::limit::kIss));
   std::uint64_t issued = 0;
   f.uint("issued", issued);
   if (f.ok() && issued > kMaxStatusIssued) return f.fail("issued", "above " + std::to_string(kMaxStatusIssued));
   auto set = f.required("set");
   if (!set || !f.ok()) return;
-  const cbor::Value& b = set->value();
-  if (!b.isBytes() || b.asBytes().size() > kMaxStatusListBytes) return f.fail("set", "not a revocation set");
-  auto decoded = revocation::RevocationSet::decode(issued, b.asBytes());
+  if (!set->isBytes() || set->asBytes().size() > kMaxStatusListBytes) return f.fail("set", "not a revocation set");
+  auto decoded = revocation::RevocationSet::decode(issued, set->asBytes());
   if (!decoded) return f.fail("set", decoded.error().detail);
   s.revoked = std::move(decoded).value();
 }
 
-void readRecognition(Reader& f, Recognition& r) {
+template <class N>
+void readRecognition(Reader<N>& f, Recognition& r) {
   f.text("home_region", r.homeRegion, textOfAtMost(32));
   auto accept = f.array("accept_regions", 1024);
   for (std::size_t i = 0; accept && f.ok() && i < accept->size(); ++i) {
-    const Node a = accept->item(i);
+    const N a = accept->item(i);
     if (!a.isText() || a.asText().empty() || a.asText().size() > 32)
       return f.fail("accept_regions", "not a region pattern");
-    r.acceptRegions.push_back(a.asText());
+    r.acceptRegions.emplace_back(a.asText());
   }
 }
 
@@ -197,18 +207,18 @@ cbor::Value withAuditHead(cbor::Value map, const AuditHead& head) {
   return cbor::Value::map(std::move(entries));
 }
 
-std::optional<AuditHead> readAuditHead(Reader& f) {
+template <class N>
+std::optional<AuditHead> readAuditHead(Reader<N>& f) {
   f.onlyKeys({"seq", "hash"});
   AuditHead head;
   f.uint("seq", head.seq);
   auto hash = f.required("hash");
   if (!hash || !f.ok()) return std::nullopt;
-  const cbor::Value& b = hash->value();
-  if (!b.isBytes() || b.asBytes().size() != kAuditHashBytes) {
+  if (!hash->isBytes() || hash->asBytes().size() != kAuditHashBytes) {
     f.fail("hash", "not a " + std::to_string(kAuditHashBytes) + "-byte hash");
     return std::nullopt;
   }
-  head.hash = b.asBytes();
+  head.hash.assign(hash->asBytes().begin(), hash->asBytes().end());
   return head;
 }
 
@@ -284,9 +294,15 @@ cbor::Value toCbor(const Contents& c) {
   return map;
 }
 
-Result<Contents> fromCbor(const cbor::Value& value) {
+namespace {
+
+Result<catalogue::Catalogue> readCatalogue(const cbor::Node& n) { return catalogue::fromCbor(n.value()); }
+Result<catalogue::Catalogue> readCatalogue(const cbor::TapeNode& n) { return catalogue::fromCbor(n); }
+
+template <class N>
+Result<Contents> readContents(const N& root) {
   fields::FieldErrors errors(Code::BAD_BUNDLE, bundleWording());
-  Reader f(errors, cbor::Node(value), "bundle");
+  Reader<N> f(errors, root, "bundle");
   Contents c;
   std::string format;
   f.text("format", format, textOfAtMost(256));
@@ -296,23 +312,35 @@ Result<Contents> fromCbor(const cbor::Value& value) {
   integer(f, "next_update", c.nextUpdate);
   readIssuers(f, c.issuers);
   if (auto cat = f.required("catalogue")) {
-    auto read = catalogue::fromCbor(cat->value());
+    auto read = readCatalogue(*cat);
     if (read) c.catalogue = std::move(read).value();
     else f.fail("catalogue", read.error().detail);
   }
   if (auto r = f.required("recognition")) {
-    Reader recognition(errors, *r, f.at("recognition"));
+    Reader<N> recognition(errors, *r, f.at("recognition"));
     readRecognition(recognition, c.recognition);
   }
   f.items("revoked", f.array("revoked", kMaxIssuers), c.revocation,
-          [&](const Node& n, const std::string& at, StatusList& s) { readStatusList(errors, n, at, s); });
+          [&](const N& n, const std::string& at, StatusList& s) { readStatusList(errors, n, at, s); });
   if (auto head = f.optional("audit_head")) {
-    Reader headFields(errors, *head, f.at("audit_head"));
+    Reader<N> headFields(errors, *head, f.at("audit_head"));
     c.auditHead = readAuditHead(headFields);
   }
   TC_TRY(errors.status());
   return c;
 }
+
+// The payload is read in place from its tape: no tree, no copied strings.
+Result<Contents> readPayload(ByteView payload) {
+  auto tape = cbor::decodeTape(payload, bundleProfile());
+  if (!tape) return bad("payload: " + tape.error().detail);
+  return readContents(cbor::TapeNode(*tape));
+}
+
+}  // namespace
+
+Result<Contents> fromCbor(const cbor::Value& value) { return readContents(cbor::Node(value)); }
+
 
 Result<Bytes> sign(const Contents& c, const crypto::PrivateKey& root) {
   return cose::sign(root, cbor::encode(toCbor(c)));
@@ -320,15 +348,13 @@ Result<Bytes> sign(const Contents& c, const crypto::PrivateKey& root) {
 
 Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root) {
   if (bundleBytes.size() > kMaxBundleBytes) return bad("bundle larger than " + std::to_string(kMaxBundleBytes) + " bytes");
-  auto msg = cose::parseSign1(bundleBytes, bundleProfile());
+  auto msg = cose::parseSign1View(bundleBytes, bundleProfile());
   if (!msg) return bad("not a COSE_Sign1: " + msg.error().detail);
   const cbor::Value* kid = msg->protectedHeader.find(cose::kHeaderKid);
   if (!kid || !kid->isBytes() || kid->asBytes() != Bytes(root.kid().begin(), root.kid().end()))
     return bad("not signed by the pinned root key (kid differs)");
   if (auto s = cose::verify(*msg, root); !s) return bad("root signature: " + std::string(codeName(s.code())));
-  auto payload = cbor::decode(*msg->payload, bundleProfile());
-  if (!payload) return bad("payload: " + payload.error().detail);
-  TC_ASSIGN(auto contents, fromCbor(*payload));
+  TC_ASSIGN(auto contents, readPayload(*msg->payload));
   Verified v;
   v.contents_ = std::move(contents);
   v.rootKid_ = root.kid();
@@ -338,15 +364,13 @@ Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root) {
 
 Result<Contents> decodeUnverified(ByteView bundleBytes, crypto::Kid& signerKid) {
   if (bundleBytes.size() > kMaxBundleBytes) return bad("bundle larger than " + std::to_string(kMaxBundleBytes) + " bytes");
-  auto msg = cose::parseSign1(bundleBytes, bundleProfile());
+  auto msg = cose::parseSign1View(bundleBytes, bundleProfile());
   if (!msg) return bad("not a COSE_Sign1: " + msg.error().detail);
   const cbor::Value* kid = msg->protectedHeader.find(cose::kHeaderKid);
   if (!kid || !kid->isBytes() || kid->asBytes().size() != signerKid.size()) return bad("no 8-byte kid");
   std::copy(kid->asBytes().begin(), kid->asBytes().end(), signerKid.begin());
   if (!msg->payload) return bad("no payload");
-  auto payload = cbor::decode(*msg->payload, bundleProfile());
-  if (!payload) return bad("payload: " + payload.error().detail);
-  return fromCbor(*payload);
+  return readPayload(*msg->payload);
 }
 
 }  // namespace titlecert::bundle

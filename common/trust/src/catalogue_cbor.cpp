@@ -1,5 +1,6 @@
 // The catalogue's CBOR form, carried in trust bundles (docs/format.md): the
-// generic reader of catalogue_form/ over cbor::Node, and the writer. The
+// generic reader of catalogue_form/ over cbor::Node and cbor::TapeNode, and
+// the writer. The
 // same field names as the JSON form; titles are keyed by unsigned 1..5.
 #include <algorithm>
 #include <string>
@@ -10,36 +11,42 @@
 #include "catalogue_form/write.h"
 #include "titlecert/catalogue.h"
 #include "titlecert/cbor_node.h"
+#include "titlecert/cbor_tape.h"
 
 namespace titlecert::catalogue {
 
 namespace reading {
 
-template <>
-struct Form<cbor::Node> {
-  using Node = cbor::Node;
+// The CBOR form over either CBOR node: a Value tree (catalogues built in
+// code) or a tape (catalogues read from a bundle's bytes).
+template <class Node>
+struct CborForm {
   static constexpr bool kHasSources = false;  // sources stay in the JSON form
 
   // A map built by anyone must have text keys, each once, and a bounded size.
   static void checkRowMap(fields::FieldErrors& errors, const Node& n, const std::string& path) {
-    const cbor::Map& m = n.value().asMap();
-    if (m.size() > kMaxMapEntries)
+    if (n.size() > kMaxMapEntries)
       return errors.fail(path, "map has more than " + std::to_string(kMaxMapEntries) + " keys");
     // A decoded bundle's maps come in deterministic order (shorter keys
     // first, then bytewise), where no key can repeat: one pass shows it.
-    bool inOrder = true;
+    bool inOrder = true, allText = true, first = true;
     std::string_view previous;
-    for (std::size_t i = 0; i < m.size(); ++i) {
-      const cbor::Value& k = m[i].first;
-      if (!k.isText()) return errors.fail(path, "a map key is not text");
+    n.forEachEntry([&](const Node& k, const Node&) {
+      if (!k.isText()) return allText = false;
       const std::string_view key = k.asText();
-      if (i > 0 && !(previous.size() < key.size() || (previous.size() == key.size() && previous < key))) inOrder = false;
+      if (!first && !(previous.size() < key.size() || (previous.size() == key.size() && previous < key))) inOrder = false;
       previous = key;
-    }
+      first = false;
+      return true;
+    });
+    if (!allText) return errors.fail(path, "a map key is not text");
     if (inOrder) return;
     std::vector<std::string_view> keys;
-    keys.reserve(m.size());
-    for (const auto& [k, v] : m) keys.push_back(k.asText());
+    keys.reserve(n.size());
+    n.forEachEntry([&](const Node& k, const Node&) {
+      keys.push_back(k.asText());
+      return true;
+    });
     std::sort(keys.begin(), keys.end());
     auto dup = std::adjacent_find(keys.begin(), keys.end());
     if (dup != keys.end()) errors.fail(member(path, *dup), "duplicate key");
@@ -49,20 +56,26 @@ struct Form<cbor::Node> {
   static void readTitles(fields::FieldErrors& errors, const Node& n, const std::string& path, TitleNames& out,
                          std::array<bool, 6>& present) {
     if (!n.isMap()) return errors.fail(path, "not a map");
-    const cbor::Map& m = n.value().asMap();
-    if (m.size() > 5) return errors.fail(path, "more than 5 levels");
-    for (const auto& [key, value] : m) {
-      if (!key.isUnsigned() || key.raw() < 1 || key.raw() > 5) return errors.fail(path, "a key is not an unsigned 1..5");
-      const auto level = static_cast<std::size_t>(key.raw());
-      if (present[level]) return errors.fail(path, "duplicate key " + std::to_string(level));
+    if (n.size() > 5) return errors.fail(path, "more than 5 levels");
+    n.forEachEntry([&](const Node& key, const Node& value) {
+      if (!key.isUint() || key.asUint() < 1 || key.asUint() > 5)
+        return errors.fail(path, "a key is not an unsigned 1..5"), false;
+      const auto level = static_cast<std::size_t>(key.asUint());
+      if (present[level]) return errors.fail(path, "duplicate key " + std::to_string(level)), false;
       // A level without a title (null) needs no path.
       if (value.isNull()) out.byLevel[level].reset();
-      else readTitleAt(errors, Node(value), member(path, std::to_string(level)), out.byLevel[level]);
-      if (!errors.ok()) return;
+      else readTitleAt(errors, value, member(path, std::to_string(level)), out.byLevel[level]);
+      if (!errors.ok()) return false;
       present[level] = true;
-    }
+      return true;
+    });
   }
 };
+
+template <>
+struct Form<cbor::Node> : CborForm<cbor::Node> {};
+template <>
+struct Form<cbor::TapeNode> : CborForm<cbor::TapeNode> {};
 
 }  // namespace reading
 
@@ -180,6 +193,8 @@ Value cborRule(const Rule& r) {
 }  // namespace
 
 Result<Catalogue> fromCbor(const cbor::Value& value) { return readCatalogue(cbor::Node(value)); }
+
+Result<Catalogue> fromCbor(const cbor::TapeNode& node) { return readCatalogue(node); }
 
 cbor::Value toCbor(const Catalogue& c) {
   cbor::Map top;

@@ -6,15 +6,18 @@
 // (BAD_CATALOGUE, BAD_BUNDLE, INVALID_ARGUMENT, ...).
 //
 // A node type N provides: isMap, isArray, isNull, isUint, asUint ->
-// uint64_t, isText, asText -> const std::string&, isBool, asBool, size,
+// uint64_t, isText, asText -> something that converts to std::string_view
+// (a view into a decoded input, or a node's own string), isBool, asBool, size,
 // item(i) -> N, keys() -> std::vector<std::string>, find(key) ->
-// std::optional<N>. Nodes are cheap handles (a pointer) copied by value.
+// std::optional<N>; optionally textIsCheckedUtf8() when its decoder has
+// checked every text already. Nodes are cheap handles copied by value.
 //
 // Header-only so that a layer which owns a node type (trust: CBOR; authoring:
 // JSON) instantiates it without linking anything above core.
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -30,11 +33,23 @@
 
 namespace titlecert::fields {
 
-// "a.b" and "a[3]"; members of the root path "" are named bare.
+// "a.b" and "a[3]"; members of the root path "" are named bare. Each is
+// built in one allocation: every row of a catalogue gets one.
 inline std::string member(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
+  if (path.empty()) return std::string(key);
+  std::string out;
+  out.reserve(path.size() + 1 + key.size());
+  out.append(path).append(1, '.').append(key);
+  return out;
 }
-inline std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+inline std::string indexed(const std::string& path, std::size_t i) {
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string out;
+  out.reserve(path.size() + 2 + static_cast<std::size_t>(end - digits));
+  out.append(path).append(1, '[').append(digits, static_cast<std::size_t>(end - digits)).append(1, ']');
+  return out;
+}
 
 // A path is given as text or as a function that makes the text: the checks
 // below call it only to word an error, so reading a valid document builds no
@@ -110,18 +125,28 @@ bool readUint(FieldErrors& errors, const N& v, const P& path, std::uint64_t& out
   return true;
 }
 
+// A node may say its text was checked as UTF-8 already (a strictly decoded
+// CBOR tape); others are checked here.
+template <class N>
+bool textIsCheckedUtf8(const N& v) {
+  if constexpr (requires { v.textIsCheckedUtf8(); })
+    return v.textIsCheckedUtf8();
+  else
+    return false;
+}
+
 template <class N, class P>
 bool readText(FieldErrors& errors, const N& v, const P& path, std::string& out, const TextRule& rule) {
   if (!errors.ok()) return false;
   if (!v.isText()) return errors.fail(pathText(path), errors.wording().notText), false;
-  const std::string& s = v.asText();
+  const std::string_view s = v.asText();
   if (s.empty() && !rule.allowEmpty) return errors.fail(pathText(path), "empty"), false;
   if (s.size() > rule.maxBytes)
     return errors.fail(pathText(path),
                        rule.tooLong ? *rule.tooLong : "longer than " + std::to_string(rule.maxBytes) + " bytes"),
            false;
-  if (rule.requireUtf8 && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
-  out = s;
+  if (rule.requireUtf8 && !textIsCheckedUtf8(v) && !isValidUtf8(s)) return errors.fail(pathText(path), "not valid UTF-8"), false;
+  out.assign(s.data(), s.size());
   return true;
 }
 

@@ -27,11 +27,27 @@ struct Sign1 {
   Bytes signature;
 };
 
+// The same message read in place: the byte strings are views into the
+// encoded message, which must outlive it (a bundle's 100 KB payload is then
+// neither copied nor decoded into a tree before the signature is checked).
+struct Sign1View {
+  bool tagged = false;
+  ByteView protectedBytes;
+  cbor::Value protectedHeader;
+  cbor::Value unprotectedHeader;
+  std::optional<ByteView> payload;
+  ByteView signature;
+};
+
 // Reads a COSE_Sign1, tagged 18 or untagged, through the general CBOR decoder
 // (options pick the profile). BAD_CBOR for bad CBOR, BAD_COSE for any other
 // tag or a shape that is not [bstr, map, bstr / nil, bstr] with a map in
 // the protected bstr.
 Result<Sign1> parseSign1(ByteView encoded, const cbor::DecodeOptions& options = {});
+// The same checks and errors, without copying the byte strings.
+Result<Sign1View> parseSign1View(ByteView encoded, const cbor::DecodeOptions& options = {});
+// A view of a temporary would point at freed bytes.
+Result<Sign1View> parseSign1View(Bytes&& encoded, const cbor::DecodeOptions& options = {}) = delete;
 
 // ["Signature1", protected, external_aad, payload] (RFC 9052 §4.4).
 Bytes sigStructure(ByteView protectedBytes, ByteView externalAad, ByteView payload);
@@ -44,6 +60,8 @@ Result<crypto::Alg> headerAlg(const cbor::Value& header);
 // from the unprotected one if the caller allows it, as the general RFC does)
 // must match the key's type: otherwise UNSUPPORTED_ALG.
 Status verify(const Sign1& msg, const crypto::PublicKey& key, ByteView externalAad = {},
+              bool allowUnprotectedAlg = false);
+Status verify(const Sign1View& msg, const crypto::PublicKey& key, ByteView externalAad = {},
               bool allowUnprotectedAlg = false);
 
 // Signs payload as a tagged COSE_Sign1 with protected {1: alg, 4: kid} and an

@@ -21,6 +21,10 @@
 #include "titlecert/rule_language.h"
 #include "titlecert/zc1.h"
 
+namespace titlecert::cbor {
+class TapeNode;
+}  // namespace titlecert::cbor
+
 namespace titlecert::catalogue {
 
 // Title names per ZC1 level 1..5 (index 0 unused); nullopt where the series
@@ -169,6 +173,8 @@ class Catalogue {
 // the JSON reader and fails with BAD_CATALOGUE.
 cbor::Value toCbor(const Catalogue& c);
 Result<Catalogue> fromCbor(const cbor::Value& value);
+// The same checks read straight from a decoded tape (a bundle's payload).
+Result<Catalogue> fromCbor(const cbor::TapeNode& node);
 
 // Checks a credential's codes against a catalogue (ZC1.md §6): series,
 // specialty of that series, a title name at that level, route, committee;
