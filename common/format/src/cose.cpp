@@ -111,9 +111,12 @@ Result<crypto::Alg> headerAlg(const cbor::Value& header) {
   const cbor::Value* alg = header.find(kHeaderAlg);
   if (!alg) return makeError(Code::BAD_COSE, "no alg");
   std::int64_t value = 0;
+  return algFromHeaderValue(alg->asInt64(value) ? std::optional(value) : std::nullopt);
+}
+
+Result<crypto::Alg> algFromHeaderValue(std::optional<std::int64_t> value) {
   crypto::Alg out{};
-  if (!alg->asInt64(value) || !crypto::algFromCose(value, out))
-    return makeError(Code::UNSUPPORTED_ALG, "alg not in ZC1.md §2");
+  if (!value || !crypto::algFromCose(*value, out)) return makeError(Code::UNSUPPORTED_ALG, "alg not in ZC1.md §2");
   return out;
 }
 

@@ -1,8 +1,12 @@
 #include "titlecert/zc1.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 
 #include "titlecert/base45.h"
+#include "titlecert/cbor_node.h"
+#include "titlecert/cbor_tape.h"
 #include "titlecert/cose.h"
 
 namespace titlecert::zc1 {
@@ -69,16 +73,22 @@ cbor::Value bodyMap(const Credential& c) {
 
 constexpr std::size_t kSign1Parts = 4;
 
+// The three CBOR layers as tapes: no tree is built and no string copied;
+// every tape refers to the decoded COSE bytes, which outlive it.
 struct Layers {
-  cbor::Value outer;
-  cbor::Value protectedHeader;
-  cbor::Value payload;
+  cbor::Tape outer;
+  std::optional<cbor::Tape> protectedHeader;
+  std::optional<cbor::Tape> payload;
 
-  // The item under the optional outer tag (a reference into `outer`, taken
-  // on demand: Layers moves).
-  const cbor::Value& item() const { return outer.isTag() ? outer.tagged() : outer; }
-  bool isFourArray() const { return item().isArray() && item().asArray().size() == kSign1Parts; }
-  const cbor::Array& parts() const { return item().asArray(); }
+  bool tagged() const { return outer[0].type == cbor::Type::Tag; }
+  std::uint64_t tag() const { return outer[0].arg; }
+  // The item under the optional outer tag.
+  cbor::TapeNode item() const { return cbor::TapeNode(outer, tagged() ? 1 : 0); }
+  bool isFourArray() const { return item().isArray() && item().size() == kSign1Parts; }
+  std::array<cbor::TapeNode, kSign1Parts> parts() const {
+    const cbor::TapeNode array = item();
+    return {array.item(0), array.item(1), array.item(2), array.item(3)};
+  }
 };
 
 Result<Bytes> decodeText(std::string_view text) {
@@ -94,29 +104,59 @@ Result<Bytes> decodeText(std::string_view text) {
 // Every CBOR layer is decoded before the COSE shape is judged (ZC1.md §6).
 Result<Layers> decodeLayers(ByteView cose) {
   const auto profile = cbor::zc1Profile();
-  Layers layers;
-  TC_ASSIGN(layers.outer, cbor::decode(cose, profile));
+  TC_ASSIGN(auto outer, cbor::decodeTape(cose, profile));
+  Layers layers{std::move(outer), std::nullopt, std::nullopt};
   if (!layers.isFourArray()) return layers;
-  const auto& parts = layers.parts();
+  const auto parts = layers.parts();
   if (parts[0].isBytes() && !parts[0].asBytes().empty()) {
-    TC_ASSIGN(layers.protectedHeader, cbor::decode(parts[0].asBytes(), profile));
+    TC_ASSIGN(layers.protectedHeader, cbor::decodeTape(parts[0].asBytes(), profile));
   }
   if (parts[2].isBytes()) {
-    TC_ASSIGN(layers.payload, cbor::decode(parts[2].asBytes(), profile));
+    TC_ASSIGN(layers.payload, cbor::decodeTape(parts[2].asBytes(), profile));
   }
   return layers;
 }
 
 Status checkShape(const Layers& layers) {
-  if (layers.outer.isTag() && layers.outer.raw() != cose::kSign1Tag)
-    return makeError(Code::BAD_COSE, "outer tag " + std::to_string(layers.outer.raw()) + " is not 18");
+  if (layers.tagged() && layers.tag() != cose::kSign1Tag)
+    return makeError(Code::BAD_COSE, "outer tag " + std::to_string(layers.tag()) + " is not 18");
   if (!layers.isFourArray()) return makeError(Code::BAD_COSE, "not a 4-element COSE_Sign1 array");
-  const auto& parts = layers.parts();
+  const auto parts = layers.parts();
   if (!parts[0].isBytes() || !parts[1].isMap() || !parts[2].isBytes() || !parts[3].isBytes())
     return makeError(Code::BAD_COSE, "COSE_Sign1 must be [bstr, map, bstr, bstr]");
-  if (!layers.protectedHeader.isMap()) return makeError(Code::BAD_COSE, "protected header is not a map");
+  if (!layers.protectedHeader || !cbor::TapeNode(*layers.protectedHeader).isMap())
+    return makeError(Code::BAD_COSE, "protected header is not a map");
   return Status::Ok();
 }
+
+// Integer-keyed look-ups over either node type: open() reads tapes,
+// decodeClaims a Value tree. Absent, or not a map: nullopt.
+std::optional<cbor::Node> findKey(const cbor::Node& map, std::int64_t key) {
+  const cbor::Value* v = map.value().find(key);
+  if (!v) return std::nullopt;
+  return cbor::Node(*v);
+}
+
+// Keys of one major type come in ascending order in a strict map (the
+// shorter encoding first, then bytewise), so the search may stop early.
+std::optional<cbor::TapeNode> findKey(const cbor::TapeNode& map, std::int64_t key) {
+  if (!map.isMap()) return std::nullopt;
+  const cbor::Tape& tape = map.tape();
+  const cbor::Type type = key < 0 ? cbor::Type::Negative : cbor::Type::Unsigned;
+  const std::uint64_t arg = key < 0 ? static_cast<std::uint64_t>(-1 - key) : static_cast<std::uint64_t>(key);
+  std::size_t k = map.index() + 1;
+  for (std::size_t pair = 0; pair < map.size(); ++pair) {
+    const cbor::TapeItem& item = tape[k];
+    const std::size_t v = item.next;
+    if (item.type == type && item.arg == arg) return cbor::TapeNode(tape, v);
+    if (item.type == type && item.arg > arg && tape.strict()) return std::nullopt;
+    k = tape[v].next;
+  }
+  return std::nullopt;
+}
+
+cbor::Value toValue(const cbor::Node& node) { return node.value(); }
+cbor::Value toValue(const cbor::TapeNode& node) { return cbor::toValue(node.tape(), node.index()); }
 
 struct Header {
   crypto::Alg alg{};
@@ -126,26 +166,27 @@ struct Header {
 // crit, a missing alg or kid, a non-bstr kid: BAD_COSE; a text or unknown
 // alg: UNSUPPORTED_ALG; a kid that is not 8 bytes: UNKNOWN_KID. Labels in
 // the unprotected header are ignored.
-Result<Header> readHeader(const cbor::Value& header) {
-  if (header.find(cose::kHeaderCrit)) return makeError(Code::BAD_COSE, "crit is not supported");
-  const cbor::Value* alg = header.find(cose::kHeaderAlg);
-  const cbor::Value* kid = header.find(cose::kHeaderKid);
+Result<Header> readHeader(const cbor::TapeNode& header) {
+  if (findKey(header, cose::kHeaderCrit)) return makeError(Code::BAD_COSE, "crit is not supported");
+  const auto alg = findKey(header, cose::kHeaderAlg);
+  const auto kid = findKey(header, cose::kHeaderKid);
   if (!alg) return makeError(Code::BAD_COSE, "no alg in the protected header");
   if (!kid) return makeError(Code::BAD_COSE, "no kid in the protected header");
   if (!kid->isBytes()) return makeError(Code::BAD_COSE, "kid is not a byte string");
   Header out;
-  TC_ASSIGN(out.alg, cose::headerAlg(header));
+  std::int64_t label = 0;
+  TC_ASSIGN(out.alg, cose::algFromHeaderValue(alg->asInt64(label) ? std::optional(label) : std::nullopt));
   if (kid->asBytes().size() != crypto::kKidSize) return makeError(Code::UNKNOWN_KID, "kid is not 8 bytes");
   std::copy(kid->asBytes().begin(), kid->asBytes().end(), out.kid.begin());
   return out;
 }
 
-Result<std::string> readIss(const cbor::Value& payload) {
-  const cbor::Value* iss = payload.isMap() ? payload.find(key::kIss) : nullptr;
+Result<std::string> readIss(const cbor::TapeNode& payload) {
+  const auto iss = findKey(payload, key::kIss);
   if (!iss || !iss->isText() || iss->asText().empty() || iss->asText().size() > limit::kIss ||
       !isPrintableAscii(iss->asText()))
     return makeError(Code::UNKNOWN_KID, "no usable iss in the claims");
-  return iss->asText();
+  return std::string(iss->asText());
 }
 
 // Trusted keys for (iss, kid) whose type fits alg.
@@ -163,7 +204,7 @@ Result<std::vector<const TrustedKey*>> candidateKeys(const KeyLookup& keys, cons
 
 // Every candidate that verifies; one generic BAD_SIGNATURE when none does.
 Result<std::vector<const TrustedKey*>> verifyingKeys(const std::vector<const TrustedKey*>& candidates,
-                                                     const Bytes& toBeSigned, const Bytes& signature) {
+                                                     const Bytes& toBeSigned, ByteView signature) {
   std::vector<const TrustedKey*> good;
   for (const auto* k : candidates)
     if (k->key.verify(toBeSigned, signature).ok()) good.push_back(k);
@@ -187,27 +228,30 @@ Result<std::vector<const TrustedKey*>> keysValidAt(std::vector<const TrustedKey*
 
 Error badClaims(std::string detail) { return makeError(Code::BAD_CLAIMS, std::move(detail)); }
 
-Result<std::uint64_t> requireUint(const cbor::Value& map, std::int64_t k, const char* name) {
-  const cbor::Value* v = map.find(k);
+// The claim readers below take a cbor::Node or a cbor::TapeNode.
+template <class N>
+Result<std::uint64_t> requireUint(const N& map, std::int64_t k, const char* name) {
+  const auto v = findKey(map, k);
   if (!v) return badClaims(std::string(name) + " missing");
-  if (!v->isUnsigned()) return badClaims(std::string(name) + " is not an unsigned integer");
-  return v->raw();
+  if (!v->isUint()) return badClaims(std::string(name) + " is not an unsigned integer");
+  return v->asUint();
 }
 
-Result<std::optional<std::uint64_t>> optionalUint(const cbor::Value& map, std::int64_t k, const char* name) {
-  const cbor::Value* v = map.find(k);
+template <class N>
+Result<std::optional<std::uint64_t>> optionalUint(const N& map, std::int64_t k, const char* name) {
+  const auto v = findKey(map, k);
   if (!v) return std::optional<std::uint64_t>{};
-  if (!v->isUnsigned()) return badClaims(std::string(name) + " is not an unsigned integer");
-  return std::optional<std::uint64_t>{v->raw()};
+  if (!v->isUint()) return badClaims(std::string(name) + " is not an unsigned integer");
+  return std::optional<std::uint64_t>{v->asUint()};
 }
 
-Result<std::optional<std::string>> optionalText(const cbor::Value& map, std::int64_t k, const char* name,
-                                                std::size_t maxLen) {
-  const cbor::Value* v = map.find(k);
+template <class N>
+Result<std::optional<std::string>> optionalText(const N& map, std::int64_t k, const char* name, std::size_t maxLen) {
+  const auto v = findKey(map, k);
   if (!v) return std::optional<std::string>{};
   if (!v->isText() || v->asText().size() > maxLen)
     return badClaims(std::string(name) + " is not text of at most " + std::to_string(maxLen) + " bytes");
-  return std::optional<std::string>{v->asText()};
+  return std::optional<std::string>{std::string(v->asText())};
 }
 
 enum class KeyClass { Common, Title, Qualification, Undefined, Extension };
@@ -223,20 +267,30 @@ KeyClass classify(std::uint64_t k) {
 // Sorts zc's keys: BAD_CLAIMS for a key that is not a positive integer or
 // belongs to the other type; `unknown` set for an undefined key in 1..99
 // (UNSUPPORTED_VERSION, reported only if nothing else is wrong).
-Status classifyKeys(const cbor::Value& zc, CredentialType type, bool& unknown,
+template <class N>
+Status classifyKeys(const N& zc, CredentialType type, bool& unknown,
                     std::vector<std::pair<std::uint64_t, cbor::Value>>& extensions) {
   const KeyClass other = type == CredentialType::Title ? KeyClass::Qualification : KeyClass::Title;
-  for (const auto& [k, v] : zc.asMap()) {
-    if (!k.isUnsigned() || k.raw() == 0) return badClaims("zc key is not a positive integer");
-    const KeyClass c = classify(k.raw());
-    if (c == other) return badClaims("zc key " + std::to_string(k.raw()) + " belongs to the other credential type");
+  Status status = Status::Ok();
+  zc.forEachEntry([&](const N& k, const N& v) {
+    if (!k.isUint() || k.asUint() == 0) {
+      status = badClaims("zc key is not a positive integer");
+      return false;
+    }
+    const KeyClass c = classify(k.asUint());
+    if (c == other) {
+      status = badClaims("zc key " + std::to_string(k.asUint()) + " belongs to the other credential type");
+      return false;
+    }
     if (c == KeyClass::Undefined) unknown = true;
-    if (c == KeyClass::Extension) extensions.emplace_back(k.raw(), v);
-  }
-  return Status::Ok();
+    if (c == KeyClass::Extension) extensions.emplace_back(k.asUint(), toValue(v));
+    return true;
+  });
+  return status;
 }
 
-Result<TitleBody> readTitle(const cbor::Value& zc) {
+template <class N>
+Result<TitleBody> readTitle(const N& zc) {
   TitleBody t;
   TC_ASSIGN(t.series, requireUint(zc, key::kSeries, "series"));
   TC_ASSIGN(t.specialty, requireUint(zc, key::kSpecialty, "specialty"));
@@ -251,7 +305,8 @@ Result<TitleBody> readTitle(const cbor::Value& zc) {
   return t;
 }
 
-Result<QualificationBody> readQualification(const cbor::Value& zc) {
+template <class N>
+Result<QualificationBody> readQualification(const N& zc) {
   QualificationBody q;
   TC_ASSIGN(q.qualification, requireUint(zc, key::kQualification, "qualification"));
   TC_ASSIGN(q.level, requireUint(zc, key::kQualLevel, "qualification level"));
@@ -262,18 +317,20 @@ Result<QualificationBody> readQualification(const cbor::Value& zc) {
 
 // The type decides which body is read. Not an unsigned integer: BAD_CLAIMS;
 // an unsigned other than 1 or 2: UNSUPPORTED_VERSION.
-Result<CredentialType> readType(const cbor::Value& zc) {
+template <class N>
+Result<CredentialType> readType(const N& zc) {
   TC_ASSIGN(auto type, requireUint(zc, key::kType, "type"));
   if (type != 1 && type != 2) return makeError(Code::UNSUPPORTED_VERSION, "credential type " + std::to_string(type));
   return static_cast<CredentialType>(type);
 }
 
-Status readCommon(const cbor::Value& zc, Credential& c) {
-  const cbor::Value* name = zc.find(key::kHolderName);
+template <class N>
+Status readCommon(const N& zc, Credential& c) {
+  const auto name = findKey(zc, key::kHolderName);
   if (!name || !name->isText() || name->asText().empty() || name->asText().size() > limit::kHolderName)
     return badClaims("holder name is not text of 1..128 bytes");
   c.holderName = name->asText();
-  const cbor::Value* idh = zc.find(key::kIdh);
+  const auto idh = findKey(zc, key::kIdh);
   if (!idh || !idh->isBytes() || idh->asBytes().size() != c.idh.size()) return badClaims("idh is not 16 bytes");
   std::copy(idh->asBytes().begin(), idh->asBytes().end(), c.idh.begin());
   TC_ASSIGN(c.catalogueVersion, requireUint(zc, key::kCatalogueVersion, "catalogue version"));
@@ -281,12 +338,13 @@ Status readCommon(const cbor::Value& zc, Credential& c) {
   return Status::Ok();
 }
 
-Status readEnvelopeClaims(const cbor::Value& claims, Credential& c) {
-  c.iss = claims.find(key::kIss)->asText();  // checked by readIss before the signature
+template <class N>
+Status readEnvelopeClaims(const N& claims, Credential& c) {
+  c.iss = findKey(claims, key::kIss)->asText();  // checked by readIss before the signature
   TC_ASSIGN(c.iat, requireUint(claims, key::kIat, "iat"));
   TC_ASSIGN(c.exp, optionalUint(claims, key::kExp, "exp"));
   TC_ASSIGN(c.nbf, optionalUint(claims, key::kNbf, "nbf"));
-  const cbor::Value* cti = claims.find(key::kCti);
+  const auto cti = findKey(claims, key::kCti);
   if (!cti || !cti->isBytes() || cti->asBytes().empty() || cti->asBytes().size() > limit::kCti ||
       !isPrintableAscii(asText(cti->asBytes())))
     return badClaims("cti is not 1..32 bytes of printable ASCII");
@@ -347,11 +405,14 @@ void KeyList::find(std::string_view iss, const crypto::Kid& kid, std::vector<con
     if (k.iss == iss && k.key.kid() == kid) out.push_back(&k);
 }
 
-Result<Credential> decodeClaims(const cbor::Value& claims, const CodeCheck* codes) {
+namespace {
+
+template <class N>
+Result<Credential> readClaims(const N& claims, const CodeCheck* codes) {
   if (!claims.isMap()) return badClaims("claims are not a map");
   Credential c;
   TC_TRY(readEnvelopeClaims(claims, c));
-  const cbor::Value* zc = claims.find(key::kZc);
+  const auto zc = findKey(claims, key::kZc);
   if (!zc || !zc->isMap()) return badClaims("zc missing or not a map");
   TC_ASSIGN(auto type, readType(*zc));
   bool unknownKey = false;
@@ -368,20 +429,27 @@ Result<Credential> decodeClaims(const cbor::Value& claims, const CodeCheck* code
   return c;
 }
 
+}  // namespace
+
+Result<Credential> decodeClaims(const cbor::Value& claims, const CodeCheck* codes) {
+  return readClaims(cbor::Node(claims), codes);
+}
+
 Result<Opened> open(std::string_view text, const KeyLookup& keys, const CodeCheck* codes) {
   TC_ASSIGN(auto cose, decodeText(text));
   TC_ASSIGN(auto layers, decodeLayers(cose));
   TC_TRY(checkShape(layers));
-  TC_ASSIGN(auto header, readHeader(layers.protectedHeader));
-  TC_ASSIGN(auto iss, readIss(layers.payload));
+  TC_ASSIGN(auto header, readHeader(cbor::TapeNode(*layers.protectedHeader)));
+  const cbor::TapeNode payload(*layers.payload);  // decoded: checkShape saw a bstr
+  TC_ASSIGN(auto iss, readIss(payload));
   TC_ASSIGN(auto candidates, candidateKeys(keys, iss, header));
 
-  const auto& parts = layers.parts();
+  const auto parts = layers.parts();
   const Bytes toBeSigned = cose::sigStructure(parts[0].asBytes(), {}, parts[2].asBytes());
   TC_ASSIGN(auto verified, verifyingKeys(candidates, toBeSigned, parts[3].asBytes()));
 
   Opened opened;
-  TC_ASSIGN(opened.credential_, decodeClaims(layers.payload, codes));
+  TC_ASSIGN(opened.credential_, readClaims(payload, codes));
   TC_ASSIGN(opened.signers_, keysValidAt(std::move(verified), opened.credential_.iat));
   opened.alg_ = header.alg;
   opened.kid_ = header.kid;

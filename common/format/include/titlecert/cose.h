@@ -55,6 +55,9 @@ Bytes sigStructure(ByteView protectedBytes, ByteView externalAad, ByteView paylo
 // The algorithm named by a header map's label 1; UNSUPPORTED_ALG when it is
 // text or not in ZC1.md §2, BAD_COSE when absent.
 Result<crypto::Alg> headerAlg(const cbor::Value& header);
+// The same for an alg label already found: its value when it is an integer
+// that fits int64, nullopt for text or any other item.
+Result<crypto::Alg> algFromHeaderValue(std::optional<std::int64_t> value);
 
 // Verifies msg's signature with key; the alg (from the protected header, or
 // from the unprotected one if the caller allows it, as the general RFC does)
