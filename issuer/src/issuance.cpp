@@ -28,6 +28,10 @@ struct PendingIssue {
   Bytes claims;                            // signed claims (phase B)
   std::string payload;                     // the "ZC1:" text (phase B)
   std::string signedKid;                   // the key that signed `payload` over `claims`
+  // Written out with the signature, on the signing threads, so the writer's
+  // transaction only binds and chains them.
+  std::string fieldsText;                      // draft.fields as stored
+  store::audit::PreparedDetails auditDetails;  // this payload's audit entry
   std::optional<Expected<Issued>> result;  // final (error, or an earlier issuance)
   std::optional<Issued> issued;            // signed and stored in the open transaction
   std::shared_ptr<PendingIssue> duplicateOf;  // the same batch row earlier in the group
@@ -143,6 +147,24 @@ void allocate(const Config& config, store::Tx& tx, Counters& counters, Group& gr
   }
 }
 
+nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
+  const zc1::Credential& c = p.draft.credential;
+  nlohmann::json d = {{"cert_no", c.certNo},
+                      {"status_index", c.statusIndex},
+                      {"type", c.title() ? "title" : "qualification"},
+                      {"holder_id", p.draft.maskedId},
+                      {"kid", key.kidHex},
+                      {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
+  if (p.draft.requestKey) d["batch"] = true;
+  if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
+  if (p.draft.committeeApproval) d["committee_approval"] = *p.draft.committeeApproval;
+  // Measure 12: the commitments (who, when, text version) and the years the
+  // social-security record backed.
+  for (const char* field : {"commitments", "employment"})
+    if (p.draft.fields.contains(field)) d[field] = p.draft.fields[field];
+  return d;
+}
+
 // Phase B, on several threads: the holder binding (scrypt, ~60 ms; kept
 // across retries when the number did not change) and the signature.
 void bindAndSign(const Config& config, const HolderBinder& binder, const std::optional<OwnKey>& active, Group& group) {
@@ -160,6 +182,7 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       PendingIssue& p = *todo[i];
       zc1::Credential& c = p.draft.credential;
       p.prepareFailed.reset();
+      if (p.fieldsText.empty()) p.fieldsText = p.draft.fields.dump();
       if (!p.binding || p.boundCertNo != c.certNo) {
         auto b = binder.bind(p.draft.normalizedId, c.certNo);
         if (!b) {
@@ -172,7 +195,8 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       c.idh = *p.binding;
       auto claims = zc1::encodeClaims(c);
       // A signature made ahead (while the group before committed) or in an
-      // earlier attempt stands when it covers exactly these claims.
+      // earlier attempt stands when it covers exactly these claims (and so
+      // does its audit entry: number, index, key and payload are the same).
       if (claims && !p.payload.empty() && p.signedKid == active->kidHex && *claims == p.claims) continue;
       auto payload = claims ? zc1::issueClaims(*claims, key) : Result<std::string>(claims.error());
       if (!payload) {
@@ -182,6 +206,7 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       p.claims = std::move(*claims);
       p.payload = std::move(*payload);
       p.signedKid = active->kidHex;
+      p.auditDetails = store::audit::prepare(auditDetails(p, *active, p.payload));
     }
   };
   std::vector<std::thread> pool;
@@ -225,7 +250,7 @@ store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, s
   row.holderName = c.holderName;
   row.holderIdMasked = p.draft.maskedId;
   row.idhHex = toHex(c.idh);
-  row.fields = p.draft.fields.dump();
+  row.fields = p.fieldsText;
   row.claims = p.claims;
   row.payload = p.payload;
   row.keyId = key.id;
@@ -233,24 +258,6 @@ store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, s
   row.issuedBy = p.actor.tokenId;
   row.requestKey = p.draft.requestKey;
   return row;
-}
-
-nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
-  const zc1::Credential& c = p.draft.credential;
-  nlohmann::json d = {{"cert_no", c.certNo},
-                      {"status_index", c.statusIndex},
-                      {"type", c.title() ? "title" : "qualification"},
-                      {"holder_id", p.draft.maskedId},
-                      {"kid", key.kidHex},
-                      {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
-  if (p.draft.requestKey) d["batch"] = true;
-  if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
-  if (p.draft.committeeApproval) d["committee_approval"] = *p.draft.committeeApproval;
-  // Measure 12: the commitments (who, when, text version) and the years the
-  // social-security record backed.
-  for (const char* field : {"commitments", "employment"})
-    if (p.draft.fields.contains(field)) d[field] = p.draft.fields[field];
-  return d;
 }
 
 // Phase C: store and audit the signed drafts, a few statements for the
@@ -266,7 +273,7 @@ std::optional<RowFailure> storeGroup(store::Tx& tx, const std::optional<OwnKey>&
     if (p.prepareFailed) return RowFailure{i, *p.prepareFailed};
     rows.add(certificateRow(p, *active, when));
     rowOf.push_back(i);
-    chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
+    chain.append(when, p.actor, "certificate.issue", p.auditDetails);
   }
   // A refused row: the caller rolls back and runs the group without it.
   if (auto refused = rows.execute(tx))
