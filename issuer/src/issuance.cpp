@@ -1,5 +1,6 @@
 #include "issuance.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -19,6 +20,7 @@ struct PendingIssue {
   Draft draft;
   Actor actor;
   bool autoNumber = false;  // the service assigns the certificate number
+  bool endsGroup = false;   // the last draft of a batch's transaction (Grouping::OwnGroup)
   std::promise<Expected<Issued>> promise;
   // Set while its group is processed.
   bool allocated = false;
@@ -375,17 +377,23 @@ IssuanceQueue::Group IssuanceQueue::takeGroup() {
   while (!queue_.empty() && group.size() < config_.batchCommitRows) {
     group.push_back(std::move(queue_.front()));
     queue_.pop_front();
+    if (group.back()->endsGroup) break;
   }
   return group;
 }
 
 // A whole group taken ahead, or none: single requests arriving during a
 // commit are better grouped with the ones still to come than signed ahead
-// in a small group of their own.
+// in a small group of their own. A batch's group is whole once its last
+// draft is queued.
 IssuanceQueue::Group IssuanceQueue::takeFullGroup() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() < config_.batchCommitRows) return {};
+    const std::size_t look = std::min(queue_.size(), config_.batchCommitRows);
+    const bool whole = queue_.size() >= config_.batchCommitRows ||
+                       std::any_of(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(look),
+                                   [](const auto& p) { return p->endsGroup; });
+    if (!whole) return {};
   }
   return takeGroup();
 }
@@ -426,12 +434,13 @@ std::vector<Expected<Issued>> IssuanceQueue::issue(std::vector<Expected<Draft>> 
   return collect(enqueue(std::move(drafts), by));
 }
 
-IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts, const Actor& by) {
+IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts, const Actor& by, Grouping grouping) {
   Queued queued;
   auto& futures = queued.futures;
   auto& early = queued.early;
   early.resize(drafts.size());
   {
+    PendingIssue* last = nullptr;
     std::lock_guard<std::mutex> lock(mu_);
     for (std::size_t i = 0; i < drafts.size(); ++i) {
       if (!drafts[i].ok()) {
@@ -445,7 +454,9 @@ IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts
       p->autoNumber = p->draft.credential.certNo.empty();
       futures.push_back(p->promise.get_future());
       queue_.push_back(std::move(p));
+      last = queue_.back().get();
     }
+    if (grouping == Grouping::OwnGroup && last) last->endsGroup = true;
   }
   return queued;
 }
