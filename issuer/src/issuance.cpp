@@ -1,5 +1,6 @@
 #include "issuance.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -19,6 +20,7 @@ struct PendingIssue {
   Draft draft;
   Actor actor;
   bool autoNumber = false;  // the service assigns the certificate number
+  bool endsGroup = false;   // the last draft of a batch's transaction (Grouping::OwnGroup)
   std::promise<Expected<Issued>> promise;
   // Set while its group is processed.
   bool allocated = false;
@@ -28,6 +30,10 @@ struct PendingIssue {
   Bytes claims;                            // signed claims (phase B)
   std::string payload;                     // the "ZC1:" text (phase B)
   std::string signedKid;                   // the key that signed `payload` over `claims`
+  // Written out with the signature, on the signing threads, so the writer's
+  // transaction only binds and chains them.
+  std::string fieldsText;                      // draft.fields as stored
+  store::audit::PreparedDetails auditDetails;  // this payload's audit entry
   std::optional<Expected<Issued>> result;  // final (error, or an earlier issuance)
   std::optional<Issued> issued;            // signed and stored in the open transaction
   std::shared_ptr<PendingIssue> duplicateOf;  // the same batch row earlier in the group
@@ -143,6 +149,24 @@ void allocate(const Config& config, store::Tx& tx, Counters& counters, Group& gr
   }
 }
 
+nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
+  const zc1::Credential& c = p.draft.credential;
+  nlohmann::json d = {{"cert_no", c.certNo},
+                      {"status_index", c.statusIndex},
+                      {"type", c.title() ? "title" : "qualification"},
+                      {"holder_id", p.draft.maskedId},
+                      {"kid", key.kidHex},
+                      {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
+  if (p.draft.requestKey) d["batch"] = true;
+  if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
+  if (p.draft.committeeApproval) d["committee_approval"] = *p.draft.committeeApproval;
+  // Measure 12: the commitments (who, when, text version) and the years the
+  // social-security record backed.
+  for (const char* field : {"commitments", "employment"})
+    if (p.draft.fields.contains(field)) d[field] = p.draft.fields[field];
+  return d;
+}
+
 // Phase B, on several threads: the holder binding (scrypt, ~60 ms; kept
 // across retries when the number did not change) and the signature.
 void bindAndSign(const Config& config, const HolderBinder& binder, const std::optional<OwnKey>& active, Group& group) {
@@ -160,6 +184,7 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       PendingIssue& p = *todo[i];
       zc1::Credential& c = p.draft.credential;
       p.prepareFailed.reset();
+      if (p.fieldsText.empty()) p.fieldsText = p.draft.fields.dump();
       if (!p.binding || p.boundCertNo != c.certNo) {
         auto b = binder.bind(p.draft.normalizedId, c.certNo);
         if (!b) {
@@ -172,7 +197,8 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       c.idh = *p.binding;
       auto claims = zc1::encodeClaims(c);
       // A signature made ahead (while the group before committed) or in an
-      // earlier attempt stands when it covers exactly these claims.
+      // earlier attempt stands when it covers exactly these claims (and so
+      // does its audit entry: number, index, key and payload are the same).
       if (claims && !p.payload.empty() && p.signedKid == active->kidHex && *claims == p.claims) continue;
       auto payload = claims ? zc1::issueClaims(*claims, key) : Result<std::string>(claims.error());
       if (!payload) {
@@ -182,6 +208,7 @@ void bindAndSign(const Config& config, const HolderBinder& binder, const std::op
       p.claims = std::move(*claims);
       p.payload = std::move(*payload);
       p.signedKid = active->kidHex;
+      p.auditDetails = store::audit::prepare(auditDetails(p, *active, p.payload));
     }
   };
   std::vector<std::thread> pool;
@@ -225,7 +252,7 @@ store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, s
   row.holderName = c.holderName;
   row.holderIdMasked = p.draft.maskedId;
   row.idhHex = toHex(c.idh);
-  row.fields = p.draft.fields.dump();
+  row.fields = p.fieldsText;
   row.claims = p.claims;
   row.payload = p.payload;
   row.keyId = key.id;
@@ -233,24 +260,6 @@ store::NewCertificate certificateRow(const PendingIssue& p, const OwnKey& key, s
   row.issuedBy = p.actor.tokenId;
   row.requestKey = p.draft.requestKey;
   return row;
-}
-
-nlohmann::json auditDetails(const PendingIssue& p, const OwnKey& key, const std::string& payload) {
-  const zc1::Credential& c = p.draft.credential;
-  nlohmann::json d = {{"cert_no", c.certNo},
-                      {"status_index", c.statusIndex},
-                      {"type", c.title() ? "title" : "qualification"},
-                      {"holder_id", p.draft.maskedId},
-                      {"kid", key.kidHex},
-                      {"payload_sha256", toHex(crypto::sha256(asBytes(payload)))}};
-  if (p.draft.requestKey) d["batch"] = true;
-  if (p.draft.overrideReason) d["route_override"] = *p.draft.overrideReason;
-  if (p.draft.committeeApproval) d["committee_approval"] = *p.draft.committeeApproval;
-  // Measure 12: the commitments (who, when, text version) and the years the
-  // social-security record backed.
-  for (const char* field : {"commitments", "employment"})
-    if (p.draft.fields.contains(field)) d[field] = p.draft.fields[field];
-  return d;
 }
 
 // Phase C: store and audit the signed drafts, a few statements for the
@@ -266,7 +275,7 @@ std::optional<RowFailure> storeGroup(store::Tx& tx, const std::optional<OwnKey>&
     if (p.prepareFailed) return RowFailure{i, *p.prepareFailed};
     rows.add(certificateRow(p, *active, when));
     rowOf.push_back(i);
-    chain.append(when, p.actor, "certificate.issue", auditDetails(p, *active, p.payload));
+    chain.append(when, p.actor, "certificate.issue", p.auditDetails);
   }
   // A refused row: the caller rolls back and runs the group without it.
   if (auto refused = rows.execute(tx))
@@ -368,17 +377,23 @@ IssuanceQueue::Group IssuanceQueue::takeGroup() {
   while (!queue_.empty() && group.size() < config_.batchCommitRows) {
     group.push_back(std::move(queue_.front()));
     queue_.pop_front();
+    if (group.back()->endsGroup) break;
   }
   return group;
 }
 
 // A whole group taken ahead, or none: single requests arriving during a
 // commit are better grouped with the ones still to come than signed ahead
-// in a small group of their own.
+// in a small group of their own. A batch's group is whole once its last
+// draft is queued.
 IssuanceQueue::Group IssuanceQueue::takeFullGroup() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() < config_.batchCommitRows) return {};
+    const std::size_t look = std::min(queue_.size(), config_.batchCommitRows);
+    const bool whole = queue_.size() >= config_.batchCommitRows ||
+                       std::any_of(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(look),
+                                   [](const auto& p) { return p->endsGroup; });
+    if (!whole) return {};
   }
   return takeGroup();
 }
@@ -419,12 +434,13 @@ std::vector<Expected<Issued>> IssuanceQueue::issue(std::vector<Expected<Draft>> 
   return collect(enqueue(std::move(drafts), by));
 }
 
-IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts, const Actor& by) {
+IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts, const Actor& by, Grouping grouping) {
   Queued queued;
   auto& futures = queued.futures;
   auto& early = queued.early;
   early.resize(drafts.size());
   {
+    PendingIssue* last = nullptr;
     std::lock_guard<std::mutex> lock(mu_);
     for (std::size_t i = 0; i < drafts.size(); ++i) {
       if (!drafts[i].ok()) {
@@ -438,7 +454,9 @@ IssuanceQueue::Queued IssuanceQueue::enqueue(std::vector<Expected<Draft>> drafts
       p->autoNumber = p->draft.credential.certNo.empty();
       futures.push_back(p->promise.get_future());
       queue_.push_back(std::move(p));
+      last = queue_.back().get();
     }
+    if (grouping == Grouping::OwnGroup && last) last->endsGroup = true;
   }
   return queued;
 }

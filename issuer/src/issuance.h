@@ -57,7 +57,12 @@ class IssuanceQueue {
     std::vector<std::future<Expected<Issued>>> futures;
     std::vector<std::optional<Expected<Issued>>> early;  // invalid drafts' Problems
   };
-  Queued enqueue(std::vector<Expected<Draft>> drafts, const Actor& by);
+  // OwnGroup: the drafts are one transaction of a batch (at most
+  // batch.commit_rows), never joined with the drafts queued after them, and
+  // signed ahead once queued whole. Shared: grouped with whatever is queued
+  // (single requests).
+  enum class Grouping { Shared, OwnGroup };
+  Queued enqueue(std::vector<Expected<Draft>> drafts, const Actor& by, Grouping grouping = Grouping::Shared);
   std::vector<Expected<Issued>> collect(Queued queued);
 
  private:

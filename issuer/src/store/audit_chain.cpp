@@ -15,14 +15,41 @@ using namespace Poco::Data::Keywords;
 namespace titlecert::issuer::store::audit {
 namespace {
 
-nlohmann::json actorJson(std::int64_t actor) { return actor > 0 ? nlohmann::json(actor) : nlohmann::json(nullptr); }
+// prev_hash "|" [seq,at,actor,action,details], written as nlohmann's dump()
+// writes that array (no spaces, null for the local operator), with the
+// details already a JSON string: the writer escapes them ahead, off its
+// transaction.
+std::string rowHashOfLiteral(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
+                             const std::string& action, const std::string& detailsLiteral) {
+  std::string text;
+  text.reserve(prevHash.size() + detailsLiteral.size() + action.size() + 64);
+  text += prevHash;
+  text += "|[";
+  text += std::to_string(seq);
+  text += ',';
+  text += std::to_string(at);
+  text += ',';
+  text += actor > 0 ? std::to_string(actor) : std::string("null");
+  text += ',';
+  text += nlohmann::json(action).dump();
+  text += ',';
+  text += detailsLiteral;
+  text += ']';
+  return toHex(crypto::sha256(asBytes(text)));
+}
 
 }  // namespace
 
 std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
                     const std::string& action, const std::string& details) {
-  const nlohmann::json row = nlohmann::json::array({seq, at, actorJson(actor), action, details});
-  return toHex(crypto::sha256(asBytes(prevHash + "|" + row.dump())));
+  return rowHashOfLiteral(prevHash, seq, at, actor, action, nlohmann::json(details).dump());
+}
+
+PreparedDetails prepare(const nlohmann::json& details) {
+  PreparedDetails p;
+  p.text = details.dump();
+  p.literal = nlohmann::json(p.text).dump();
+  return p;
 }
 
 std::unique_ptr<RowsInsert> ChainWriter::newEntries() {
@@ -43,12 +70,16 @@ ChainWriter::ChainWriter(Tx& tx) : tx_(tx), entries_(newEntries()) {
 }
 
 void ChainWriter::append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details) {
+  append(at, actor, action, prepare(details));
+}
+
+void ChainWriter::append(std::int64_t at, const Actor& actor, const std::string& action, PreparedDetails details) {
   const std::uint64_t seq = lastSeq_ + 1;
-  std::string text = details.dump();
-  std::string hash = rowHash(lastHash_, seq, at, actor.tokenId, action, text);
+  std::string hash = rowHashOfLiteral(lastHash_, seq, at, actor.tokenId, action, details.literal);
   Poco::Nullable<Poco::Int64> who;
   if (actor.tokenId > 0) who = actor.tokenId;
-  entries_->add({static_cast<Poco::Int64>(seq), static_cast<Poco::Int64>(at), who, action, std::move(text), lastHash_, hash});
+  entries_->add(
+      {static_cast<Poco::Int64>(seq), static_cast<Poco::Int64>(at), who, action, std::move(details.text), lastHash_, hash});
   lastSeq_ = seq;
   lastHash_ = std::move(hash);
 }

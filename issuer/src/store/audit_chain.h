@@ -29,6 +29,15 @@ inline const std::string kGenesis(64, '0');
 std::string rowHash(const std::string& prevHash, std::uint64_t seq, std::int64_t at, std::int64_t actor,
                     const std::string& action, const std::string& details);
 
+// An entry's details written out ahead, on any thread, so that a writer
+// holding the transaction only chains them: the stored text, and that text
+// as a JSON string (the form the row hash covers).
+struct PreparedDetails {
+  std::string text;
+  std::string literal;
+};
+PreparedDetails prepare(const nlohmann::json& details);
+
 // Appends entries inside the caller's write transaction: reads the head
 // once, chains the entries in memory, and writes them and the head with a
 // few statements in finish(), however many entries one transaction has.
@@ -39,6 +48,7 @@ class ChainWriter {
   ChainWriter(const ChainWriter&) = delete;
   ChainWriter& operator=(const ChainWriter&) = delete;
   void append(std::int64_t at, const Actor& actor, const std::string& action, const nlohmann::json& details);
+  void append(std::int64_t at, const Actor& actor, const std::string& action, PreparedDetails details);
   void finish();  // writes the entries and audit_head; call before the commit
 
  private:
