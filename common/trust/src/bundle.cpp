@@ -331,6 +331,14 @@ Result<Contents> readContents(const N& root) {
 }
 
 // The payload is read in place from its tape: no tree, no copied strings.
+// The signed envelope, read in place: the bundle's bytes must outlive it.
+Result<cose::Sign1View> readEnvelope(ByteView bundleBytes) {
+  if (bundleBytes.size() > kMaxBundleBytes) return bad("bundle larger than " + std::to_string(kMaxBundleBytes) + " bytes");
+  auto msg = cose::parseSign1View(bundleBytes, bundleProfile());
+  if (!msg) return bad("not a COSE_Sign1: " + msg.error().detail);
+  return msg;
+}
+
 Result<Contents> readPayload(ByteView payload) {
   auto tape = cbor::decodeTape(payload, bundleProfile());
   if (!tape) return bad("payload: " + tape.error().detail);
@@ -341,20 +349,17 @@ Result<Contents> readPayload(ByteView payload) {
 
 Result<Contents> fromCbor(const cbor::Value& value) { return readContents(cbor::Node(value)); }
 
-
 Result<Bytes> sign(const Contents& c, const crypto::PrivateKey& root) {
   return cose::sign(root, cbor::encode(toCbor(c)));
 }
 
 Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root) {
-  if (bundleBytes.size() > kMaxBundleBytes) return bad("bundle larger than " + std::to_string(kMaxBundleBytes) + " bytes");
-  auto msg = cose::parseSign1View(bundleBytes, bundleProfile());
-  if (!msg) return bad("not a COSE_Sign1: " + msg.error().detail);
-  const cbor::Value* kid = msg->protectedHeader.find(cose::kHeaderKid);
+  TC_ASSIGN(auto msg, readEnvelope(bundleBytes));
+  const cbor::Value* kid = msg.protectedHeader.find(cose::kHeaderKid);
   if (!kid || !kid->isBytes() || kid->asBytes() != Bytes(root.kid().begin(), root.kid().end()))
     return bad("not signed by the pinned root key (kid differs)");
-  if (auto s = cose::verify(*msg, root); !s) return bad("root signature: " + std::string(codeName(s.code())));
-  TC_ASSIGN(auto contents, readPayload(*msg->payload));
+  if (auto s = cose::verify(msg, root); !s) return bad("root signature: " + std::string(codeName(s.code())));
+  TC_ASSIGN(auto contents, readPayload(*msg.payload));
   Verified v;
   v.contents_ = std::move(contents);
   v.rootKid_ = root.kid();
@@ -363,14 +368,12 @@ Result<Verified> open(ByteView bundleBytes, const crypto::PublicKey& root) {
 }
 
 Result<Contents> decodeUnverified(ByteView bundleBytes, crypto::Kid& signerKid) {
-  if (bundleBytes.size() > kMaxBundleBytes) return bad("bundle larger than " + std::to_string(kMaxBundleBytes) + " bytes");
-  auto msg = cose::parseSign1View(bundleBytes, bundleProfile());
-  if (!msg) return bad("not a COSE_Sign1: " + msg.error().detail);
-  const cbor::Value* kid = msg->protectedHeader.find(cose::kHeaderKid);
+  TC_ASSIGN(auto msg, readEnvelope(bundleBytes));
+  const cbor::Value* kid = msg.protectedHeader.find(cose::kHeaderKid);
   if (!kid || !kid->isBytes() || kid->asBytes().size() != signerKid.size()) return bad("no 8-byte kid");
   std::copy(kid->asBytes().begin(), kid->asBytes().end(), signerKid.begin());
-  if (!msg->payload) return bad("no payload");
-  return readPayload(*msg->payload);
+  if (!msg.payload) return bad("no payload");
+  return readPayload(*msg.payload);
 }
 
 }  // namespace titlecert::bundle
